@@ -1,0 +1,3 @@
+//! The `wecom` command.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! WeCom callback crypto.

@@ -1,0 +1,11 @@
+//! An async client for WeCom (企业微信, WeChat Work) application messaging.
+//!
+//! Send every kind of app message and template card to users, departments and tags, recall
+//! messages, update sent template cards and upload media — with access tokens cached and
+//! refreshed correctly, bounded retries, and input validated before anything is sent.
+
+pub mod error;
+pub mod message;
+
+pub use error::{Error, InvalidArgument, Result};
+pub use message::{Message, MessageRequest, Recipients, SendOptions, Text};
