@@ -8,4 +8,4 @@ pub mod error;
 pub mod message;
 
 pub use error::{Error, InvalidArgument, Result};
-pub use message::{Message, MessageRequest, Recipients, SendOptions, Text};
+pub use message::{Message, MessageRequest, Recipients, Safe, SendOptions, Text};

@@ -111,15 +111,32 @@ impl Recipients {
     }
 }
 
+/// `safe`: how a message may be shared onwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Safe {
+    /// 0: may be shared (the default).
+    Shareable,
+    /// 1: may not be shared, shown with a watermark.
+    Confidential,
+    /// 2: may be shared inside the corp only (`mpnews` only).
+    CorpOnly,
+}
+
+impl From<bool> for Safe {
+    fn from(confidential: bool) -> Self {
+        if confidential { Safe::Confidential } else { Safe::Shareable }
+    }
+}
+
 /// Options of `message/send` that do not depend on the content.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SendOptions {
-    /// `safe`: 0 shareable, 1 confidential, 2 corp-only (mpnews only).
-    pub safe: Option<u8>,
+    /// `safe`.
+    pub safe: Option<Safe>,
     /// `enable_id_trans`.
     pub enable_id_trans: bool,
-    /// `enable_duplicate_check` with `duplicate_check_interval` in seconds.
-    pub duplicate_check: Option<u32>,
+    /// `enable_duplicate_check` with `duplicate_check_interval`.
+    pub duplicate_check: Option<std::time::Duration>,
 }
 
 /// The full body of `POST /cgi-bin/message/send`.
@@ -141,6 +158,28 @@ impl MessageRequest {
         Self { agent_id, recipients, message: message.into(), options: SendOptions::default() }
     }
 
+    /// Sets `safe` (`true` means [`Safe::Confidential`]).
+    #[must_use]
+    pub fn safe(mut self, safe: impl Into<Safe>) -> Self {
+        self.options.safe = Some(safe.into());
+        self
+    }
+
+    /// Sets `enable_id_trans`.
+    #[must_use]
+    pub fn enable_id_trans(mut self, on: bool) -> Self {
+        self.options.enable_id_trans = on;
+        self
+    }
+
+    /// Turns on WeCom's duplicate check: the same body sent again within `interval` is not
+    /// delivered twice. The interval is at most 4 hours.
+    #[must_use]
+    pub fn duplicate_check(mut self, interval: std::time::Duration) -> Self {
+        self.options.duplicate_check = Some(interval);
+        self
+    }
+
     /// Whether WeCom's own duplicate check protects this request, so it is safe to send again
     /// after a transport timeout.
     pub fn has_duplicate_check(&self) -> bool {
@@ -154,7 +193,7 @@ impl MessageRequest {
     }
 
     /// The JSON body, exactly as WeCom expects it.
-    pub fn to_json(&self) -> serde_json::Value {
+    fn to_json(&self) -> serde_json::Value {
         let mut body = serde_json::to_value(&self.message).expect("message serializes");
         let obj = body.as_object_mut().expect("message is an object");
         if self.recipients.all {
@@ -164,15 +203,26 @@ impl MessageRequest {
         }
         obj.insert("agentid".into(), self.agent_id.into());
         if let Some(safe) = self.options.safe {
-            obj.insert("safe".into(), safe.into());
+            let n: u8 = match safe {
+                Safe::Shareable => 0,
+                Safe::Confidential => 1,
+                Safe::CorpOnly => 2,
+            };
+            obj.insert("safe".into(), n.into());
         }
         if self.options.enable_id_trans {
             obj.insert("enable_id_trans".into(), 1.into());
         }
         if let Some(interval) = self.options.duplicate_check {
             obj.insert("enable_duplicate_check".into(), 1.into());
-            obj.insert("duplicate_check_interval".into(), interval.into());
+            obj.insert("duplicate_check_interval".into(), interval.as_secs().into());
         }
         body
+    }
+}
+
+impl Serialize for MessageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(serializer)
     }
 }
