@@ -1,0 +1,248 @@
+//! The payload cipher: AES-256-CBC with IV = key[0..16], PKCS#7 padding to 32-byte blocks,
+//! and WeCom's plaintext layout `random(16) ‖ msg_len(u32 BE) ‖ msg ‖ receive_id ‖ pad`.
+//!
+//! Decryption is strict where other implementations are lax: canonical Base64 only, a
+//! ciphertext of whole 32-byte blocks, pad length in `1..=32` with every pad byte equal, a
+//! length field that fits, UTF-8 message and receive id. Each failure has its own error.
+
+use aes::Aes256;
+use aes::cipher::array::Array;
+use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit};
+use base64_simd::STANDARD;
+
+use crate::error::{BufferProblem, Error};
+use crate::key::AesKey;
+
+/// WeCom pads to 32 bytes, not to the AES block size.
+pub(crate) const PAD_BLOCK: usize = 32;
+const PREFIX: usize = 16 + 4;
+
+/// AES-256 with its expanded key schedules, ready for CBC in both directions.
+///
+/// The `aes` crate picks AES-NI (or ARMv8 AES) at run time and wipes the key schedule on drop.
+#[derive(Clone)]
+pub(crate) struct Cipher {
+    aes: Aes256,
+    iv: Array<u8, aes::cipher::consts::U16>,
+}
+
+/// A decrypted payload, still in its decryption buffer.
+pub(crate) struct Plaintext {
+    buf: Vec<u8>,
+    msg_end: usize,
+    content_end: usize,
+}
+
+impl Plaintext {
+    /// The receive id carried after the message.
+    pub(crate) fn receive_id(&self) -> Result<&str, Error> {
+        std::str::from_utf8(&self.buf[self.msg_end..self.content_end])
+            .map_err(|_| Error::IllegalBuffer(BufferProblem::ReceiveIdUtf8))
+    }
+
+    /// The message, moved out of the buffer without a new allocation.
+    pub(crate) fn into_message(self) -> Result<String, Error> {
+        let mut buf = self.buf;
+        buf.truncate(self.msg_end);
+        buf.drain(..PREFIX);
+        String::from_utf8(buf).map_err(|_| Error::IllegalBuffer(BufferProblem::MessageUtf8))
+    }
+}
+
+impl Cipher {
+    pub(crate) fn new(key: &AesKey) -> Self {
+        let aes = Aes256::new(&Array::from(*key.expose()));
+        Self { aes, iv: Array::from(key.iv()) }
+    }
+
+    /// Base64-decodes, decrypts and unpads `encrypt`, checking the plaintext layout.
+    pub(crate) fn decrypt(&self, encrypt: &str) -> Result<Plaintext, Error> {
+        // SIMD decoding; the STANDARD engine requires `=` padding and zero trailing bits, and
+        // rejects any byte outside the standard alphabet (whitespace included).
+        let mut buf = STANDARD
+            .decode_to_vec(encrypt)
+            .map_err(|_| Error::Base64("not canonical standard Base64 with `=` padding".into()))?;
+        if buf.is_empty() || buf.len() % PAD_BLOCK != 0 {
+            return Err(Error::CiphertextLength(buf.len()));
+        }
+        let (blocks, rest) = Array::slice_as_chunks_mut(&mut buf);
+        debug_assert!(rest.is_empty());
+        cbc::Decryptor::<Aes256>::inner_iv_init(self.aes.clone(), &self.iv).decrypt_blocks(blocks);
+
+        let pad = buf[buf.len() - 1];
+        if pad == 0 || usize::from(pad) > PAD_BLOCK {
+            return Err(Error::IllegalBuffer(BufferProblem::PadLength(pad)));
+        }
+        let content_end = buf.len() - usize::from(pad);
+        // Check every pad byte without an early exit.
+        let diff = buf[content_end..].iter().fold(0u8, |acc, &b| acc | (b ^ pad));
+        if diff != 0 {
+            return Err(Error::IllegalBuffer(BufferProblem::PadBytes));
+        }
+        if content_end < PREFIX {
+            return Err(Error::IllegalBuffer(BufferProblem::TooShort));
+        }
+        let claimed = u32::from_be_bytes([buf[16], buf[17], buf[18], buf[19]]);
+        let available = content_end - PREFIX;
+        let msg_len = usize::try_from(claimed).unwrap_or(usize::MAX);
+        if msg_len > available {
+            return Err(Error::IllegalBuffer(BufferProblem::LengthField { claimed, available }));
+        }
+        Ok(Plaintext { buf, msg_end: PREFIX + msg_len, content_end })
+    }
+
+    /// Lays out, pads and encrypts `msg`, appending the Base64 ciphertext to `out`.
+    pub(crate) fn encrypt_into(
+        &self,
+        random: &[u8; 16],
+        msg: &[u8],
+        receive_id: &[u8],
+        out: &mut String,
+    ) -> Result<(), Error> {
+        let msg_len =
+            u32::try_from(msg.len()).map_err(|_| Error::ReplyField("message longer than 4 GiB"))?;
+        let content = PREFIX + msg.len() + receive_id.len();
+        let pad = PAD_BLOCK - content % PAD_BLOCK;
+        let mut buf = Vec::with_capacity(content + pad);
+        buf.extend_from_slice(random);
+        buf.extend_from_slice(&msg_len.to_be_bytes());
+        buf.extend_from_slice(msg);
+        buf.extend_from_slice(receive_id);
+        // `pad` is in 1..=32, so it fits a byte.
+        #[allow(clippy::cast_possible_truncation)]
+        buf.resize(content + pad, pad as u8);
+        let (blocks, rest) = Array::slice_as_chunks_mut(&mut buf);
+        debug_assert!(rest.is_empty());
+        cbc::Encryptor::<Aes256>::inner_iv_init(self.aes.clone(), &self.iv).encrypt_blocks(blocks);
+        STANDARD.encode_append(&buf, out);
+        Ok(())
+    }
+}
+
+/// The exact Base64 length of a ciphertext for a message and receive id of these lengths.
+pub(crate) fn encrypted_len(msg_len: usize, receive_id_len: usize) -> usize {
+    let content = PREFIX + msg_len + receive_id_len;
+    let padded = content + (PAD_BLOCK - content % PAD_BLOCK);
+    padded.div_ceil(3) * 4
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cipher() -> Cipher {
+        Cipher::new(
+            &AesKey::from_encoding_aes_key("jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C").unwrap(),
+        )
+    }
+
+    /// Encrypts `plaintext` as is (it must already be whole blocks): lets tests build
+    /// plaintexts that a correct encryptor would never produce.
+    fn encrypt_raw(cipher: &Cipher, plaintext: &[u8]) -> String {
+        let mut buf = plaintext.to_vec();
+        let (blocks, rest) = Array::slice_as_chunks_mut(&mut buf);
+        assert!(rest.is_empty());
+        cbc::Encryptor::<Aes256>::inner_iv_init(cipher.aes.clone(), &cipher.iv)
+            .encrypt_blocks(blocks);
+        STANDARD.encode_to_string(&buf)
+    }
+
+    fn layout(msg: &[u8], rid: &[u8], claimed: u32, pad: u8, pad_len: usize) -> Vec<u8> {
+        let mut p = vec![b'r'; 16];
+        p.extend_from_slice(&claimed.to_be_bytes());
+        p.extend_from_slice(msg);
+        p.extend_from_slice(rid);
+        p.extend(std::iter::repeat_n(pad, pad_len));
+        p
+    }
+
+    fn decrypt_err(plaintext: &[u8]) -> Error {
+        let c = cipher();
+        match c.decrypt(&encrypt_raw(&c, plaintext)) {
+            Ok(p) => match p.receive_id() {
+                Ok(_) => p.into_message().unwrap_err(),
+                Err(e) => e,
+            },
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn well_formed_plaintext_decrypts() {
+        let c = cipher();
+        let p = c.decrypt(&encrypt_raw(&c, &layout(b"hello", b"corp", 5, 3, 3))).unwrap();
+        assert_eq!(p.receive_id().unwrap(), "corp");
+        assert_eq!(p.into_message().unwrap(), "hello");
+    }
+
+    #[test]
+    fn pad_length_must_be_1_to_32() {
+        // 16 + 4 + 5 + 3 = 28 bytes of content, then four bytes whose last is not a pad length.
+        assert_eq!(
+            decrypt_err(&layout(b"hello", b"cor", 5, 0, 4)),
+            Error::IllegalBuffer(BufferProblem::PadLength(0))
+        );
+        assert_eq!(
+            decrypt_err(&layout(b"hello", b"cor", 5, 33, 4)),
+            Error::IllegalBuffer(BufferProblem::PadLength(33))
+        );
+    }
+
+    #[test]
+    fn every_pad_byte_must_equal_the_pad_length() {
+        let mut p = layout(b"hello", b"corp", 5, 3, 3);
+        let n = p.len();
+        p[n - 3] = 2;
+        assert_eq!(decrypt_err(&p), Error::IllegalBuffer(BufferProblem::PadBytes));
+    }
+
+    #[test]
+    fn a_full_pad_block_is_accepted_and_nothing_more() {
+        let c = cipher();
+        // 16 + 4 + 8 + 4 = 32 bytes of content, then a whole block of 32 × 0x20.
+        let p = c.decrypt(&encrypt_raw(&c, &layout(b"12345678", b"corp", 8, 32, 32))).unwrap();
+        assert_eq!(p.into_message().unwrap(), "12345678");
+    }
+
+    #[test]
+    fn plaintext_shorter_than_the_header_is_rejected() {
+        // 32 bytes, pad 20: 12 bytes of content.
+        let p = [[b'r'; 12].as_slice(), &[20u8; 20]].concat();
+        assert_eq!(decrypt_err(&p), Error::IllegalBuffer(BufferProblem::TooShort));
+    }
+
+    #[test]
+    fn length_field_must_fit() {
+        assert_eq!(
+            decrypt_err(&layout(b"hello", b"corp", 10, 3, 3)),
+            Error::IllegalBuffer(BufferProblem::LengthField { claimed: 10, available: 9 })
+        );
+        assert_eq!(
+            decrypt_err(&layout(b"hello", b"corp", u32::MAX, 3, 3)),
+            Error::IllegalBuffer(BufferProblem::LengthField { claimed: u32::MAX, available: 9 })
+        );
+    }
+
+    #[test]
+    fn message_and_receive_id_must_be_utf8() {
+        assert_eq!(
+            decrypt_err(&layout(b"hell\xff", b"corp", 5, 3, 3)),
+            Error::IllegalBuffer(BufferProblem::MessageUtf8)
+        );
+        assert_eq!(
+            decrypt_err(&layout(b"hello", b"cor\xff", 5, 3, 3)),
+            Error::IllegalBuffer(BufferProblem::ReceiveIdUtf8)
+        );
+    }
+
+    #[test]
+    fn encrypted_len_is_exact() {
+        let c = cipher();
+        for msg_len in 0..100 {
+            let msg = "m".repeat(msg_len);
+            let mut out = String::new();
+            c.encrypt_into(&[0; 16], msg.as_bytes(), b"corp", &mut out).unwrap();
+            assert_eq!(out.len(), encrypted_len(msg_len, 4));
+        }
+    }
+}
