@@ -1,3 +1,26 @@
-//! The `wecom` command.
+//! The `wecom` command: send WeCom application messages, listen for callbacks, debug callback
+//! crypto, and run the local emulator — from a terminal or a shell script.
+//!
+//! Exit codes: see [`exit`].
 
-fn main() {}
+mod cli;
+mod commands;
+mod config;
+mod exit;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let out = output::Output::new(cli.global.json);
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            out.error(&err);
+            exit::code_for(&err)
+        }
+    }
+}

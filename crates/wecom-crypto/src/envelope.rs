@@ -13,8 +13,19 @@ use serde::Deserialize;
 
 use crate::error::Error;
 
-/// Returns the `Encrypt` value of an XML or JSON envelope.
-pub(crate) fn extract_encrypt(body: &[u8]) -> Result<Cow<'_, str>, Error> {
+/// Returns the `Encrypt` value of a callback POST body: an XML envelope (`<xml>…<Encrypt>…`,
+/// any element order, CDATA or not) or a JSON one (`{"encrypt": …}`).
+///
+/// [`MsgCrypt::decrypt_post`](crate::MsgCrypt::decrypt_post) does this for you; use it directly
+/// to inspect traffic or key a cache by ciphertext.
+///
+/// ```
+/// let body = b"<xml><ToUserName><![CDATA[ww1]]></ToUserName><Encrypt><![CDATA[QUJD]]></Encrypt></xml>";
+/// assert_eq!(wecom_crypto::extract_encrypt(body)?, "QUJD");
+/// assert!(wecom_crypto::extract_encrypt(b"<xml><Content>hi</Content></xml>").is_err());
+/// # Ok::<(), wecom_crypto::Error>(())
+/// ```
+pub fn extract_encrypt(body: &[u8]) -> Result<Cow<'_, str>, Error> {
     let first = body.iter().position(|b| !b.is_ascii_whitespace());
     match first.map(|i| body[i]) {
         Some(b'<') => {

@@ -49,6 +49,7 @@ mod key;
 mod msg_crypt;
 mod signature;
 
+pub use envelope::extract_encrypt;
 pub use error::{AesKeyProblem, BufferProblem, Error, TokenProblem};
 pub use key::{AesKey, Token};
 pub use msg_crypt::{Decrypted, EncryptedReply, MsgCrypt, ReceiveIdCheck};

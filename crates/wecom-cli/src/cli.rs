@@ -1,0 +1,77 @@
+//! Command-line arguments (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::commands::crypto::CryptoCommand;
+
+/// Send WeCom (企业微信) application messages, receive callbacks, debug crypto.
+///
+/// Settings come from flags, then environment variables, then a profile of the configuration
+/// file (`wecom.toml` in the current directory, or ~/.config/wecom/wecom.toml).
+#[derive(Debug, Parser)]
+#[command(name = "wecom", version, propagate_version = true, max_term_width = 100)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Args)]
+pub(crate) struct GlobalArgs {
+    /// Print results as JSON (one value per line) for scripts.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+
+    /// Configuration file [default: ./wecom.toml, then ~/.config/wecom/wecom.toml].
+    #[arg(long, global = true, env = "WECOM_CONFIG", value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+
+    /// Profile of the configuration file to use [default: the file's `default_profile`].
+    #[arg(long, short = 'p', global = true, env = "WECOM_PROFILE")]
+    pub(crate) profile: Option<String>,
+
+    #[command(flatten)]
+    pub(crate) app: AppArgs,
+}
+
+/// The app's credentials. Prefer the environment or the configuration file for secrets: flags
+/// are visible to other users of the machine in the process list.
+#[derive(Debug, Args, Default, Clone)]
+#[command(next_help_heading = "App settings")]
+pub(crate) struct AppArgs {
+    /// Corp id (also the callback receive id of self-built apps).
+    #[arg(long, global = true, env = "WECOM_CORP_ID")]
+    pub(crate) corp_id: Option<String>,
+
+    /// The app's agent id.
+    #[arg(long, global = true, env = "WECOM_AGENT_ID")]
+    pub(crate) agent_id: Option<i64>,
+
+    /// The app's secret.
+    #[arg(long, global = true, env = "WECOM_SECRET", hide_env_values = true)]
+    pub(crate) secret: Option<String>,
+
+    /// The callback token.
+    #[arg(long, global = true, env = "WECOM_TOKEN", hide_env_values = true)]
+    pub(crate) token: Option<String>,
+
+    /// The callback EncodingAESKey (43 characters).
+    #[arg(long, global = true, env = "WECOM_AES_KEY", hide_env_values = true)]
+    pub(crate) aes_key: Option<String>,
+
+    /// API base URL (an emulator, or a proxy in a trusted-IP network).
+    #[arg(long, global = true, env = "WECOM_BASE_URL")]
+    pub(crate) base_url: Option<String>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Sign, encrypt and decrypt callbacks by hand.
+    #[command(subcommand)]
+    Crypto(CryptoCommand),
+}

@@ -1,0 +1,135 @@
+//! Settings: flags > environment (both handled by clap) > a profile of `wecom.toml`.
+//!
+//! ```toml
+//! default_profile = "prod"
+//!
+//! [profiles.prod]
+//! corp_id = "ww0123456789abcdef"
+//! agent_id = 1000002
+//! secret = "…"
+//! token = "…"          # callback token
+//! aes_key = "…"        # callback EncodingAESKey
+//! base_url = "https://qyapi.weixin.qq.com"
+//!
+//! [profiles.local]
+//! corp_id = "wwemulator"
+//! base_url = "http://127.0.0.1:8080"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, anyhow};
+use serde::Deserialize;
+
+use crate::cli::{AppArgs, GlobalArgs};
+use crate::exit::usage;
+
+/// The configuration file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ConfigFile {
+    /// The profile used when `--profile` is not given.
+    pub(crate) default_profile: Option<String>,
+    /// Named profiles.
+    #[serde(default)]
+    pub(crate) profiles: BTreeMap<String, Profile>,
+}
+
+/// One app's settings in the configuration file.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Profile {
+    pub(crate) corp_id: Option<String>,
+    pub(crate) agent_id: Option<i64>,
+    pub(crate) secret: Option<String>,
+    pub(crate) token: Option<String>,
+    pub(crate) aes_key: Option<String>,
+    pub(crate) base_url: Option<String>,
+}
+
+/// The settings after layering flags, environment and profile.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Settings {
+    pub(crate) app: AppArgs,
+}
+
+impl Settings {
+    /// Resolves the settings for this invocation.
+    pub(crate) fn resolve(global: &GlobalArgs) -> Result<Self> {
+        let profile = load_profile(global.config.as_deref(), global.profile.as_deref())?;
+        let flags = global.app.clone();
+        let app = AppArgs {
+            corp_id: flags.corp_id.or(profile.corp_id),
+            agent_id: flags.agent_id.or(profile.agent_id),
+            secret: flags.secret.or(profile.secret),
+            token: flags.token.or(profile.token),
+            aes_key: flags.aes_key.or(profile.aes_key),
+            base_url: flags.base_url.or(profile.base_url),
+        };
+        Ok(Self { app })
+    }
+
+    /// A required setting, or a usage error naming the flag and variable that provide it.
+    pub(crate) fn require<'a, T>(value: Option<&'a T>, flag: &str, env: &str) -> Result<&'a T>
+    where
+        T: ?Sized,
+    {
+        value.ok_or_else(|| {
+            usage(anyhow!(
+                "missing setting: pass --{flag}, set {env}, or add `{}` to a profile in wecom.toml",
+                flag.replace('-', "_")
+            ))
+        })
+    }
+}
+
+fn default_paths() -> Vec<PathBuf> {
+    let mut paths = vec![PathBuf::from("wecom.toml")];
+    let config_home = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".config")));
+    if let Some(dir) = config_home {
+        paths.push(dir.join("wecom").join("wecom.toml"));
+    }
+    paths
+}
+
+/// Loads the selected profile: an explicit file must exist; default locations are optional.
+fn load_profile(explicit: Option<&Path>, name: Option<&str>) -> Result<Profile> {
+    let file = match explicit {
+        Some(path) => Some(read_config(path)?),
+        None => match default_paths().into_iter().find(|p| p.is_file()) {
+            Some(path) => Some(read_config(&path)?),
+            None => None,
+        },
+    };
+    let Some(file) = file else {
+        return match name {
+            Some(name) => {
+                Err(usage(anyhow!("profile `{name}` requested but no wecom.toml was found")))
+            }
+            None => Ok(Profile::default()),
+        };
+    };
+    let name = name.map(str::to_owned).or(file.default_profile.clone());
+    match name {
+        None => Ok(Profile::default()),
+        Some(name) => file.profiles.get(&name).cloned().ok_or_else(|| {
+            let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
+            usage(anyhow!(
+                "no profile `{name}` in the configuration file (profiles: {})",
+                known.join(", ")
+            ))
+        }),
+    }
+}
+
+fn read_config(path: &Path) -> Result<ConfigFile> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read configuration file {}", path.display()))
+        .map_err(usage)?;
+    toml::from_str(&text)
+        .with_context(|| format!("invalid configuration file {}", path.display()))
+        .map_err(usage)
+}
