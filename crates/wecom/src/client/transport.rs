@@ -171,6 +171,7 @@ impl Client {
                     match checked {
                         Ok(()) => {
                             tracing::debug!(
+                                path = call.path,
                                 attempt = sent,
                                 errcode = 0,
                                 elapsed_ms,
@@ -192,11 +193,11 @@ impl Client {
                         };
                     let error = Error::transport(call.path, err);
                     if may_repeat && tries < policy.attempts() {
-                        tracing::warn!(attempt = sent, elapsed_ms, error = %error, "WeCom call failed; retrying");
+                        tracing::warn!(path = call.path, attempt = sent, elapsed_ms, error = %error, "WeCom call failed; retrying");
                         tokio::time::sleep(policy.delay(tries)).await;
                         continue;
                     }
-                    tracing::debug!(attempt = sent, elapsed_ms, error = %error, "WeCom call failed");
+                    tracing::debug!(path = call.path, attempt = sent, elapsed_ms, error = %error, "WeCom call failed");
                     return Err(match (call.replay, error) {
                         (Replay::Send { .. }, Error::Transport { source, .. })
                             if maybe_delivered =>
@@ -213,6 +214,7 @@ impl Client {
                 && !token_refreshed
             {
                 tracing::warn!(
+                    path = call.path,
                     attempt = sent,
                     errcode = code,
                     elapsed_ms,
@@ -226,6 +228,7 @@ impl Client {
             }
             if code == Some(codes::SYSTEM_BUSY) && tries < policy.attempts() {
                 tracing::warn!(
+                    path = call.path,
                     attempt = sent,
                     errcode = code,
                     elapsed_ms,
@@ -234,7 +237,7 @@ impl Client {
                 tokio::time::sleep(policy.delay(tries)).await;
                 continue;
             }
-            tracing::debug!(attempt = sent, errcode = code, elapsed_ms, error = %err, "WeCom call failed");
+            tracing::debug!(path = call.path, attempt = sent, errcode = code, elapsed_ms, error = %err, "WeCom call failed");
             return Err(err);
         }
     }
