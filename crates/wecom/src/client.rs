@@ -11,10 +11,10 @@
 //! |---|---|
 //! | errcode −1 (system busy) | yes, with backoff, up to [`RetryPolicy`] attempts |
 //! | errcode 40001/40014/41001/42001 from an API call | token refreshed once, call repeated once |
-//! | errcode 45009/45033 (rate limits) | never: returned typed ([`Error::is_rate_limited`]) |
+//! | errcode 45009/45033 (rate limits) | never: returned typed ([`Error::is_rate_limited`](crate::Error::is_rate_limited)) |
 //! | connection could not be opened | yes: nothing was sent |
 //! | timeout / broken connection, `gettoken` and uploads | yes: repeating is harmless (an upload retried only wastes a media id) |
-//! | timeout / broken connection, `message/send` | only with [`duplicate_check`](crate::MessageRequest::duplicate_check) (WeCom drops the duplicate); else [`Error::DeliveryUnknown`] |
+//! | timeout / broken connection, `message/send` | only with [`duplicate_check`](crate::MessageRequest::duplicate_check) (WeCom drops the duplicate); else [`Error::DeliveryUnknown`](crate::Error::DeliveryUnknown) |
 //! | timeout / broken connection, `message/recall` | no: a repeated recall could fail although the first worked |
 //! | any other errcode | never |
 

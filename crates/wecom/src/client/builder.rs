@@ -1,5 +1,7 @@
 //! [`ClientBuilder`]: base URL, proxy, timeouts, retries, token store and TLS set-up.
 
+mod net;
+
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,6 +10,7 @@ use super::{Client, Inner, RetryPolicy};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::token::{MemoryTokenStore, TokenCache, TokenKey, TokenStore, TokenTiming};
+use net::{ProxyConfig, build_http, process_vars, proxy_from_vars, redact_url};
 
 /// WeCom's API host.
 pub const DEFAULT_BASE_URL: &str = "https://qyapi.weixin.qq.com";
@@ -45,33 +48,6 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     store: Option<Arc<dyn TokenStore>>,
     timing: TokenTiming,
-}
-
-#[derive(Default, Clone)]
-struct ProxyConfig {
-    http: Option<String>,
-    https: Option<String>,
-    all: Option<String>,
-    no_proxy: Option<String>,
-}
-
-impl ProxyConfig {
-    fn is_set(&self) -> bool {
-        self.http.is_some() || self.https.is_some() || self.all.is_some()
-    }
-
-    fn summary(&self) -> String {
-        let mut parts = Vec::new();
-        for (name, value) in [("https", &self.https), ("http", &self.http), ("all", &self.all)] {
-            if let Some(url) = value {
-                parts.push(format!("{name}={}", redact_url(url)));
-            }
-        }
-        if let Some(list) = &self.no_proxy {
-            parts.push(format!("no_proxy={list}"));
-        }
-        if parts.is_empty() { "none".to_owned() } else { parts.join(", ") }
-    }
 }
 
 impl ClientBuilder {
@@ -301,40 +277,6 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-fn process_vars() -> Vec<(String, String)> {
-    std::env::vars_os()
-        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-        .collect()
-}
-
-/// Looks `name` up ignoring case; an exact lower-case spelling wins over upper case, which
-/// wins over any other mix.
-fn lookup_any_case<'a>(vars: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    let lower = name.to_ascii_lowercase();
-    let upper = name.to_ascii_uppercase();
-    let find = |pred: &dyn Fn(&str) -> bool| {
-        vars.iter().find(|(k, v)| pred(k) && !v.is_empty()).map(|(_, v)| v.as_str())
-    };
-    find(&|k| k == lower)
-        .or_else(|| find(&|k| k == upper))
-        .or_else(|| find(&|k| k.eq_ignore_ascii_case(name)))
-}
-
-fn proxy_from_vars(vars: &[(String, String)]) -> ProxyConfig {
-    let cgi = vars.iter().any(|(k, _)| k == "REQUEST_METHOD");
-    let http = if cgi {
-        vars.iter().find(|(k, v)| k == "http_proxy" && !v.is_empty()).map(|(_, v)| v.as_str())
-    } else {
-        lookup_any_case(vars, "http_proxy")
-    };
-    ProxyConfig {
-        http: http.map(str::to_owned),
-        https: lookup_any_case(vars, "https_proxy").map(str::to_owned),
-        all: lookup_any_case(vars, "all_proxy").map(str::to_owned),
-        no_proxy: lookup_any_case(vars, "no_proxy").map(str::to_owned),
-    }
-}
-
 fn parse_base_url(raw: &str) -> Result<url::Url> {
     let url = url::Url::parse(raw.trim())
         .map_err(|e| Error::Config(format!("base URL `{}` is invalid: {e}", redact_url(raw))))?;
@@ -354,75 +296,6 @@ fn parse_base_url(raw: &str) -> Result<url::Url> {
         )));
     }
     Ok(url)
-}
-
-/// The URL with any user name and password replaced by `***`; unparsable input is hidden.
-pub(crate) fn redact_url(raw: &str) -> String {
-    match url::Url::parse(raw) {
-        Ok(mut url) if url.has_host() => {
-            if !url.username().is_empty() || url.password().is_some() {
-                let _ = url.set_username("***");
-                let _ = url.set_password(None);
-            }
-            url.to_string()
-        }
-        // Parsed, but not as scheme://user:password@host (say `user:pw@proxy:3128`, which
-        // reqwest reads as an http proxy with credentials): hide anything with an `@`.
-        _ => hide_if_credentials(raw),
-    }
-}
-
-fn hide_if_credentials(raw: &str) -> String {
-    if raw.contains('@') { "<URL with credentials hidden>".to_owned() } else { raw.to_owned() }
-}
-
-fn build_http(proxy: &ProxyConfig, connect_timeout: Duration) -> Result<reqwest::Client> {
-    // Redirects are never followed: WeCom does not redirect API calls, and following one
-    // would hand the access token in the URL to another host.
-    let mut builder = reqwest::Client::builder()
-        .connect_timeout(connect_timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("wecom-rs/", env!("CARGO_PKG_VERSION")))
-        .no_proxy();
-    let no_proxy = proxy.no_proxy.as_deref().and_then(reqwest::NoProxy::from_string);
-    let entries = [("https", &proxy.https), ("http", &proxy.http), ("all", &proxy.all)];
-    for (name, url) in entries {
-        if let Some(url) = url {
-            let made = match name {
-                "https" => reqwest::Proxy::https(url.as_str()),
-                "http" => reqwest::Proxy::http(url.as_str()),
-                _ => reqwest::Proxy::all(url.as_str()),
-            };
-            let made = made.map_err(|_| {
-                Error::Config(format!("{name} proxy URL `{}` is invalid", redact_url(url)))
-            })?;
-            builder = builder.proxy(made.no_proxy(no_proxy.clone()));
-        }
-    }
-    builder = tls(builder);
-    builder.build().map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))
-}
-
-#[cfg(feature = "rustls")]
-fn tls(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
-    // reqwest's `rustls-no-provider` panics when no process-wide crypto provider is
-    // installed. Install ring unless the application already chose one; losing a race
-    // against another thread installing its own provider is fine.
-    if rustls::crypto::CryptoProvider::get_default().is_none() {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
-    builder.tls_backend_rustls()
-}
-
-#[cfg(all(feature = "native-tls", not(feature = "rustls")))]
-fn tls(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
-    builder.tls_backend_native()
-}
-
-#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-fn tls(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
-    // Without a TLS feature only http:// base URLs (an emulator, a local gateway) work.
-    builder
 }
 
 #[cfg(test)]
@@ -461,42 +334,11 @@ mod tests {
     }
 
     #[test]
-    fn proxy_variables_in_any_case_lower_case_wins() {
-        let v = vars(&[
-            ("HTTPS_PROXY", "http://upper:1"),
-            ("https_proxy", "http://lower:1"),
-            ("Http_Proxy", "http://mixed:2"),
-            ("ALL_PROXY", "socks5://all:3"),
-            ("no_proxy", "localhost,.internal"),
-        ]);
-        let p = proxy_from_vars(&v);
-        assert_eq!(p.https.as_deref(), Some("http://lower:1"));
-        assert_eq!(p.http.as_deref(), Some("http://mixed:2"));
-        assert_eq!(p.all.as_deref(), Some("socks5://all:3"));
-        assert_eq!(p.no_proxy.as_deref(), Some("localhost,.internal"));
-    }
-
-    #[test]
-    fn upper_case_http_proxy_is_ignored_under_cgi() {
-        let v = vars(&[("REQUEST_METHOD", "GET"), ("HTTP_PROXY", "http://evil:1")]);
-        assert_eq!(proxy_from_vars(&v).http, None);
-        let v = vars(&[("REQUEST_METHOD", "GET"), ("http_proxy", "http://ok:1")]);
-        assert_eq!(proxy_from_vars(&v).http.as_deref(), Some("http://ok:1"));
-    }
-
-    #[test]
     fn base_url_must_be_http_with_a_host() {
         assert!(parse_base_url("https://qyapi.weixin.qq.com").is_ok());
         assert!(parse_base_url("ftp://x").is_err());
         assert!(parse_base_url("not a url").is_err());
         assert!(parse_base_url("http://x/?a=1").is_err());
-    }
-
-    #[test]
-    fn credentials_in_urls_are_redacted() {
-        assert_eq!(redact_url("http://user:pw@proxy:3128"), "http://***@proxy:3128/");
-        assert_eq!(redact_url("http://proxy:3128"), "http://proxy:3128/");
-        assert!(!redact_url("user:pw@proxy:3128 x").contains("pw"));
     }
 
     #[test]
