@@ -193,11 +193,23 @@ impl Client {
                         };
                     let error = Error::transport(call.path, err);
                     if may_repeat && tries < policy.attempts() {
-                        tracing::warn!(path = call.path, attempt = sent, elapsed_ms, error = %error, "WeCom call failed; retrying");
+                        tracing::warn!(
+                            path = call.path,
+                            attempt = sent,
+                            elapsed_ms,
+                            error = %error,
+                            "WeCom call failed; retrying"
+                        );
                         tokio::time::sleep(policy.delay(tries)).await;
                         continue;
                     }
-                    tracing::debug!(path = call.path, attempt = sent, elapsed_ms, error = %error, "WeCom call failed");
+                    tracing::debug!(
+                        path = call.path,
+                        attempt = sent,
+                        elapsed_ms,
+                        error = %error,
+                        "WeCom call failed"
+                    );
                     return Err(match (call.replay, error) {
                         (Replay::Send { .. }, Error::Transport { source, .. })
                             if maybe_delivered =>
@@ -237,7 +249,14 @@ impl Client {
                 tokio::time::sleep(policy.delay(tries)).await;
                 continue;
             }
-            tracing::debug!(path = call.path, attempt = sent, errcode = code, elapsed_ms, error = %err, "WeCom call failed");
+            tracing::debug!(
+                path = call.path,
+                attempt = sent,
+                errcode = code,
+                elapsed_ms,
+                error = %err,
+                "WeCom call failed"
+            );
             return Err(err);
         }
     }

@@ -167,7 +167,11 @@ async fn refresh(
             Some(lease) => {
                 let result = fetch_and_put(&*store, &key, fetch).await;
                 if let Err(err) = store.unlock(&key, lease).await {
-                    tracing::warn!(app = %key, error = %err, "could not release the token refresh lease");
+                    tracing::warn!(
+                        app = %key,
+                        error = %err,
+                        "could not release the token refresh lease"
+                    );
                 }
                 return result;
             }
