@@ -127,18 +127,21 @@ impl ClientBuilder {
     /// `http://user:password@proxy.example:3128` (credentials are never shown in `Debug`).
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy.all = Some(url.into());
+        self.proxy.from_env = false;
         self
     }
 
     /// Proxy for `http://` base URLs only.
     pub fn http_proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy.http = Some(url.into());
+        self.proxy.from_env = false;
         self
     }
 
     /// Proxy for `https://` base URLs only.
     pub fn https_proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy.https = Some(url.into());
+        self.proxy.from_env = false;
         self
     }
 

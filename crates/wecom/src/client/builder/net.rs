@@ -11,6 +11,9 @@ pub(super) struct ProxyConfig {
     pub(super) https: Option<String>,
     pub(super) all: Option<String>,
     pub(super) no_proxy: Option<String>,
+    /// Read from `*_PROXY` variables: an unusable entry is skipped with a warning instead of
+    /// failing the build (a `socks5://` `ALL_PROXY` set for other tools must not break us).
+    pub(super) from_env: bool,
 }
 
 impl ProxyConfig {
@@ -63,6 +66,7 @@ pub(super) fn proxy_from_vars(vars: &[(String, String)]) -> ProxyConfig {
         https: lookup_any_case(vars, "https_proxy").map(str::to_owned),
         all: lookup_any_case(vars, "all_proxy").map(str::to_owned),
         no_proxy: lookup_any_case(vars, "no_proxy").map(str::to_owned),
+        from_env: true,
     }
 }
 
@@ -86,6 +90,19 @@ fn hide_if_credentials(raw: &str) -> String {
     if raw.contains('@') { "<URL with credentials hidden>".to_owned() } else { raw.to_owned() }
 }
 
+/// reqwest is built without SOCKS support; it would accept a `socks5://` proxy and fail every
+/// request later. A URL without a scheme is taken as `http://` (as reqwest does).
+fn check_proxy_scheme(url: &str) -> std::result::Result<(), String> {
+    match url.split_once("://") {
+        Some((scheme, _))
+            if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") =>
+        {
+            Err(scheme.to_ascii_lowercase())
+        }
+        _ => Ok(()),
+    }
+}
+
 pub(super) fn build_http(
     proxy: &ProxyConfig,
     connect_timeout: Duration,
@@ -100,16 +117,26 @@ pub(super) fn build_http(
     let no_proxy = proxy.no_proxy.as_deref().and_then(reqwest::NoProxy::from_string);
     let entries = [("https", &proxy.https), ("http", &proxy.http), ("all", &proxy.all)];
     for (name, url) in entries {
-        if let Some(url) = url {
-            let made = match name {
+        let Some(url) = url else { continue };
+        let made = match check_proxy_scheme(url) {
+            Ok(()) => match name {
                 "https" => reqwest::Proxy::https(url.as_str()),
                 "http" => reqwest::Proxy::http(url.as_str()),
                 _ => reqwest::Proxy::all(url.as_str()),
-            };
-            let made = made.map_err(|_| {
-                Error::Config(format!("{name} proxy URL `{}` is invalid", redact_url(url)))
-            })?;
-            builder = builder.proxy(made.no_proxy(no_proxy.clone()));
+            }
+            .map_err(|_| format!("{name} proxy URL `{}` is invalid", redact_url(url))),
+            Err(scheme) => Err(format!(
+                "{name} proxy URL `{}`: `{scheme}://` proxies are not supported, only http:// \
+                 and https://",
+                redact_url(url)
+            )),
+        };
+        match made {
+            Ok(made) => builder = builder.proxy(made.no_proxy(no_proxy.clone())),
+            Err(problem) if proxy.from_env => {
+                tracing::warn!("ignoring a proxy variable: {problem}");
+            }
+            Err(problem) => return Err(Error::Config(problem)),
         }
     }
     builder = tls(builder);
@@ -175,5 +202,17 @@ mod tests {
         assert_eq!(redact_url("http://user:pw@proxy:3128"), "http://***@proxy:3128/");
         assert_eq!(redact_url("http://proxy:3128"), "http://proxy:3128/");
         assert!(!redact_url("user:pw@proxy:3128 x").contains("pw"));
+    }
+
+    #[test]
+    fn unsupported_proxy_schemes_fail_explicitly_and_are_skipped_from_env() {
+        let explicit =
+            ProxyConfig { all: Some("socks5://p:1080".into()), ..ProxyConfig::default() };
+        let err = build_http(&explicit, Duration::from_secs(1)).unwrap_err();
+        assert!(err.to_string().contains("`socks5://` proxies are not supported"), "{err}");
+        let from_env = proxy_from_vars(&vars(&[("ALL_PROXY", "socks5://p:1080")]));
+        assert!(build_http(&from_env, Duration::from_secs(1)).is_ok());
+        assert_eq!(check_proxy_scheme("HTTPS://p:1"), Ok(()));
+        assert_eq!(check_proxy_scheme("p:3128"), Ok(()));
     }
 }
