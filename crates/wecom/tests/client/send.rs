@@ -161,3 +161,20 @@ async fn send_futures_can_be_spawned() {
     let receipt = tokio::spawn(async move { pending.await }).await.unwrap().unwrap();
     assert_eq!(receipt.msgid, "MSG-1");
 }
+
+#[test]
+fn client_and_every_call_future_are_send_and_sync_where_it_matters() {
+    fn send_sync<T: Send + Sync>(_: &T) {}
+    fn send<T: Send>(_: &T) {}
+    let client = wecom::Client::builder("c", 1, "s").build().unwrap();
+    send_sync(&client);
+    send(&client.send(Recipients::users(["a"]), Text::new("x")));
+    send(&std::future::IntoFuture::into_future(
+        client.send(Recipients::users(["a"]), Text::new("x")),
+    ));
+    send(&client.recall("m"));
+    send(&client.access_token());
+    send(&client.upload_media(wecom::MediaType::File, wecom::Media::from_bytes("a", "123456")));
+    send(&client.upload_image(wecom::Media::from_bytes("a.png", "123456")));
+    send(&wecom::Media::from_path("x"));
+}
