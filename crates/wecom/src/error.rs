@@ -2,15 +2,26 @@
 //!
 //! `Api` carries WeCom's own `errcode`/`errmsg` unchanged; `InvalidArgument` is produced by
 //! validation before any request leaves the process and names the offending field path and
-//! the limit it broke.
+//! the limit it broke. Transport errors never carry the request URL (it holds the access
+//! token, or the corp secret for `gettoken`), and decode errors keep the raw body with every
+//! known secret scrubbed out. Known error codes are named in [`codes`].
+//!
+//! [`Error`] is `Clone` so that one failed token fetch can be handed to every caller that was
+//! waiting for it.
+
+pub mod codes;
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The error type a [`TokenStore`](crate::TokenStore) reports.
+pub type StoreError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 /// Everything that can go wrong talking to WeCom.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// WeCom answered with a non-zero `errcode`.
@@ -24,6 +35,166 @@ pub enum Error {
     /// The request was rejected locally before anything was sent.
     #[error(transparent)]
     InvalidArgument(#[from] InvalidArgument),
+    /// `gettoken` rejected the corp id or the app secret (errcode 40001, 40013, 41002 or
+    /// 41004). This is a configuration error and is never retried: WeCom blocks the calling
+    /// IP for an hour after repeated wrong secrets, so for a minute afterwards the client
+    /// answers with this error again without asking WeCom.
+    #[error(
+        "WeCom rejected the credentials (errcode {code}: {msg}); check the corp id and the \
+         app secret"
+    )]
+    Credentials {
+        /// The `errcode` of `gettoken`, unchanged.
+        code: i64,
+        /// The `errmsg` of `gettoken`, unchanged.
+        msg: String,
+    },
+    /// The HTTP exchange failed (connect, TLS, timeout, broken connection). The URL is
+    /// stripped from the inner error because it carries the token or the secret.
+    #[error("request to WeCom `{path}` failed ({}): {source}", transport_kind(source))]
+    Transport {
+        /// The API path, for example `/cgi-bin/message/send`.
+        path: String,
+        /// The underlying error, without its URL.
+        #[source]
+        source: Arc<reqwest::Error>,
+    },
+    /// A `message/send` request failed after it may have reached WeCom (a timeout or a broken
+    /// connection), so whether the message was delivered is unknown. It was not retried
+    /// blindly, because that could deliver it twice: turn on
+    /// [`duplicate_check`](crate::MessageRequest::duplicate_check) to make such retries safe.
+    #[error(
+        "delivery unknown: message/send failed after {attempts} attempt(s) and the message may \
+         or may not have been delivered ({source}); enable duplicate_check to make retries safe"
+    )]
+    DeliveryUnknown {
+        /// How many times the request was sent.
+        attempts: u32,
+        /// The last transport error, without its URL.
+        #[source]
+        source: Arc<reqwest::Error>,
+    },
+    /// WeCom's response could not be decoded. `body` holds the raw response (truncated to a
+    /// few KiB, secrets scrubbed) so the cause is visible.
+    #[error(
+        "could not decode WeCom's response to `{path}` (HTTP {status}): {source}; body: {body}"
+    )]
+    Decode {
+        /// The API path.
+        path: String,
+        /// The HTTP status code.
+        status: u16,
+        /// The raw body, truncated, with secrets replaced by `***`.
+        body: String,
+        /// What did not parse.
+        #[source]
+        source: Arc<serde_json::Error>,
+    },
+    /// WeCom (or something in between, such as a proxy) answered with a non-success HTTP
+    /// status and no WeCom error envelope.
+    #[error("WeCom answered `{path}` with HTTP {status}; body: {body}")]
+    Http {
+        /// The API path.
+        path: String,
+        /// The HTTP status code.
+        status: u16,
+        /// The raw body, truncated, with secrets replaced by `***`.
+        body: String,
+    },
+    /// The client configuration is invalid or incomplete (missing environment variable, bad
+    /// base URL or proxy URL, conflicting options).
+    #[error("invalid WeCom client configuration: {0}")]
+    Config(String),
+    /// The [`TokenStore`](crate::TokenStore) failed.
+    #[error("access-token store failed: {0}")]
+    TokenStore(#[source] Arc<dyn std::error::Error + Send + Sync + 'static>),
+    /// Reading local input (a media file or reader) failed.
+    #[error("could not read {what}: {source}")]
+    Io {
+        /// What was being read, for example the file path.
+        what: String,
+        /// The I/O error.
+        #[source]
+        source: Arc<std::io::Error>,
+    },
+}
+
+fn transport_kind(err: &reqwest::Error) -> &'static str {
+    if err.is_timeout() {
+        "timed out"
+    } else if err.is_connect() {
+        "could not connect"
+    } else if err.is_body() || err.is_decode() {
+        "broken response body"
+    } else {
+        "request failed"
+    }
+}
+
+impl Error {
+    /// WeCom's `errcode`, for [`Error::Api`] and [`Error::Credentials`].
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            Error::Api { code, .. } | Error::Credentials { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// The access token was rejected by an API call (errcode 40001, 40014, 41001 or 42001).
+    ///
+    /// The client already refreshed the token and retried once before returning this.
+    /// Not true for [`Error::Credentials`], where 40001 from `gettoken` means a wrong secret.
+    pub fn is_token_invalid(&self) -> bool {
+        matches!(self, Error::Api { code, .. } if codes::is_token_invalid(*code))
+    }
+
+    /// WeCom's frequency (45009) or concurrency (45033) limit was hit. Not retried: back off.
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self.code(), Some(codes::API_FREQUENCY_LIMITED | codes::API_CONCURRENCY_LIMITED))
+    }
+
+    /// WeCom reported "system busy" (errcode -1), even after the configured retries.
+    pub fn is_system_busy(&self) -> bool {
+        self.code() == Some(codes::SYSTEM_BUSY)
+    }
+
+    /// The calling IP is not in the app's trusted IP list (errcode 60020).
+    pub fn is_ip_not_trusted(&self) -> bool {
+        self.code() == Some(codes::IP_NOT_TRUSTED)
+    }
+
+    /// The corp id or secret is wrong ([`Error::Credentials`]).
+    pub fn is_credentials(&self) -> bool {
+        matches!(self, Error::Credentials { .. })
+    }
+
+    /// The request timed out (including [`Error::DeliveryUnknown`] caused by a timeout).
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Error::Transport { source, .. } | Error::DeliveryUnknown { source, .. } => {
+                source.is_timeout()
+            }
+            _ => false,
+        }
+    }
+
+    /// A send may or may not have been delivered ([`Error::DeliveryUnknown`]).
+    pub fn is_delivery_unknown(&self) -> bool {
+        matches!(self, Error::DeliveryUnknown { .. })
+    }
+
+    /// The request was rejected locally ([`Error::InvalidArgument`]); nothing was sent.
+    pub fn is_invalid_argument(&self) -> bool {
+        matches!(self, Error::InvalidArgument(_))
+    }
+
+    pub(crate) fn transport(path: &str, err: reqwest::Error) -> Self {
+        Error::Transport { path: path.to_owned(), source: Arc::new(err.without_url()) }
+    }
+
+    pub(crate) fn store(err: StoreError) -> Self {
+        Error::TokenStore(Arc::from(err))
+    }
 }
 
 /// A request value broke a documented limit; nothing was sent.

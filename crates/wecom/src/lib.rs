@@ -3,9 +3,71 @@
 //! Send every kind of app message and template card to users, departments and tags, recall
 //! messages, update sent template cards and upload media — with access tokens cached and
 //! refreshed correctly, bounded retries, and input validated before anything is sent.
+//!
+//! # Quick start
+//!
+//! ```no_run
+//! use wecom::{Client, Recipients, Text};
+//!
+//! # async fn run() -> wecom::Result<()> {
+//! // WECOM_CORP_ID, WECOM_AGENT_ID, WECOM_SECRET (and optionally WECOM_BASE_URL, HTTPS_PROXY…)
+//! let client = Client::from_env()?;
+//! let receipt = client
+//!     .send(Recipients::users(["alice", "bob"]), Text::new("Build #42 passed"))
+//!     .await?;
+//! if !receipt.all_delivered() {
+//!     eprintln!("not delivered to {:?}", receipt.invalid_users);
+//! }
+//! client.recall(&receipt.msgid).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Or configure a client explicitly:
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use wecom::{Client, Media, MediaType, RetryPolicy};
+//!
+//! # async fn run() -> wecom::Result<()> {
+//! let client = Client::builder("ww0123456789abcdef", 1_000_002, "app-secret")
+//!     .proxy("http://proxy.internal:3128")
+//!     .request_timeout(Duration::from_secs(10))
+//!     .retry_policy(RetryPolicy::default().max_attempts(5))
+//!     .build()?;
+//! let media = Media::from_path("report.pdf").await?;
+//! let uploaded = client.upload_media(MediaType::File, media).await?;
+//! println!("media id {} (type {})", uploaded.media_id, uploaded.kind);
+//! # Ok(()) }
+//! ```
+//!
+//! # Errors, tokens and retries
+//!
+//! Every call returns [`Result`] with one [`Error`] type: WeCom's `errcode` survives in
+//! [`Error::Api`], with named [`codes`](error::codes) and predicates such as
+//! [`Error::is_rate_limited`]. Tokens are fetched once for all concurrent callers, refreshed
+//! before expiry, and refreshed once more when WeCom rejects one. What is retried, and what is
+//! not, is listed in the [`client`] module. The corp secret and tokens never appear in logs,
+//! `Debug` output or errors.
+//!
+//! # Features
+//!
+//! * `rustls` (default): TLS through rustls with the ring provider. If the process has no
+//!   rustls crypto provider installed yet, building a client installs ring as the default.
+//! * `native-tls`: TLS through the platform library instead.
 
+pub mod client;
 pub mod error;
+pub mod media;
 pub mod message;
+pub mod receipt;
+mod secret;
+pub mod token;
+mod wire;
 
+pub use client::{Client, ClientBuilder, RetryPolicy, SendMessage};
 pub use error::{Error, InvalidArgument, Result};
+pub use media::{Media, MediaType, UploadedMedia};
 pub use message::{Message, MessageRequest, Recipients, Safe, SendOptions, Text};
+pub use receipt::SendReceipt;
+pub use secret::Secret;
+pub use token::{AccessToken, CachedToken, MemoryTokenStore, TokenKey, TokenStore};

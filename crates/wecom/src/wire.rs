@@ -1,0 +1,126 @@
+//! Lenient readers for the quirks of WeCom's response fields.
+//!
+//! Responses are read generously once WeCom has acted (a message delivered, a file stored):
+//! failing then would make the caller repeat an action that already happened. So ids may be
+//! strings or numbers, `|`-joined lists may also arrive as arrays, and absent or `null`
+//! fields mean empty.
+
+use serde::{Deserialize, Deserializer};
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StringOrNumber {
+    String(String),
+    Int(i64),
+    Uint(u64),
+    Float(f64),
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ListForm {
+    Joined(String),
+    Items(Vec<StringOrNumber>),
+}
+
+fn to_string(value: StringOrNumber) -> String {
+    match value {
+        StringOrNumber::String(s) => s,
+        StringOrNumber::Int(n) => n.to_string(),
+        StringOrNumber::Uint(n) => n.to_string(),
+        StringOrNumber::Float(n) => n.to_string(),
+    }
+}
+
+/// A string, or a number rendered as one; `null` → empty.
+pub(crate) fn string_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<StringOrNumber>::deserialize(d)?.map(to_string).unwrap_or_default())
+}
+
+/// A non-empty string or number as `Some`; `null` or `""` → `None`.
+pub(crate) fn opt_string_lenient<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<String>, D::Error> {
+    Ok(Option::<StringOrNumber>::deserialize(d)?.map(to_string).filter(|s| !s.is_empty()))
+}
+
+/// A `|`-joined string (or an array) as a list; empty parts are dropped; `null` → empty.
+pub(crate) fn id_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(match Option::<ListForm>::deserialize(d)? {
+        None => Vec::new(),
+        Some(ListForm::Joined(s)) => {
+            s.split('|').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect()
+        }
+        Some(ListForm::Items(items)) => {
+            items.into_iter().map(to_string).filter(|p| !p.is_empty()).collect()
+        }
+    })
+}
+
+/// An integer given as a number or as a string of digits (`created_at` of `media/upload`).
+pub(crate) fn int_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    match StringOrNumber::deserialize(d)? {
+        StringOrNumber::Int(n) => Ok(n),
+        StringOrNumber::Uint(n) => i64::try_from(n).map_err(serde::de::Error::custom),
+        StringOrNumber::String(s) => s.trim().parse().map_err(|_| {
+            serde::de::Error::custom(format!(
+                "expected an integer or a string of digits, got {s:?}"
+            ))
+        }),
+        StringOrNumber::Float(n) => {
+            Err(serde::de::Error::custom(format!("expected an integer, got {n}")))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[derive(Deserialize, Debug)]
+    struct Probe {
+        #[serde(default, deserialize_with = "id_list")]
+        list: Vec<String>,
+        #[serde(default, deserialize_with = "opt_string_lenient")]
+        code: Option<String>,
+        #[serde(default, deserialize_with = "string_lenient")]
+        id: String,
+    }
+
+    fn probe(v: serde_json::Value) -> Probe {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn lists_from_joined_strings_arrays_and_nothing() {
+        assert_eq!(probe(json!({"list": "a|b||c"})).list, ["a", "b", "c"]);
+        assert_eq!(probe(json!({"list": ["x", 7]})).list, ["x", "7"]);
+        assert!(probe(json!({"list": ""})).list.is_empty());
+        assert!(probe(json!({"list": null})).list.is_empty());
+        assert!(probe(json!({})).list.is_empty());
+    }
+
+    #[test]
+    fn optional_strings_treat_empty_as_absent() {
+        assert_eq!(probe(json!({"code": "rc"})).code.as_deref(), Some("rc"));
+        assert_eq!(probe(json!({"code": ""})).code, None);
+        assert_eq!(probe(json!({"id": 42})).id, "42");
+        assert_eq!(probe(json!({})).id, "");
+    }
+
+    #[test]
+    fn integers_from_numbers_or_digit_strings() {
+        #[derive(Deserialize)]
+        struct T {
+            #[serde(deserialize_with = "int_lenient")]
+            t: i64,
+        }
+        let t = |v| serde_json::from_value::<T>(v).map(|x| x.t);
+        assert_eq!(t(json!({"t": "1380000000"})).unwrap(), 1_380_000_000);
+        assert_eq!(t(json!({"t": 1_380_000_000})).unwrap(), 1_380_000_000);
+        assert!(t(json!({"t": "soon"})).is_err());
+        assert!(t(json!({"t": 1.5})).is_err());
+    }
+}

@@ -1,0 +1,13 @@
+//! HTTP behaviour of the client against a local mock of WeCom's API on 127.0.0.1.
+//!
+//! One test binary (modules under `client/`) keeps link time down.
+
+mod support;
+
+mod leaks;
+mod media;
+mod proxy;
+mod retries;
+mod send;
+mod tokens;
+mod transport;
