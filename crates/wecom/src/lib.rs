@@ -4,8 +4,14 @@
 //! messages, update sent template cards and upload media — with access tokens cached and
 //! refreshed correctly, bounded retries, and input validated before anything is sent.
 
+pub mod card;
 pub mod error;
 pub mod message;
+pub mod update_card;
+mod validate;
+mod wire;
 
+pub use card::TemplateCard;
 pub use error::{Error, InvalidArgument, Result};
 pub use message::{Message, MessageRequest, Recipients, Safe, SendOptions, Text};
+pub use update_card::{UpdateTemplateCard, UpdateTemplateCardResponse};
