@@ -6,7 +6,7 @@
 //! arguments, and elements whose `type` decides which other field is required ([`CardAction`],
 //! [`QuoteArea`], [`ImageTextArea`], [`JumpItem`], [`HorizontalItem`], [`Button`]) are built
 //! through one constructor or setter per type, so a link without its URL cannot be written.
-//! Every card converts into a [`Message`](crate::Message):
+//! Every card converts into a [`Message`]:
 //!
 //! ```
 //! use wecom::card::{Button, ButtonInteraction};
