@@ -2,6 +2,9 @@
 //! update form) parse, pass validation, and serialize back to exactly the same JSON. Other
 //! crates (the CLI, the emulator) reuse these files, so they must stay valid.
 
+// JSON bodies are copied verbatim from WeCom's documentation, agent ids without separators.
+#![allow(clippy::unreadable_literal)]
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -2,6 +2,9 @@
 //! through the public API serialize to exactly the documented JSON (the reference's examples
 //! copied verbatim), and that JSON parses back into the same value.
 
+// JSON bodies are copied verbatim from WeCom's documentation, agent ids without separators.
+#![allow(clippy::unreadable_literal)]
+
 use serde_json::{Value, json};
 use wecom::card::{
     ActionMenu, Button, ButtonInteraction, ButtonSelection, ButtonStyle, CardAction, CardImage,
@@ -87,7 +90,7 @@ fn button_interaction_example_from_the_reference() {
     golden(&req, &expected);
     let wecom::Message::TemplateCard(card) = &req.message else { panic!("not a card") };
     assert!(card.calls_back());
-    assert_eq!(card.task_id().map(|t| t.as_str()), Some("deploy-v1_4-20250101-001"));
+    assert_eq!(card.task_id().map(wecom::card::TaskId::as_str), Some("deploy-v1_4-20250101-001"));
 }
 
 #[test]
