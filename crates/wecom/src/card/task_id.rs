@@ -13,6 +13,9 @@ const MAX_BYTES: usize = 128;
 /// A template card's `task_id`: at most 128 bytes of `0-9`, `A-Z`, `a-z`, `_`, `-` and `@`,
 /// never reused within one app.
 ///
+/// What WeCom answers for a reused id is not documented (UNVERIFIED; errcode 42014, "task_id
+/// invalid", is the nearest), so uniqueness is the caller's job — or [`TaskId::generate`]'s.
+///
 /// Cards that call back (button, vote and multiple interaction cards, and notice cards with an
 /// action menu) need one. [`TaskId::generate`] makes a fresh one when the caller has no natural
 /// id of its own.

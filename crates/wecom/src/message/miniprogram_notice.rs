@@ -9,6 +9,9 @@ use crate::validate::{Check, Path, count, max_chars, non_empty, optional};
 /// Only apps bound to a mini program may send it (WeCom answers 48002 otherwise), never to
 /// `@all`, and the WeChat plugin does not show it. Supports id translation; no `safe`.
 ///
+/// The request still carries `agentid`: WeCom's table for this kind omits it, which is
+/// UNVERIFIED, and sending it is the safe reading (WxJava and PowerWeChat do the same).
+///
 /// WeCom suggests 4 to 12 Chinese characters for `title` and `description`. That is not
 /// enforced: the reference's own example breaks it, and id-translation templates such as
 /// `$userName=alice$` are longer before translation than after.

@@ -11,7 +11,9 @@ const CONTENT_MAX_BYTES: usize = 666 * 1024;
 
 /// An mpnews message (`msgtype: mpnews`): 1 to 8 [`MpArticle`]s.
 ///
-/// Each send creates separate articles for read statistics. Supports id translation and every
+/// Each send creates separate articles for read statistics. The legacy form
+/// `"mpnews": {"media_id": …}` and the `show_cover_pic` key (still sent by WxJava) are not in
+/// WeCom's current documentation (UNVERIFIED/legacy) and are not modelled. Supports id translation and every
 /// `safe` value, including [`Safe::CorpOnly`](super::Safe::CorpOnly).
 ///
 /// ```

@@ -99,6 +99,9 @@ impl MessageRequest {
 
     /// Whether WeCom's own duplicate check protects this request, so it is safe to send again
     /// after a transport timeout.
+    ///
+    /// What WeCom answers for a suppressed duplicate (errcode, `msgid`) is not documented
+    /// (UNVERIFIED); only that it is not delivered twice.
     pub fn has_duplicate_check(&self) -> bool {
         self.options.duplicate_check.is_some()
     }
@@ -242,6 +245,10 @@ impl Serialize for MessageRequest {
             toparty: (!r.parties.is_empty()).then_some(Joined(&r.parties)),
             totag: (!r.tags.is_empty()).then_some(Joined(&r.tags)),
             message: &self.message,
+            // Sent for every kind. WeCom's own table and example for miniprogram_notice leave
+            // `agentid` out while every other kind requires it; whether it is required or
+            // ignored there is UNVERIFIED, and sending it (as WxJava and PowerWeChat do) is
+            // the reading that cannot fail for lack of it.
             agentid: self.agent_id,
             safe: self.options.safe,
             enable_id_trans: self.options.enable_id_trans,

@@ -37,6 +37,8 @@ impl Text {
     }
 
     pub(crate) fn validate(&self, path: &Path<'_>) -> Check {
+        // WeCom documents both truncation and errcode 45002 for longer text (UNVERIFIED which
+        // applies); refusing it here loses nothing either way.
         required(&path.field("content"), &self.content, TEXT_MAX_BYTES)
     }
 }
