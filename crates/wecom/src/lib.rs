@@ -7,9 +7,9 @@
 pub mod card;
 pub mod error;
 pub mod message;
+mod quirks;
 pub mod update_card;
 mod validate;
-mod wire;
 
 pub use card::TemplateCard;
 pub use error::{Error, InvalidArgument, Result};

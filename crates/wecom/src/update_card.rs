@@ -13,8 +13,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::card::{CardContext, TemplateCard};
 use crate::error::InvalidArgument;
 use crate::message::{RecipientFields, Recipients};
+use crate::quirks::{IntBool, lenient_list, opt_int_bool};
 use crate::validate::{Path, non_empty};
-use crate::wire::{IntBool, lenient_list, opt_int_bool};
 
 /// The recipient fields of `update_template_card`: arrays of ids and an `atall` flag.
 const UPDATE_FIELDS: RecipientFields = RecipientFields {

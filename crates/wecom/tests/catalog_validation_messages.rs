@@ -68,8 +68,8 @@ fn recipient_counts_are_limited() {
 #[test]
 fn member_ids_must_survive_the_joined_form() {
     let with = |id: &str| MessageRequest::new(1, Recipients::users(["ok", id]), text());
-    rejects(&with("a|b"), "touser", &["#1", "`|`"]);
-    rejects(&with(""), "touser", &["#1", "empty"]);
+    rejects(&with("a|b"), "touser", &["index 1", "`|`"]);
+    rejects(&with(""), "touser", &["index 1", "empty"]);
     rejects(&with("a b"), "touser", &["whitespace"]);
     rejects(&with(&"x".repeat(65)), "touser", &["64 bytes", "65 bytes"]);
     rejects(&with("@all"), "touser", &["Recipients::all()"]);

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::CardContext;
 use super::action_menu::KEY_MAX_BYTES;
 use super::select::{SelectOption, validate_options};
+use crate::quirks::int_enum;
 use crate::validate::{Check, Path, count, non_empty, required, unique};
-use crate::wire::int_enum;
 
 int_enum! {
     /// The `type` of a [`Button`].

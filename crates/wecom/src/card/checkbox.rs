@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use super::CardContext;
 use super::action_menu::KEY_MAX_BYTES;
 use super::select::OPTION_ID_MAX_BYTES;
+use crate::quirks::int_enum;
 use crate::validate::{Check, Path, count, non_empty, required, unique};
-use crate::wire::int_enum;
 
 int_enum! {
     /// `checkbox.mode`: how many options a voter may tick.

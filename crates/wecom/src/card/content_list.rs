@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::quirks::int_enum;
 use crate::validate::{Check, Path, count, non_empty};
-use crate::wire::int_enum;
 
 /// The most rows in a `horizontal_content_list`.
 pub(crate) const HORIZONTAL_MAX: usize = 6;

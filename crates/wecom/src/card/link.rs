@@ -8,8 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::quirks::int_enum;
 use crate::validate::{Check, Path, non_empty};
-use crate::wire::int_enum;
 
 int_enum! {
     /// The `type` of a link: what tapping the element does.

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::wire::int_enum;
+use crate::quirks::int_enum;
 
 int_enum! {
     /// `source.desc_color`: the colour of the source label.

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::wire::int_enum;
+use crate::quirks::int_enum;
 
 int_enum! {
     /// `safe`: how a message may be shared onwards.

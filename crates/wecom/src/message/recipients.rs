@@ -188,7 +188,7 @@ impl Recipients {
                 return Err(if fields.arrays {
                     users.index(i).error(format!("member id {problem}"))
                 } else {
-                    users.error(format!("member id #{i} {problem}"))
+                    users.error(format!("member id at index {i} {problem}"))
                 });
             }
         }

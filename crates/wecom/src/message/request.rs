@@ -10,8 +10,8 @@ use super::options::{DEFAULT_DUPLICATE_CHECK_INTERVAL, MAX_DUPLICATE_CHECK_INTER
 use super::recipients::SEND_FIELDS;
 use super::{Message, Recipients, Safe, SendOptions};
 use crate::error::InvalidArgument;
+use crate::quirks::{IntBool, Joined, opt_int_bool, parse_id_list, split_pipes};
 use crate::validate::{Path, not_allowed};
-use crate::wire::{IntBool, Joined, opt_int_bool, parse_id_list, split_pipes};
 
 /// The full body of `POST /cgi-bin/message/send`: which app sends what to whom, and how.
 ///

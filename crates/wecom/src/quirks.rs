@@ -65,7 +65,7 @@ pub(crate) use int_enum;
 
 /// `Option<bool>` on the wire as an optional `0`/`1` integer.
 ///
-/// Use with `#[serde(default, with = "crate::wire::opt_int_bool", skip_serializing_if =
+/// Use with `#[serde(default, with = "crate::quirks::opt_int_bool", skip_serializing_if =
 /// "Option::is_none")]`. Reading also accepts JSON `true`/`false`, which some hand-written
 /// bodies use; writing always produces the integer WeCom documents.
 pub(crate) mod opt_int_bool {
