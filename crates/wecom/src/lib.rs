@@ -55,15 +55,20 @@
 //!   rustls crypto provider installed yet, building a client installs ring as the default.
 //! * `native-tls`: TLS through the platform library instead.
 
+pub mod card;
 pub mod client;
 pub mod error;
 pub mod media;
 pub mod message;
+mod quirks;
 pub mod receipt;
 mod secret;
 pub mod token;
+pub mod update_card;
+mod validate;
 mod wire;
 
+pub use card::TemplateCard;
 pub use client::{Client, ClientBuilder, RetryPolicy, SendMessage};
 pub use error::{Error, InvalidArgument, Result};
 pub use media::{Media, MediaType, UploadedMedia};
@@ -71,3 +76,4 @@ pub use message::{Message, MessageRequest, Recipients, Safe, SendOptions, Text};
 pub use receipt::SendReceipt;
 pub use secret::Secret;
 pub use token::{AccessToken, CachedToken, MemoryTokenStore, TokenKey, TokenStore};
+pub use update_card::{UpdateTemplateCard, UpdateTemplateCardResponse};

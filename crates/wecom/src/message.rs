@@ -1,228 +1,178 @@
-//! Application messages for `message/send`: the content ([`Message`]), who receives it
-//! ([`Recipients`]), the send options ([`SendOptions`]) and the full request body
-//! ([`MessageRequest`]).
+//! Application messages for `message/send`: the content ([`Message`], one type per
+//! `msgtype`), who receives it ([`Recipients`]), the send options ([`SendOptions`], [`Safe`])
+//! and the full request body ([`MessageRequest`]).
+//!
+//! Every kind has its required fields in its constructor and optional ones as chainable
+//! setters, and converts into [`Message`] with `From`, so a message reads as what it is:
+//!
+//! ```
+//! use wecom::message::{MessageRequest, Recipients, Text};
+//!
+//! let req = MessageRequest::new(1000002, Recipients::users(["alice"]), Text::new("hi"));
+//! req.validate()?;
+//! # Ok::<(), wecom::InvalidArgument>(())
+//! ```
+//!
+//! Template cards live in [`crate::card`] and convert into [`Message`] the same way.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::card::{CardContext, TemplateCard};
 use crate::error::InvalidArgument;
+use crate::validate::Path;
 
-/// The content of an application message, tagged on the wire by `msgtype`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "msgtype", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Message {
-    /// A text message.
-    Text {
-        /// The text body.
-        text: Text,
-    },
+mod file;
+mod image;
+mod markdown;
+mod miniprogram_notice;
+mod mpnews;
+mod news;
+mod options;
+mod recipients;
+mod request;
+mod text;
+mod textcard;
+mod video;
+mod voice;
+
+pub use file::File;
+pub use image::Image;
+pub use markdown::Markdown;
+pub use miniprogram_notice::{ContentItem, MiniProgramNotice};
+pub use mpnews::{MpArticle, MpNews};
+pub use news::{Article, News};
+pub use options::{
+    DEFAULT_DUPLICATE_CHECK_INTERVAL, MAX_DUPLICATE_CHECK_INTERVAL, Safe, SendOptions,
+};
+pub(crate) use recipients::RecipientFields;
+pub use recipients::Recipients;
+pub use request::MessageRequest;
+pub use text::Text;
+pub use textcard::TextCard;
+pub use video::Video;
+pub use voice::Voice;
+
+/// Declares [`Message`] with one variant per kind, its `From` conversions, and its wire form
+/// `{"msgtype": "<tag>", "<tag>": {…}}`.
+macro_rules! message_kinds {
+    ($( $(#[$doc:meta])* $variant:ident($ty:ty) = $tag:literal, )+) => {
+        /// The content of an application message, tagged on the wire by `msgtype`.
+        ///
+        /// Every kind converts into it with `From`/`Into`; it serializes to
+        /// `{"msgtype": "text", "text": {…}}` and reads the same JSON back.
+        ///
+        /// ```
+        /// use wecom::message::{Message, Text};
+        ///
+        /// let message: Message = Text::new("hi").into();
+        /// assert_eq!(message.msgtype(), "text");
+        /// assert_eq!(
+        ///     serde_json::to_value(&message)?,
+        ///     serde_json::json!({ "msgtype": "text", "text": { "content": "hi" } })
+        /// );
+        /// message.validate()?;
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
+        // A message is built, validated and sent one at a time; boxing the card variant would
+        // save a few hundred bytes per message at the price of clumsier matching.
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum Message {
+            $( $(#[$doc])* $variant($ty), )+
+        }
+
+        impl Message {
+            /// The `msgtype` of this message.
+            pub fn msgtype(&self) -> &'static str {
+                match self {
+                    $( Self::$variant(_) => $tag, )+
+                }
+            }
+        }
+
+        $(
+            impl From<$ty> for Message {
+                fn from(body: $ty) -> Self {
+                    Self::$variant(body)
+                }
+            }
+        )+
+
+        #[derive(Serialize)]
+        #[serde(tag = "msgtype")]
+        enum WireRef<'a> {
+            $( #[serde(rename = $tag)] $variant { #[serde(rename = $tag)] body: &'a $ty }, )+
+        }
+
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Deserialize)]
+        #[serde(tag = "msgtype")]
+        enum WireOwned {
+            $( #[serde(rename = $tag)] $variant { #[serde(rename = $tag)] body: $ty }, )+
+        }
+
+        impl Serialize for Message {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $( Self::$variant(body) => WireRef::$variant { body }, )+
+                }
+                .serialize(serializer)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for Message {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                Ok(match WireOwned::deserialize(deserializer)? {
+                    $( WireOwned::$variant { body } => Self::$variant(body), )+
+                })
+            }
+        }
+    };
+}
+
+message_kinds! {
+    /// `text`.
+    Text(Text) = "text",
+    /// `image`.
+    Image(Image) = "image",
+    /// `voice`.
+    Voice(Voice) = "voice",
+    /// `video`.
+    Video(Video) = "video",
+    /// `file`.
+    File(File) = "file",
+    /// `textcard`.
+    TextCard(TextCard) = "textcard",
+    /// `news`.
+    News(News) = "news",
+    /// `mpnews`.
+    MpNews(MpNews) = "mpnews",
+    /// `markdown`.
+    Markdown(Markdown) = "markdown",
+    /// `miniprogram_notice`.
+    MiniProgramNotice(MiniProgramNotice) = "miniprogram_notice",
+    /// `template_card`.
+    TemplateCard(TemplateCard) = "template_card",
 }
 
 impl Message {
-    /// Checks every documented hard limit of this message.
+    /// Checks every documented hard limit of the content; errors name the field as it appears
+    /// in the request body (`news.articles[0].title`).
     pub fn validate(&self) -> Result<(), InvalidArgument> {
+        let path = Path::root(self.msgtype());
         match self {
-            Message::Text { text } => text.validate(),
+            Message::Text(m) => m.validate(&path),
+            Message::Image(m) => m.validate(&path),
+            Message::Voice(m) => m.validate(&path),
+            Message::Video(m) => m.validate(&path),
+            Message::File(m) => m.validate(&path),
+            Message::TextCard(m) => m.validate(&path),
+            Message::News(m) => m.validate(&path),
+            Message::MpNews(m) => m.validate(&path),
+            Message::Markdown(m) => m.validate(&path),
+            Message::MiniProgramNotice(m) => m.validate(&path),
+            Message::TemplateCard(m) => m.validate_in(&path, CardContext::Send),
         }
-    }
-}
-
-/// A plain text message (`msgtype: text`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Text {
-    /// The text, at most 2,048 bytes of UTF-8.
-    pub content: String,
-}
-
-impl Text {
-    /// A text message with `content`.
-    pub fn new(content: impl Into<String>) -> Self {
-        Self { content: content.into() }
-    }
-
-    fn validate(&self) -> Result<(), InvalidArgument> {
-        if self.content.is_empty() {
-            return Err(InvalidArgument::new("text.content", "must not be empty"));
-        }
-        if self.content.len() > 2048 {
-            return Err(InvalidArgument::new(
-                "text.content",
-                format!("must be at most 2048 bytes (got {})", self.content.len()),
-            ));
-        }
-        Ok(())
-    }
-}
-
-impl From<Text> for Message {
-    fn from(text: Text) -> Self {
-        Message::Text { text }
-    }
-}
-
-/// Who receives a message. Always explicit: there is no default, and `@all` must be asked for.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Recipients {
-    users: Vec<String>,
-    parties: Vec<u64>,
-    tags: Vec<u64>,
-    all: bool,
-}
-
-impl Recipients {
-    /// These members (UserIDs), at most 1,000.
-    pub fn users<I, S>(users: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        Self { users: users.into_iter().map(Into::into).collect(), ..Self::default() }
-    }
-
-    /// Every member in the app's visible range (`touser: "@all"`).
-    pub fn all() -> Self {
-        Self { all: true, ..Self::default() }
-    }
-
-    /// The member ids, or `["@all"]` when sending to everyone.
-    pub fn user_ids(&self) -> &[String] {
-        &self.users
-    }
-
-    /// Whether this is `@all`.
-    pub fn is_all(&self) -> bool {
-        self.all
-    }
-
-    fn validate(&self) -> Result<(), InvalidArgument> {
-        if !self.all && self.users.is_empty() && self.parties.is_empty() && self.tags.is_empty() {
-            return Err(InvalidArgument::new(
-                "touser",
-                "no recipients: name users, departments, tags or all",
-            ));
-        }
-        if self.users.len() > 1000 {
-            return Err(InvalidArgument::new(
-                "touser",
-                format!("at most 1000 users per request (got {})", self.users.len()),
-            ));
-        }
-        Ok(())
-    }
-}
-
-/// `safe`: how a message may be shared onwards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Safe {
-    /// 0: may be shared (the default).
-    Shareable,
-    /// 1: may not be shared, shown with a watermark.
-    Confidential,
-    /// 2: may be shared inside the corp only (`mpnews` only).
-    CorpOnly,
-}
-
-impl From<bool> for Safe {
-    fn from(confidential: bool) -> Self {
-        if confidential { Safe::Confidential } else { Safe::Shareable }
-    }
-}
-
-/// Options of `message/send` that do not depend on the content.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SendOptions {
-    /// `safe`.
-    pub safe: Option<Safe>,
-    /// `enable_id_trans`.
-    pub enable_id_trans: bool,
-    /// `enable_duplicate_check` with `duplicate_check_interval`.
-    pub duplicate_check: Option<std::time::Duration>,
-}
-
-/// The full body of `POST /cgi-bin/message/send`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MessageRequest {
-    /// The app's agent id.
-    pub agent_id: i64,
-    /// Who receives it.
-    pub recipients: Recipients,
-    /// What they receive.
-    pub message: Message,
-    /// How it is sent.
-    pub options: SendOptions,
-}
-
-impl MessageRequest {
-    /// A request from an app to `recipients`.
-    pub fn new(agent_id: i64, recipients: Recipients, message: impl Into<Message>) -> Self {
-        Self { agent_id, recipients, message: message.into(), options: SendOptions::default() }
-    }
-
-    /// Sets `safe` (`true` means [`Safe::Confidential`]).
-    #[must_use]
-    pub fn safe(mut self, safe: impl Into<Safe>) -> Self {
-        self.options.safe = Some(safe.into());
-        self
-    }
-
-    /// Sets `enable_id_trans`.
-    #[must_use]
-    pub fn enable_id_trans(mut self, on: bool) -> Self {
-        self.options.enable_id_trans = on;
-        self
-    }
-
-    /// Turns on WeCom's duplicate check: the same body sent again within `interval` is not
-    /// delivered twice. The interval is at most 4 hours.
-    #[must_use]
-    pub fn duplicate_check(mut self, interval: std::time::Duration) -> Self {
-        self.options.duplicate_check = Some(interval);
-        self
-    }
-
-    /// Whether WeCom's own duplicate check protects this request, so it is safe to send again
-    /// after a transport timeout.
-    pub fn has_duplicate_check(&self) -> bool {
-        self.options.duplicate_check.is_some()
-    }
-
-    /// Checks every documented hard limit before anything is sent.
-    pub fn validate(&self) -> Result<(), InvalidArgument> {
-        self.recipients.validate()?;
-        self.message.validate()
-    }
-
-    /// The JSON body, exactly as WeCom expects it.
-    fn to_json(&self) -> serde_json::Value {
-        let mut body = serde_json::to_value(&self.message).expect("message serializes");
-        let obj = body.as_object_mut().expect("message is an object");
-        if self.recipients.all {
-            obj.insert("touser".into(), "@all".into());
-        } else if !self.recipients.users.is_empty() {
-            obj.insert("touser".into(), self.recipients.users.join("|").into());
-        }
-        obj.insert("agentid".into(), self.agent_id.into());
-        if let Some(safe) = self.options.safe {
-            let n: u8 = match safe {
-                Safe::Shareable => 0,
-                Safe::Confidential => 1,
-                Safe::CorpOnly => 2,
-            };
-            obj.insert("safe".into(), n.into());
-        }
-        if self.options.enable_id_trans {
-            obj.insert("enable_id_trans".into(), 1.into());
-        }
-        if let Some(interval) = self.options.duplicate_check {
-            obj.insert("enable_duplicate_check".into(), 1.into());
-            obj.insert("duplicate_check_interval".into(), interval.as_secs().into());
-        }
-        body
-    }
-}
-
-impl Serialize for MessageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.to_json().serialize(serializer)
     }
 }
