@@ -1,0 +1,2 @@
+//! Load generator (written later).
+fn main() {}
