@@ -87,6 +87,7 @@ pub mod clock;
 pub mod config;
 mod events;
 mod faults;
+mod hash;
 mod ids;
 mod persist;
 mod server;

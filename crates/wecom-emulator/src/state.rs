@@ -154,6 +154,13 @@ impl EmulatorState {
         self.changed(Event::Reset);
     }
 
+    /// Forgets the messages (with their response codes and per-member counters) but keeps
+    /// tokens, media, callbacks and the clock.
+    pub fn reset_messages(&self) {
+        *self.store() = store::Store::default();
+        self.changed(Event::Reset);
+    }
+
     pub(crate) fn store(&self) -> MutexGuard<'_, store::Store> {
         lock(&self.inner.store)
     }

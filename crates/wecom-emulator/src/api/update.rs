@@ -231,7 +231,7 @@ fn update_inner(
     chosen.sort_unstable();
     chosen.dedup();
     for r in message.recipients.iter_mut().filter(|r| chosen.binary_search(&r.userid).is_ok()) {
-        apply(r.card.get_or_insert_with(CardState::default), &update, now);
+        apply(r.card.get_or_insert_with(Box::default), &update, now);
     }
     let msgid = message.msgid.clone();
     if let Some(rc) = store.response_codes.get_mut(response_code) {

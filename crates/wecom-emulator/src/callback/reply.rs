@@ -16,7 +16,7 @@ use super::xml::{self, Element};
 use crate::api::send::record_other;
 use crate::api::update::{CardUpdate, apply, has_buttons};
 use crate::events::Event;
-use crate::state::{CallbackTarget, CardState, Direction, EmulatorState, Origin};
+use crate::state::{CallbackTarget, Direction, EmulatorState, Origin};
 use crate::validate::Obj;
 use crate::validate::card::{self, Mode};
 
@@ -170,7 +170,7 @@ fn update_card(state: &EmulatorState, d: &Delivery, update: &CardUpdate) -> Resu
         .iter_mut()
         .find(|r| r.userid == d.userid)
         .ok_or("the member is not a receiver of the card")?;
-    apply(copy.card.get_or_insert_with(CardState::default), update, now);
+    apply(copy.card.get_or_insert_with(Box::default), update, now);
     drop(store);
     state
         .changed(Event::CardUpdated { msgid: card_msgid.clone(), userids: vec![d.userid.clone()] });

@@ -2,7 +2,7 @@
 //! department subtrees, tag members, and each app's visible range. Built once from the
 //! [`Config`] and never locked.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::config::Config;
 

@@ -2,7 +2,7 @@
 //! and permanent images (`media/uploadimg`, addressed by URL). Persisted with the state file
 //! as Base64.
 
-use std::collections::HashMap;
+use crate::hash::FxHashMap as HashMap;
 
 use bytes::Bytes;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

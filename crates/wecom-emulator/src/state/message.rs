@@ -68,7 +68,7 @@ pub struct Recipient {
     pub status: Status,
     /// Template cards only: this copy's card state.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub card: Option<CardState>,
+    pub card: Option<Box<CardState>>,
 }
 
 /// One accepted message.

@@ -3,7 +3,9 @@
 //! It sits behind one mutex that handlers take only for the short bookkeeping step, after
 //! parsing and validating outside the lock.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use crate::hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::{Deserialize, Serialize};
 

@@ -3,7 +3,7 @@
 //! revoked early through the admin API answer the code chosen there (42001 or 40014 — WeCom
 //! uses both for tokens it invalidated).
 
-use std::collections::HashMap;
+use crate::hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
 
