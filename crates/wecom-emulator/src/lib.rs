@@ -5,30 +5,37 @@
 //!
 //! # Quick start
 //!
-//! ```no_run
+//! ```
 //! use wecom_emulator::{Config, Emulator};
 //!
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let emu = Emulator::start(Config::demo()).await?;
 //! let app = emu.app(1_000_002).expect("the demo corp has this app");
 //! let http = reqwest::Client::new();
 //! let token: serde_json::Value = http
-//!     .get(format!("{}/cgi-bin/gettoken", emu.base_url()))
-//!     .query(&[("corpid", emu.corp_id()), ("corpsecret", app.secret.expose())])
+//!     .get(format!(
+//!         "{}/cgi-bin/gettoken?corpid={}&corpsecret={}",
+//!         emu.base_url(),
+//!         emu.corp_id(),
+//!         app.secret.expose()
+//!     ))
 //!     .send().await?.json().await?;
+//! let token = token["access_token"].as_str().unwrap();
 //! let sent: serde_json::Value = http
-//!     .post(format!("{}/cgi-bin/message/send", emu.base_url()))
-//!     .query(&[("access_token", token["access_token"].as_str().unwrap())])
+//!     .post(format!("{}/cgi-bin/message/send?access_token={token}", emu.base_url()))
 //!     .json(&serde_json::json!({
 //!         "touser": "alice", "msgtype": "text", "agentid": 1_000_002,
 //!         "text": { "content": "Build #42 passed" }
 //!     }))
 //!     .send().await?.json().await?;
 //! assert_eq!(sent["errcode"], 0);
-//! // What alice received:
+//!
+//! // What alice received, with its delivery status:
 //! let inbox: serde_json::Value = http
 //!     .get(format!("{}/emulator/messages?user=alice", emu.base_url()))
 //!     .send().await?.json().await?;
+//! assert_eq!(inbox["messages"][0]["recipients"][0]["status"], "delivered");
 //! # Ok(()) }
 //! ```
 //!
