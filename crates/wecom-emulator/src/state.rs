@@ -4,6 +4,7 @@
 //! Locks are fine-grained and short: tokens and media behind read-write locks, messages
 //! behind one mutex taken only for bookkeeping after a request has been parsed and validated.
 
+mod chunked;
 pub(crate) mod directory;
 pub(crate) mod media;
 mod message;
@@ -139,7 +140,7 @@ impl EmulatorState {
 
     /// A snapshot of every accepted message, oldest first.
     pub fn messages(&self) -> Vec<Message> {
-        self.store().messages.clone()
+        self.store().messages.iter().cloned().collect()
     }
 
     /// Forgets every message, token, upload, callback record and fault and resets the clock;

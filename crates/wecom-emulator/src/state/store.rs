@@ -9,6 +9,7 @@ use crate::hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::chunked::Chunked;
 use super::directory::{Directory, UserIdx};
 use super::message::{Message, Status};
 
@@ -34,7 +35,7 @@ pub(crate) struct DupEntry {
 /// Messages and their indexes.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Store {
-    pub(crate) messages: Vec<Message>,
+    pub(crate) messages: Chunked<Message>,
     /// Task ids used per app (they must not repeat within an app).
     pub(crate) task_ids: HashMap<i64, HashSet<String>>,
     pub(crate) response_codes: HashMap<String, ResponseCode>,
