@@ -84,6 +84,8 @@ struct MessageFilter {
     user: Option<String>,
     agentid: Option<i64>,
     msgtype: Option<String>,
+    /// Only the last N matches.
+    limit: Option<usize>,
 }
 
 async fn messages(
@@ -92,13 +94,16 @@ async fn messages(
 ) -> AdminResult {
     let user = f.user.map(|u| u.to_ascii_lowercase());
     let store = state.store();
-    let list: Vec<&crate::state::Message> = store
+    let mut list: Vec<&crate::state::Message> = store
         .messages
         .iter()
+        .rev()
         .filter(|m| user.as_deref().is_none_or(|u| m.involves(u)))
         .filter(|m| f.agentid.is_none_or(|a| m.agentid == a))
         .filter(|m| f.msgtype.as_deref().is_none_or(|t| m.msgtype == t))
+        .take(f.limit.unwrap_or(usize::MAX))
         .collect();
+    list.reverse();
     Ok(axum::Json(json!({ "messages": list })))
 }
 

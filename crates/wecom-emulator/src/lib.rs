@@ -63,7 +63,7 @@
 //!
 //! | Call | What it does |
 //! |---|---|
-//! | `GET /emulator/messages[?user=alice&agentid=1000002&msgtype=text]` | every accepted message: `msgid`, `agentid`, `msgtype`, the body as received, recipients with `status` (`delivered`, `dropped`, `recalled`) and card state (`button_text`, `disabled`, `replaced_card`), invalid lists, `response_code`, timestamps |
+//! | `GET /emulator/messages[?user=alice&agentid=1000002&msgtype=text&limit=50]` | every accepted message, oldest first (`limit`: the last N): `msgid`, `agentid`, `msgtype`, the body as received, recipients with `status` (`delivered`, `dropped`, `recalled`) and card state (`button_text`, `disabled`, `replaced_card`), invalid lists, `response_code`, timestamps |
 //! | `GET /emulator/messages/{msgid}` | one message |
 //! | `POST /emulator/reset` | forget messages, tokens, media, callbacks, faults; clock back to now |
 //! | `GET /emulator/clock`, `POST /emulator/clock/advance {"seconds": 7200}` | the virtual clock |

@@ -186,6 +186,10 @@ async fn messages_can_be_filtered_by_user_agent_and_type() {
     assert_eq!(emu.messages(&format!("?agentid={NOTICES}")).await.len(), 1);
     assert_eq!(emu.messages("?msgtype=text").await.len(), 3);
     assert_eq!(emu.messages("?msgtype=news").await.len(), 0);
+    let last = emu.messages("?limit=2").await;
+    assert_eq!(last.len(), 2);
+    assert_eq!(last[0]["body"]["text"]["content"], "to bob");
+    assert_eq!(last[1]["body"]["text"]["content"], "from notices");
     emu.admin_post("/emulator/reset", json!({})).await;
     assert!(emu.messages("").await.is_empty());
 }

@@ -98,3 +98,32 @@ fn toml_configuration_is_parsed_and_checked() {
         assert!(!err.contains("s3cret"));
     }
 }
+
+#[tokio::test]
+async fn the_builder_loads_a_config_file_and_lists_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corp.toml");
+    std::fs::write(
+        &path,
+        "corp_id = \"wwfile\"\n[[departments]]\nid = 1\n[[users]]\nuserid = \"zoe\"\ndepartments = [1]\n\
+         [[apps]]\nagentid = 5\nname = \"Five\"\nsecret = \"five-secret\"\nvisible_parties = [1]\n",
+    )
+    .unwrap();
+    let handle = Emulator::builder()
+        .config_file(&path)
+        .unwrap()
+        .addr("127.0.0.1:0".parse().unwrap())
+        .start()
+        .await
+        .unwrap();
+    assert_eq!(handle.corp_id(), "wwfile");
+    let banner = handle.banner();
+    assert!(banner.contains(handle.base_url()) && banner.contains("five-secret"), "{banner}");
+    let emu = Emu { handle, http: reqwest::Client::new() };
+    let token = emu.token(5).await;
+    let body =
+        json!({ "touser": "zoe", "msgtype": "text", "agentid": 5, "text": { "content": "hi" } });
+    let v = emu.post_json(&format!("/cgi-bin/message/send?access_token={token}"), &body).await;
+    assert_eq!(v["errcode"], 0, "{v}");
+    assert!(Emulator::builder().config_file(dir.path().join("missing.toml")).is_err());
+}
