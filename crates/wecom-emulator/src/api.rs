@@ -29,16 +29,19 @@ pub(crate) const UPLOAD_BODY_LIMIT: usize = 20 * 1024 * 1024 + 64 * 1024;
 /// The `/cgi-bin/` routes.
 pub(crate) fn router(state: EmulatorState) -> Router<EmulatorState> {
     let uploads = Router::new()
-        .route("/cgi-bin/media/upload", post(media::upload))
-        .route("/cgi-bin/media/uploadimg", post(media::uploadimg))
+        .route("/cgi-bin/media/upload", post(media::upload).fallback(wrong_method))
+        .route("/cgi-bin/media/uploadimg", post(media::uploadimg).fallback(wrong_method))
         .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT));
     Router::new()
-        .route("/cgi-bin/gettoken", get(token::gettoken))
-        .route("/cgi-bin/message/send", post(send::send))
-        .route("/cgi-bin/message/recall", post(recall::recall))
-        .route("/cgi-bin/message/update_template_card", post(update::update_template_card))
-        .route("/cgi-bin/media/get", get(media::get))
-        .route("/cgi-bin/getcallbackip", get(getcallbackip))
+        .route("/cgi-bin/gettoken", get(token::gettoken).fallback(wrong_method))
+        .route("/cgi-bin/message/send", post(send::send).fallback(wrong_method))
+        .route("/cgi-bin/message/recall", post(recall::recall).fallback(wrong_method))
+        .route(
+            "/cgi-bin/message/update_template_card",
+            post(update::update_template_card).fallback(wrong_method),
+        )
+        .route("/cgi-bin/media/get", get(media::get).fallback(wrong_method))
+        .route("/cgi-bin/getcallbackip", get(getcallbackip).fallback(wrong_method))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .merge(uploads)
         .fallback(unknown_api)
@@ -62,6 +65,16 @@ async fn faults(State(state): State<EmulatorState>, req: Request, next: Next) ->
         }
         None => next.run(req).await,
     }
+}
+
+/// WeCom answers a GET where POST is required (and the reverse) with 40058.
+async fn wrong_method(req: Request) -> Response {
+    let want = if req.method() == axum::http::Method::GET { "POST" } else { "GET" };
+    ApiError::new(
+        code::INVALID_PARAMETER,
+        format!("{} {} must be called with {want}", req.method(), req.uri().path()),
+    )
+    .into_response()
 }
 
 async fn unknown_api(req: Request) -> Response {

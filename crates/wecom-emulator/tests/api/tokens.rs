@@ -153,6 +153,18 @@ async fn reissuing_tokens_keeps_older_ones_valid() {
 }
 
 #[tokio::test]
+async fn wrong_http_methods_answer_40058() {
+    let emu = Emu::demo().await;
+    let token = emu.token(BOT).await;
+    assert_errcode(
+        &emu.get_json(&format!("/cgi-bin/message/send?access_token={token}")).await,
+        40058,
+    );
+    assert_errcode(&emu.post_raw("/cgi-bin/gettoken", "").await, 40058);
+    assert_errcode(&emu.get_json("/cgi-bin/no/such/api").await, 40058);
+}
+
+#[tokio::test]
 async fn getcallbackip_needs_a_token() {
     let emu = Emu::demo().await;
     assert_errcode(&emu.get_json("/cgi-bin/getcallbackip").await, 41001);
