@@ -125,12 +125,26 @@ async fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> std::io::Re
     }
 }
 
+/// CPU time this process (server and client) has used, in seconds, from `/proc/self/stat`
+/// (user + system; Linux reports it in USER_HZ = 100 ticks per second).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    // Fields 14 and 15 of stat are utime and stime; `fields` starts at field 3.
+    #[allow(clippy::cast_precision_loss)]
+    let secs = (ticks(11) + ticks(12)) as f64 / 100.0;
+    secs
+}
+
+/// Requests per second of wall time, requests per CPU-second, and bad answers.
 async fn run_once(
     addr: &str,
     reqs: Arc<Vec<Vec<u8>>>,
     connections: usize,
     seconds: u64,
-) -> (f64, u64) {
+) -> (f64, f64, u64) {
     let ok = Arc::new(AtomicU64::new(0));
     let bad = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
@@ -155,17 +169,19 @@ async fn run_once(
         }));
     }
     let start = Instant::now();
+    let cpu_start = cpu_seconds();
     let before = ok.load(Ordering::Relaxed);
     tokio::time::sleep(Duration::from_secs(seconds)).await;
     let done = ok.load(Ordering::Relaxed) - before;
     let elapsed = start.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu_start;
     stop.store(true, Ordering::Relaxed);
     for t in tasks {
         let _ = t.await;
     }
     #[allow(clippy::cast_precision_loss)]
-    let rate = done as f64 / elapsed;
-    (rate, bad.load(Ordering::Relaxed))
+    let (rate, per_cpu) = (done as f64 / elapsed, done as f64 / cpu.max(0.01));
+    (rate, per_cpu, bad.load(Ordering::Relaxed))
 }
 
 #[allow(clippy::print_stdout)]
@@ -191,21 +207,25 @@ fn main() {
         let reqs = Arc::new(requests(&addr, &token, a.users));
         // Warm up (connections, allocator, caches).
         run_once(&addr, reqs.clone(), a.connections, 2).await;
-        let mut rates = Vec::new();
+        let (mut rates, mut per_cpu) = (Vec::new(), Vec::new());
         for r in 0..a.runs {
             emu.state().reset_messages();
-            let (rate, bad) = run_once(&addr, reqs.clone(), a.connections, a.seconds).await;
+            let (rate, cpu_rate, bad) = run_once(&addr, reqs.clone(), a.connections, a.seconds).await;
             println!(
-                "run {}: {rate:.0} message/send per second ({bad} answers without errcode 0)",
+                "run {}: {rate:.0} message/send per second, {cpu_rate:.0} per CPU-second of server + client \
+                 ({bad} answers without errcode 0)",
                 r + 1
             );
             rates.push(rate);
+            per_cpu.push(cpu_rate);
         }
         rates.sort_by(f64::total_cmp);
+        per_cpu.sort_by(f64::total_cmp);
         println!(
-            "median of {} runs: {:.0} requests/s ({} connections, {} s each, {} members)",
+            "median of {} runs: {:.0} requests/s, {:.0} requests per CPU-second ({} connections, {} s each, {} members)",
             a.runs,
             rates[rates.len() / 2],
+            per_cpu[per_cpu.len() / 2],
             a.connections,
             a.seconds,
             a.users
