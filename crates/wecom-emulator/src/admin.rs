@@ -238,6 +238,9 @@ struct SetCallback {
     url: String,
     token: Option<String>,
     encoding_aes_key: Option<String>,
+    /// Run WeCom's URL verification first (the app must echo the decrypted `echostr`).
+    #[serde(default)]
+    verify: bool,
 }
 
 async fn set_callback(
@@ -264,6 +267,11 @@ async fn set_callback(
     let crypt =
         wecom_crypto::MsgCrypt::new(token.expose(), key.expose(), state.config().corp_id.clone())
             .map_err(|e| AdminError::bad(format!("callback settings: {e}")))?;
+    if req.verify {
+        crate::callback::verify_url(&state, &crypt, &req.url)
+            .await
+            .map_err(|e| AdminError::conflict(format!("URL verification failed: {e}")))?;
+    }
     let url = req.url.clone();
     state.set_callback_target(
         agentid,
@@ -274,7 +282,7 @@ async fn set_callback(
             crypt: std::sync::Arc::new(crypt),
         }),
     );
-    Ok(axum::Json(json!({ "agentid": agentid, "callback_url": url })))
+    Ok(axum::Json(json!({ "agentid": agentid, "callback_url": url, "verified": req.verify })))
 }
 
 async fn remove_callback(

@@ -7,11 +7,13 @@
 
 mod deliver;
 mod reply;
+mod verify;
 pub(crate) mod xml;
 
 use serde::{Deserialize, Serialize};
 
 pub(crate) use deliver::{Delivery, deliver, ids_above};
+pub(crate) use verify::verify_url;
 
 /// How a delivery ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -71,7 +71,7 @@
 //! | `GET/POST/DELETE /emulator/faults` — `{"path"?: "message/send", "count": 2, "kind": "errcode", "errcode": -1\|45009}` or `{"kind": "stall", "ms": 6000, …}` | inject faults into the next N calls |
 //! | `GET /emulator/callbacks[?user=&agentid=]` | callbacks sent: inner XML, tries with status/error, outcome, passive reply and what it did |
 //! | `GET /emulator/config[?secrets=true]` | corp and apps (secrets only when asked) |
-//! | `PUT /emulator/apps/{agentid}/callback {"url", "token"?, "encoding_aes_key"?}`, `DELETE …` | set or remove an app's callback URL at run time |
+//! | `PUT /emulator/apps/{agentid}/callback {"url", "token"?, "encoding_aes_key"?, "verify"?: true}`, `DELETE …` | set or remove an app's callback URL at run time; with `verify`, WeCom's URL verification (GET with `echostr`) must pass first |
 //! | `POST /emulator/users/{userid}/messages {"agentid", "msgtype": "text", "content"}` | a member sends a message to an app (also `image`, `voice`, `video`, `location`, `link`) |
 //! | `POST /emulator/users/{userid}/events {"agentid", "event", "event_key"?}` | a member triggers an event (`enter_agent`, `click`, …) |
 //! | `POST /emulator/users/{userid}/cards/{msgid}/click {"key", "selected_id"?}` | a member clicks a button of a `button_interaction` card |

@@ -51,6 +51,13 @@ async fn callback(
     }
 }
 
+async fn verify(State(app): State<App>, Query(q): Query<HashMap<String, String>>) -> Response {
+    match app.crypt.verify_url(&q["msg_signature"], &q["timestamp"], &q["nonce"], &q["echostr"]) {
+        Ok(echo) => echo.into_response(),
+        Err(e) => (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
+    }
+}
+
 /// A receiving app with the demo Build bot's callback settings.
 struct Receiver {
     url: String,
@@ -76,8 +83,10 @@ async fn receiver(emu: &Emu, fail_first: usize, delay: Duration, reply: ReplyFn)
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/wecom", listener.local_addr().unwrap());
-    let router =
-        axum::Router::new().route("/wecom", axum::routing::post(callback)).with_state(app.clone());
+    let router = axum::Router::new()
+        .route("/wecom", axum::routing::post(callback).get(verify))
+        .route("/sloppy", axum::routing::get(|| async { "\"not the echo\"\n" }))
+        .with_state(app.clone());
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     let (status, v) = emu
         .admin(
@@ -408,4 +417,22 @@ async fn config_hides_secrets_unless_asked() {
     assert_eq!(full["apps"][0]["secret"], secret.as_str());
     assert!(!format!("{:?}", emu.handle.app(BOT).unwrap()).contains(&secret), "Debug redacts");
     assert!(!format!("{:?}", wecom_emulator::Config::demo()).contains(&secret), "Debug redacts");
+}
+
+#[tokio::test]
+async fn a_callback_url_that_fails_verification_is_not_saved() {
+    let emu = Emu::demo().await;
+    let rx = receiver(&emu, 0, Duration::ZERO, no_reply()).await;
+    let sloppy = rx.url.replace("/wecom", "/sloppy");
+    let (status, v) = emu
+        .admin(
+            reqwest::Method::PUT,
+            &format!("/emulator/apps/{BOT}/callback"),
+            Some(json!({ "url": sloppy, "verify": true })),
+        )
+        .await;
+    assert_eq!(status, 409, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("instead of the decrypted echostr"), "{v}");
+    let config = emu.get_json("/emulator/config").await;
+    assert_eq!(config["apps"][0]["callback_url"], rx.url.as_str(), "the verified URL stays");
 }
