@@ -142,7 +142,7 @@ pub(crate) fn auth(state: &EmulatorState, query: Option<&str>) -> Result<i64, Ap
         ApiError::new(code::TOKEN_MISSING, "access_token must be given in the URL query string")
     })?;
     let now = state.clock().now_ms();
-    state.tokens().check(&token, now)
+    state.tokens().check(&token, now, state.config().options.expired_token_errcode)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 //!
 //! [options]                      # all optional
 //! token_ttl_seconds = 7200       # lifetime of access tokens
+//! expired_token_errcode = 42001  # or 40014, which WeCom also answers for expired tokens
 //! reuse_tokens = true            # gettoken returns the live token instead of a new one
 //! callback_timeout_ms = 5000     # per try, like WeCom
 //! callback_tries = 3             # tries in total, like WeCom
@@ -113,6 +114,9 @@ pub struct Config {
 pub struct Options {
     /// Lifetime of an access token in seconds (WeCom: 7,200).
     pub token_ttl_seconds: u64,
+    /// What an expired token answers: 42001 (the default) or 40014 — WeCom answers both, and
+    /// clients must refresh on either.
+    pub expired_token_errcode: i64,
     /// When true (the default), gettoken inside a token's lifetime returns the same token
     /// with the remaining `expires_in`, as older WeCom documentation describes; when false,
     /// every call issues a new token (older ones stay valid until they expire). Clients
@@ -132,6 +136,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             token_ttl_seconds: 7200,
+            expired_token_errcode: 42001,
             reuse_tokens: true,
             callback_timeout_ms: 5000,
             callback_tries: 3,

@@ -45,6 +45,9 @@ pub(super) fn check(config: &Config) -> Result<(), ConfigError> {
             "options: token_ttl_seconds, callback_timeout_ms and callback_tries must be > 0",
         ));
     }
+    if o.expired_token_errcode != 42001 && o.expired_token_errcode != 40014 {
+        return Err(invalid("options.expired_token_errcode must be 42001 or 40014"));
+    }
     let mut departments = HashSet::new();
     for d in &config.departments {
         if d.id <= 0 || !departments.insert(d.id) {

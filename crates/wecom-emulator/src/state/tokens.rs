@@ -31,7 +31,13 @@ pub(crate) struct Tokens {
 
 impl Tokens {
     /// The app a token belongs to, or the errcode WeCom answers for it.
-    pub(crate) fn check(&self, token: &str, now_ms: i64) -> Result<i64, ApiError> {
+    /// `expired_code` is what an expired token answers (42001 or 40014).
+    pub(crate) fn check(
+        &self,
+        token: &str,
+        now_ms: i64,
+        expired_code: i64,
+    ) -> Result<i64, ApiError> {
         match self.by_token.get(token) {
             None => {
                 Err(ApiError::new(code::INVALID_TOKEN, "access_token is not one this corp issued"))
@@ -40,7 +46,7 @@ impl Tokens {
                 Err(ApiError::new(*errcode, "access_token was invalidated early"))
             }
             Some(e) if e.expires_ms <= now_ms => {
-                Err(ApiError::new(code::TOKEN_EXPIRED, "access_token has expired, get a new one"))
+                Err(ApiError::new(expired_code, "access_token has expired, get a new one"))
             }
             Some(e) => Ok(e.agentid),
         }
@@ -103,13 +109,13 @@ mod tests {
         let mut t = Tokens::default();
         let (tok, ttl) = t.issue(7, 7200, true, 0);
         assert_eq!(ttl, 7200);
-        assert_eq!(t.check(&tok, 7_199_999).unwrap(), 7);
-        assert_eq!(t.check(&tok, 7_200_000).unwrap_err().errcode, 42001);
-        assert_eq!(t.check("nope", 0).unwrap_err().errcode, 40014);
+        assert_eq!(t.check(&tok, 7_199_999, 42001).unwrap(), 7);
+        assert_eq!(t.check(&tok, 7_200_000, 42001).unwrap_err().errcode, 42001);
+        assert_eq!(t.check("nope", 0, 42001).unwrap_err().errcode, 40014);
         let (again, left) = t.issue(7, 7200, true, 3_600_000);
         assert_eq!((again.as_str(), left), (tok.as_str(), 3600));
         assert_eq!(t.revoke(Some(7), 40014, 3_600_000), 1);
-        assert_eq!(t.check(&tok, 3_600_000).unwrap_err().errcode, 40014);
+        assert_eq!(t.check(&tok, 3_600_000, 42001).unwrap_err().errcode, 40014);
         let (fresh, _) = t.issue(7, 7200, true, 3_600_000);
         assert_ne!(fresh, tok);
     }

@@ -94,6 +94,19 @@ async fn token_expires_with_the_virtual_clock() {
 }
 
 #[tokio::test]
+async fn expired_tokens_can_answer_40014_instead() {
+    let mut config = wecom_emulator::Config::demo();
+    config.options.expired_token_errcode = 40014;
+    let emu = Emu::with(config).await;
+    let token = emu.token(BOT).await;
+    emu.advance(7200).await;
+    let v = emu
+        .post_json(&format!("/cgi-bin/message/send?access_token={token}"), &text("alice", "x"))
+        .await;
+    assert_errcode(&v, 40014);
+}
+
+#[tokio::test]
 async fn tokens_can_be_expired_early_with_either_code() {
     let emu = Emu::demo().await;
     let token = emu.token(BOT).await;
