@@ -88,13 +88,21 @@ struct MessageFilter {
     limit: Option<usize>,
 }
 
+/// A JSON response serialized as is: message bodies are `RawValue`s and keep the exact text
+/// (key order included) they were received with.
+fn raw_json<T: serde::Serialize>(value: &T) -> Result<Response, AdminError> {
+    let body = serde_json::to_string(value).map_err(|e| AdminError::bad(e.to_string()))?;
+    Ok(crate::api::error::json_response(body))
+}
+
 async fn messages(
     State(state): State<EmulatorState>,
     Query(f): Query<MessageFilter>,
-) -> AdminResult {
+) -> Result<Response, AdminError> {
     let user = f.user.map(|u| u.to_ascii_lowercase());
-    let store = state.store();
-    let mut list: Vec<&crate::state::Message> = store
+    // Copy the matches and serialize after releasing the store.
+    let mut list: Vec<crate::state::Message> = state
+        .store()
         .messages
         .iter()
         .rev()
@@ -102,16 +110,29 @@ async fn messages(
         .filter(|m| f.agentid.is_none_or(|a| m.agentid == a))
         .filter(|m| f.msgtype.as_deref().is_none_or(|t| m.msgtype == t))
         .take(f.limit.unwrap_or(usize::MAX))
+        .cloned()
         .collect();
     list.reverse();
-    Ok(axum::Json(json!({ "messages": list })))
+    raw_json(&MessageList { messages: &list })
 }
 
-async fn message(State(state): State<EmulatorState>, Path(msgid): Path<String>) -> AdminResult {
-    let store = state.store();
-    let idx =
-        store.find(&msgid).ok_or_else(|| AdminError::not_found(format!("no message {msgid}")))?;
-    Ok(axum::Json(json!(store.messages[idx])))
+#[derive(serde::Serialize)]
+struct MessageList<'a> {
+    messages: &'a [crate::state::Message],
+}
+
+async fn message(
+    State(state): State<EmulatorState>,
+    Path(msgid): Path<String>,
+) -> Result<Response, AdminError> {
+    let message = {
+        let store = state.store();
+        let idx = store
+            .find(&msgid)
+            .ok_or_else(|| AdminError::not_found(format!("no message {msgid}")))?;
+        store.messages[idx].clone()
+    };
+    raw_json(&message)
 }
 
 async fn reset(State(state): State<EmulatorState>) -> AdminResult {

@@ -94,7 +94,7 @@ fn base_text(errcode: i64) -> &'static str {
         45008 => "article size out of limit",
         45009 => "reach max api daily quota limit",
         45032 => "author size out of limit",
-        45034 => "url must start with http:// or https://",
+        45034 => "invalid url",
         48002 => "api forbidden",
         81013 => "user & party & tag all invalid",
         82001 => "touser & toparty & totag all empty",

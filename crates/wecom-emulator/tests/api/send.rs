@@ -285,6 +285,22 @@ async fn invalid_recipients_are_reported_lower_cased_and_the_rest_delivered() {
 }
 
 #[tokio::test]
+async fn the_admin_view_keeps_the_body_byte_for_byte() {
+    let emu = Emu::demo().await;
+    let token = emu.token(BOT).await;
+    let raw = r#"{"touser":"alice","msgtype":"text","agentid":1000002,"text":{"content":"z\u00e9"},"safe":0}"#;
+    let v = emu.post_raw(&format!("/cgi-bin/message/send?access_token={token}"), raw).await;
+    let resp = emu
+        .http
+        .get(emu.url(&format!("/emulator/messages/{}", v["msgid"].as_str().unwrap())))
+        .send()
+        .await
+        .unwrap();
+    let text = resp.text().await.unwrap();
+    assert!(text.contains(&format!("\"body\":{raw}")), "{text}");
+}
+
+#[tokio::test]
 async fn no_valid_recipient_answers_81013() {
     let emu = Emu::demo().await;
     let v = emu.send_text("ghost|erin", "nobody").await;
