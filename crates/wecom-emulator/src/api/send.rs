@@ -170,10 +170,19 @@ fn send_inner(state: &EmulatorState, query: Option<&str>, raw: &Bytes) -> Result
                 "miniprogram_notice cannot be sent to @all",
             ));
         }
-        if state.config().app(agentid).and_then(|a| a.miniprogram_appid.as_ref()).is_none() {
+        let Some(bound) = state.config().app(agentid).and_then(|a| a.miniprogram_appid.as_ref())
+        else {
             return Err(ApiError::new(
                 code::API_FORBIDDEN,
                 format!("app {agentid} is not bound to a mini program"),
+            ));
+        };
+        let appid =
+            map.get("miniprogram_notice").and_then(|n| n.get("appid")).and_then(Value::as_str);
+        if appid.is_some_and(|a| !a.is_empty() && a != bound) {
+            return Err(ApiError::new(
+                code::INVALID_PARAMETER,
+                format!("miniprogram_notice.appid is not the mini program bound to app {agentid}"),
             ));
         }
     }

@@ -175,6 +175,10 @@ async fn miniprogram_notice_rules() {
     assert_eq!(emu.send(BOT, &notice).await["errcode"], 0);
     assert_errcode(&emu.send(BOT, &with(notice.clone(), "/touser", json!("@all"))).await, 40058);
     assert_errcode(
+        &emu.send(BOT, &with(notice.clone(), "/miniprogram_notice/appid", json!("wxother"))).await,
+        40058,
+    );
+    assert_errcode(
         &emu.send(BOT, &with(notice.clone(), "/miniprogram_notice/emphasis_first_item", json!(1)))
             .await,
         40058,
