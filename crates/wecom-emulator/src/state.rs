@@ -6,6 +6,7 @@
 
 mod chunked;
 pub(crate) mod directory;
+pub(crate) mod inbox;
 pub(crate) mod media;
 mod message;
 pub(crate) mod recipients;

@@ -9,6 +9,7 @@ mod api {
     mod lifecycle;
     mod media;
     mod persistence;
+    mod receiver;
     mod send;
     mod tokens;
 }

@@ -15,9 +15,9 @@ use serde_json::{Map, Value, json};
 mod cards;
 
 use super::{AdminError, AdminResult, parse};
-use crate::api::send::record_other;
 use crate::callback::xml::{cdata, header, plain};
 use crate::callback::{Delivery, deliver};
+use crate::state::inbox::record_other;
 use crate::state::{Direction, EmulatorState, Origin};
 
 pub(super) fn router() -> Router<EmulatorState> {
