@@ -6,6 +6,8 @@
 
 pub(crate) mod card;
 mod fields;
+#[cfg(test)]
+mod fuzz;
 pub(crate) mod message;
 
 pub(crate) use fields::Obj;
