@@ -329,3 +329,29 @@ async fn a_callback_url_that_fails_verification_is_not_saved() {
     let config = emu.get_json("/emulator/config").await;
     assert_eq!(config["apps"][0]["callback_url"], rx.url.as_str(), "the verified URL stays");
 }
+
+#[tokio::test]
+async fn member_actions_can_return_before_delivery() {
+    let emu = Emu::demo().await;
+    let rx = receiver(&emu, 0, Duration::from_millis(200), no_reply()).await;
+    let v = emu
+        .admin_post(
+            "/emulator/users/alice/events?wait=false",
+            json!({ "agentid": BOT, "event": "enter_agent" }),
+        )
+        .await;
+    assert_eq!(v["queued"], true);
+    let mut outcome = Value::Null;
+    for _ in 0..100 {
+        let log = emu.get_json("/emulator/callbacks").await;
+        outcome = log["callbacks"][0]["outcome"].clone();
+        if outcome == "delivered" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(outcome, "delivered");
+    let inner = rx.received.lock().unwrap()[0].clone();
+    assert_eq!(tag(&inner, "Event"), Some("enter_agent"));
+    assert_eq!(tag(&inner, "EventKey"), Some(""));
+}
