@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! cargo run -p wecom-emulator --example serve -- [ADDR] [CONFIG.toml] [STATE.json]
-//! # defaults: 127.0.0.1:8025, the demo corp, no state file
+//! # defaults: 127.0.0.1:8025, the demo corp, no state file; a corp file: examples/corp.toml
 //! ```
 
 use std::net::SocketAddr;

@@ -4,48 +4,10 @@
 //!
 //! # File format
 //!
+//! Every field, with its default where it has one (`examples/corp.toml`):
+//!
 //! ```toml
-//! corp_id = "wwemulator0000001"
-//! corp_name = "Acme"
-//!
-//! [options]                      # all optional
-//! token_ttl_seconds = 7200       # lifetime of access tokens
-//! expired_token_errcode = 42001  # or 40014, which WeCom also answers for expired tokens
-//! reuse_tokens = true            # gettoken returns the live token instead of a new one
-//! callback_timeout_ms = 5000     # per try, like WeCom
-//! callback_tries = 3             # tries in total, like WeCom
-//!
-//! [[departments]]
-//! id = 1
-//! name = "Acme"                  # parentid = 0: the root
-//! [[departments]]
-//! id = 2
-//! name = "Engineering"
-//! parentid = 1
-//!
-//! [[users]]
-//! userid = "alice"
-//! name = "Alice"
-//! departments = [2]
-//! # licensed = false            # listed in `unlicenseduser` and not delivered
-//!
-//! [[tags]]
-//! id = 1
-//! name = "oncall"
-//! users = ["alice"]
-//! parties = []
-//!
-//! [[apps]]
-//! agentid = 1000002
-//! name = "Build bot"
-//! secret = "…"
-//! visible_parties = [1]          # visible range: departments (with sub-departments),
-//! visible_users = []             # users
-//! visible_tags = []              # and tags
-//! callback_url = "http://127.0.0.1:9000/wecom"   # optional
-//! callback_token = "…"           # required with callback_url
-//! encoding_aes_key = "…"         # 43 characters, required with callback_url
-//! # miniprogram_appid = "wx…"   # allows miniprogram_notice
+#![doc = include_str!("../examples/corp.toml")]
 //! ```
 
 pub(crate) mod check;
@@ -268,5 +230,26 @@ impl Config {
     /// Checks ids, references, callback settings and options.
     pub fn check(&self) -> Result<(), ConfigError> {
         check::check(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+
+    #[test]
+    fn the_documented_example_file_is_valid() {
+        let config = Config::from_toml_str(include_str!("../examples/corp.toml")).unwrap();
+        assert_eq!(config.apps[0].agentid, 1_000_002);
+        assert!(!config.users[1].licensed);
+    }
+
+    #[test]
+    fn the_demo_corp_is_valid_and_debug_hides_secrets() {
+        let demo = Config::demo();
+        demo.check().unwrap();
+        let debug = format!("{demo:?}");
+        assert!(!debug.contains(demo.apps[0].secret.expose()));
+        assert!(!debug.contains("demoAesKey"));
     }
 }
