@@ -63,6 +63,7 @@ pub(crate) fn router() -> Router<EmulatorState> {
         .route("/emulator/tokens/expire", post(expire_tokens))
         .route("/emulator/faults", get(list_faults).post(arm_fault).delete(clear_faults))
         .route("/emulator/callbacks", get(callbacks))
+        .route("/emulator/stats", get(stats))
         .route("/emulator/config", get(config))
         .route("/emulator/apps/{agentid}/callback", put(set_callback).delete(remove_callback))
         .route("/emulator/uploads/{file}", get(uploaded_image))
@@ -197,6 +198,10 @@ async fn arm_fault(State(state): State<EmulatorState>, body: Bytes) -> AdminResu
 async fn clear_faults(State(state): State<EmulatorState>) -> AdminResult {
     state.inner.faults.clear();
     Ok(axum::Json(json!({ "faults": [] })))
+}
+
+async fn stats(State(state): State<EmulatorState>) -> AdminResult {
+    Ok(axum::Json(state.inner.stats.to_json()))
 }
 
 #[derive(Deserialize)]

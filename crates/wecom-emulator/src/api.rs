@@ -50,6 +50,7 @@ pub(crate) fn router(state: EmulatorState) -> Router<EmulatorState> {
 
 /// Armed faults answer before the endpoint runs (or delay it).
 async fn faults(State(state): State<EmulatorState>, req: Request, next: Next) -> Response {
+    state.inner.stats.call(req.uri().path());
     match state.inner.faults.take(req.uri().path()) {
         Some(Action::Errcode(errcode)) => {
             let detail = if errcode == code::SYSTEM_BUSY {

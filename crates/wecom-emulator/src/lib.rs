@@ -65,10 +65,11 @@
 //! |---|---|
 //! | `GET /emulator/messages[?user=alice&agentid=1000002&msgtype=text&limit=50]` | every accepted message, oldest first (`limit`: the last N): `msgid`, `agentid`, `msgtype`, the body as received, recipients with `status` (`delivered`, `dropped`, `recalled`) and card state (`button_text`, `disabled`, `replaced_card`), invalid lists, `response_code`, timestamps |
 //! | `GET /emulator/messages/{msgid}` | one message |
-//! | `POST /emulator/reset` | forget messages, tokens, media, callbacks, faults; clock back to now |
+//! | `POST /emulator/reset` | forget messages, tokens, media, callbacks, faults, counters; clock back to now |
 //! | `GET /emulator/clock`, `POST /emulator/clock/advance {"seconds": 7200}` | the virtual clock |
 //! | `POST /emulator/tokens/expire {"agentid"?: 1000002, "errcode"?: 42001\|40014}` | expire live tokens early |
 //! | `GET/POST/DELETE /emulator/faults` — `{"path"?: "message/send", "count": 2, "kind": "errcode", "errcode": -1\|45009}` or `{"kind": "stall", "ms": 6000, …}` | inject faults into the next N calls |
+//! | `GET /emulator/stats` | calls per `/cgi-bin/` path (faulted ones included) and successful gettoken calls per app, e.g. to check that concurrent callers share one token fetch |
 //! | `GET /emulator/callbacks[?user=&agentid=]` | callbacks sent: inner XML, tries with status/error, outcome, passive reply and what it did |
 //! | `GET /emulator/config[?secrets=true]` | corp and apps (secrets only when asked) |
 //! | `PUT /emulator/apps/{agentid}/callback {"url", "token"?, "encoding_aes_key"?, "verify"?: true}`, `DELETE …` | set or remove an app's callback URL at run time; with `verify`, WeCom's URL verification (GET with `echostr`) must pass first |
@@ -99,6 +100,7 @@ mod ids;
 mod persist;
 mod server;
 mod state;
+mod stats;
 mod validate;
 
 pub use callback::{Attempt, CallbackRecord, Outcome, ReplyRecord};

@@ -49,6 +49,7 @@ pub(crate) struct Inner {
     pub(crate) callbacks: Mutex<Vec<CallbackRecord>>,
     pub(crate) callback_targets: RwLock<HashMap<i64, CallbackTarget>>,
     pub(crate) faults: Faults,
+    pub(crate) stats: crate::stats::Stats,
     pub(crate) events: broadcast::Sender<Event>,
     pub(crate) http: reqwest::Client,
     pub(crate) dirty: AtomicBool,
@@ -117,6 +118,7 @@ impl EmulatorState {
                 callbacks: Mutex::default(),
                 callback_targets: RwLock::new(targets),
                 faults: Faults::default(),
+                stats: crate::stats::Stats::default(),
                 events,
                 http,
                 dirty: AtomicBool::new(false),
@@ -152,6 +154,7 @@ impl EmulatorState {
         *self.media_mut() = media::MediaStore::default();
         lock(&self.inner.callbacks).clear();
         self.inner.faults.clear();
+        self.inner.stats.reset();
         self.inner.clock.set_offset_ms(0);
         self.changed(Event::Reset);
     }

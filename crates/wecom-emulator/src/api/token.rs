@@ -45,6 +45,7 @@ fn issue(state: &EmulatorState, query: Option<&str>) -> Result<(String, i64), Ap
     let opts = &config.options;
     let issued =
         state.tokens_mut().issue(app.agentid, opts.token_ttl_seconds, opts.reuse_tokens, now);
+    state.inner.stats.token_issued(app.agentid);
     state.changed_quietly();
     Ok(issued)
 }

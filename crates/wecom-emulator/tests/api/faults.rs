@@ -25,6 +25,10 @@ async fn errcode_faults_hit_the_next_calls_of_their_path_only() {
     assert_errcode(&emu.post_json(&path, &text("alice", "2")).await, -1);
     assert_eq!(emu.post_json(&path, &text("alice", "3")).await["errcode"], 0);
     assert_eq!(emu.messages("").await.len(), 1, "faulted calls had no effect");
+    let stats = emu.get_json("/emulator/stats").await;
+    assert_eq!(stats["calls"]["/cgi-bin/message/send"], 3, "faulted calls are counted");
+    assert_eq!(stats["calls"]["/cgi-bin/gettoken"], 1);
+    assert_eq!(stats["gettoken_ok"]["1000002"], 1);
 }
 
 #[tokio::test]
