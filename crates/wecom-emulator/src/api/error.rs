@@ -163,6 +163,8 @@ impl std::fmt::Display for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        // The detail names fields and limits, never a secret or a token.
+        tracing::info!(errcode = self.errcode, "refused: {}", self.detail);
         json_response(self.body())
     }
 }

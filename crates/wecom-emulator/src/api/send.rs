@@ -353,6 +353,7 @@ fn record(
     }
     drop(store);
     let json = response(0, "ok", invalid, unlicensed, &msgid, response_code.as_deref());
+    tracing::debug!(%msgid, agentid, msgtype, "message accepted");
     state.changed(Event::MessageAccepted { msgid, agentid });
     Ok(json)
 }
