@@ -1,1 +1,123 @@
-//! A local WeCom (WeChat Work) API emulator with a web inbox, for offline development and tests.
+//! A local WeCom (企业微信, WeChat Work) API server for offline development and tests — what
+//! Mailpit is for email: the same `/cgi-bin/` paths and JSON as WeCom, strict validation of
+//! the raw request JSON with WeCom's error codes, a corp with apps, members, departments and
+//! tags, encrypted callbacks for member actions, and an admin API to look inside.
+//!
+//! # Quick start
+//!
+//! ```
+//! use wecom_emulator::{Config, Emulator};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let emu = Emulator::start(Config::demo()).await?;
+//! let app = emu.app(1_000_002).expect("the demo corp has this app");
+//! let http = reqwest::Client::new();
+//! let token: serde_json::Value = http
+//!     .get(format!(
+//!         "{}/cgi-bin/gettoken?corpid={}&corpsecret={}",
+//!         emu.base_url(),
+//!         emu.corp_id(),
+//!         app.secret.expose()
+//!     ))
+//!     .send().await?.json().await?;
+//! let token = token["access_token"].as_str().unwrap();
+//! let sent: serde_json::Value = http
+//!     .post(format!("{}/cgi-bin/message/send?access_token={token}", emu.base_url()))
+//!     .json(&serde_json::json!({
+//!         "touser": "alice", "msgtype": "text", "agentid": 1_000_002,
+//!         "text": { "content": "Build #42 passed" }
+//!     }))
+//!     .send().await?.json().await?;
+//! assert_eq!(sent["errcode"], 0);
+//!
+//! // What alice received, with its delivery status:
+//! let inbox: serde_json::Value = http
+//!     .get(format!("{}/emulator/messages?user=alice", emu.base_url()))
+//!     .send().await?.json().await?;
+//! assert_eq!(inbox["messages"][0]["recipients"][0]["status"], "delivered");
+//! # Ok(()) }
+//! ```
+//!
+//! Point any WeCom client at [`EmulatorHandle::base_url`] instead of
+//! `https://qyapi.weixin.qq.com`. With no configuration the demo corp is used
+//! ([`Config::demo`]); a TOML file describes your own (see [`config`]).
+//!
+//! # The WeCom API
+//!
+//! `GET gettoken`, `POST message/send`, `POST message/recall`,
+//! `POST message/update_template_card`, `POST media/upload`, `POST media/uploadimg`,
+//! `GET media/get`, `GET getcallbackip` — all under `/cgi-bin/`, answering HTTP 200 with
+//! `{errcode, errmsg, …}`. Requests are validated from the raw JSON (not through any SDK's
+//! types), so client serialization mistakes surface: wrong JSON types answer 40058 with
+//! WeCom's "Warning: wrong json format", missing fields and hard limits their documented
+//! codes, with the field path and the limit in `errmsg`. Display recommendations are not
+//! enforced. Behaviour WeCom leaves undocumented is decided in the code and commented there
+//! (duplicate check, `task_id` reuse, unknown `response_code`, …). Every time-based rule uses
+//! a virtual [`Clock`] that the admin API moves forward.
+//!
+//! WeCom drops messages beyond 30 per minute or 1,000 per hour per member and app silently;
+//! so does the emulator, but it records the copy as `dropped`.
+//!
+//! # Admin API (`/emulator/`)
+//!
+//! | Call | What it does |
+//! |---|---|
+//! | `GET /emulator/messages[?user=alice&agentid=1000002&msgtype=text&limit=50]` | every accepted message, oldest first (`limit`: the last N): `msgid`, `agentid`, `msgtype`, the body as received, recipients with `status` (`delivered`, `dropped`, `recalled`) and card state (`button_text`, `disabled`, `replaced_card`), invalid lists, `response_code`, timestamps |
+//! | `GET /emulator/messages/{msgid}` | one message |
+//! | `POST /emulator/reset` | forget messages, tokens, media, callbacks, faults, counters; clock back to now |
+//! | `GET /emulator/clock`, `POST /emulator/clock/advance {"seconds": 7200}` | the virtual clock |
+//! | `POST /emulator/tokens/expire {"agentid"?: 1000002, "errcode"?: 42001\|40014}` | expire live tokens early |
+//! | `GET/POST/DELETE /emulator/faults` — `{"path"?: "message/send", "count": 2, "kind": "errcode", "errcode": -1\|45009}` or `{"kind": "stall", "ms": 6000, …}` | inject faults into the next N calls |
+//! | `GET /emulator/stats` | calls per `/cgi-bin/` path (faulted ones included) and successful gettoken calls per app, e.g. to check that concurrent callers share one token fetch |
+//! | `GET /emulator/callbacks[?user=&agentid=]` | callbacks sent: inner XML, tries with status/error, outcome, passive reply and what it did |
+//! | `GET /emulator/config[?secrets=true]` | corp and apps (secrets only when asked) |
+//! | `PUT /emulator/apps/{agentid}/callback {"url", "token"?, "encoding_aes_key"?, "verify"?: true}`, `DELETE …` | set or remove an app's callback URL at run time; with `verify`, WeCom's URL verification (GET with `echostr`) must pass first |
+//! | `POST /emulator/users/{userid}/messages {"agentid", "msgtype": "text", "content"}` | a member sends a message to an app (also `image`, `voice`, `video`, `location`, `link`) |
+//! | `POST /emulator/users/{userid}/events {"agentid", "event", "event_key"?}` | a member triggers an event (`enter_agent`, `click`, …) |
+//! | `POST /emulator/users/{userid}/cards/{msgid}/click {"key", "selected_id"?}` | a member clicks a button of a `button_interaction` card |
+//! | `POST /emulator/users/{userid}/cards/{msgid}/submit {"selections"?: {"question_key": ["option", …]}}` | a member submits a vote or selection |
+//! | `POST /emulator/users/{userid}/cards/{msgid}/menu {"key"}` | a member picks an `action_menu` item |
+//! | `GET /emulator/uploads/{id}.{ext}` | images uploaded with `media/uploadimg` (their URL) |
+//!
+//! Member actions wait for the callback delivery and answer with its record (add
+//! `?wait=false` to answer at once). Card actions hand out a fresh `ResponseCode`.
+//!
+//! # Embedding
+//!
+//! [`app`] gives the [`axum::Router`] for your own server; [`EmulatorState::subscribe`]
+//! broadcasts changes ([`Event`]) for live views. `/` serves a placeholder page.
+
+mod admin;
+pub(crate) mod api;
+mod callback;
+pub mod clock;
+pub mod config;
+mod events;
+mod faults;
+mod hash;
+mod ids;
+mod persist;
+mod server;
+mod state;
+mod stats;
+mod validate;
+
+pub use callback::{Attempt, CallbackRecord, Outcome, ReplyRecord};
+pub use clock::Clock;
+pub use config::{
+    AppConfig, Config, ConfigError, DepartmentConfig, Options, Secret, TagConfig, UserConfig,
+};
+pub use events::Event;
+pub use faults::{Fault, FaultKind};
+pub use persist::StateFileError;
+pub use server::{AppCredentials, Emulator, EmulatorBuilder, EmulatorHandle, Error, run};
+pub use state::{
+    CardState, Direction, EmulatorState, MediaKind, Message, Origin, Recipient, Status,
+};
+
+/// The emulator's HTTP application: the WeCom API under `/cgi-bin/`, the admin API under
+/// `/emulator/`, and a placeholder page at `/`.
+pub fn app(state: EmulatorState) -> axum::Router {
+    api::router(state.clone()).merge(admin::router()).with_state(state)
+}

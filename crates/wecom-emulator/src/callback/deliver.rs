@@ -1,0 +1,141 @@
+//! Delivery of one callback: encrypt and sign the inner XML, POST it with WeCom's timeout
+//! and retry rules, log every try, and hand a non-empty 200 answer to the reply handler.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use rand::RngExt;
+
+use super::xml::envelope;
+use super::{Attempt, CallbackRecord, Outcome, reply};
+use crate::events::Event;
+use crate::state::EmulatorState;
+
+/// A callback to send.
+#[derive(Debug, Clone)]
+pub(crate) struct Delivery {
+    pub(crate) agentid: i64,
+    pub(crate) userid: String,
+    pub(crate) msgtype: String,
+    pub(crate) event: Option<String>,
+    pub(crate) card_msgid: Option<String>,
+    pub(crate) response_code: Option<String>,
+    /// The plaintext inner XML.
+    pub(crate) xml: String,
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// Makes later callback ids larger than `id` (after restoring a state file).
+pub(crate) fn ids_above(id: u64) {
+    NEXT_ID.fetch_max(id + 1, Ordering::Relaxed);
+}
+
+fn update_log(state: &EmulatorState, record: &CallbackRecord) {
+    let mut log = state.callbacks();
+    if let Some(slot) = log.iter_mut().rev().find(|r| r.id == record.id) {
+        *slot = record.clone();
+    }
+}
+
+/// Sends a callback and returns its record once finished (delivered or failed).
+pub(crate) async fn deliver(state: &EmulatorState, d: Delivery) -> CallbackRecord {
+    let target = state.callback_target(d.agentid);
+    let mut record = CallbackRecord {
+        id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+        agentid: d.agentid,
+        userid: d.userid.clone(),
+        msgtype: d.msgtype.clone(),
+        event: d.event.clone(),
+        card_msgid: d.card_msgid.clone(),
+        response_code: d.response_code.clone(),
+        url: target.as_ref().map(|t| t.url.clone()),
+        xml: d.xml.clone(),
+        created_at_ms: state.clock().now_ms(),
+        attempts: Vec::new(),
+        outcome: Outcome::Pending,
+        reply: None,
+    };
+    state.callbacks().push(record.clone());
+    let Some(target) = target else {
+        record.outcome = Outcome::Failed;
+        return finish(state, record);
+    };
+    let timestamp = state.clock().now_secs().to_string();
+    let nonce = rand::rng().random_range(1_000_000_000u64..10_000_000_000).to_string();
+    let encrypted = match target.crypt.encrypt(&d.xml, &timestamp, &nonce) {
+        Ok(e) => e,
+        Err(e) => {
+            record.attempts.push(Attempt {
+                at_ms: state.clock().now_ms(),
+                status: None,
+                error: Some(format!("encryption failed: {e}")),
+                duration_ms: 0,
+            });
+            record.outcome = Outcome::Failed;
+            return finish(state, record);
+        }
+    };
+    let body = envelope(&state.config().corp_id, d.agentid, &encrypted.encrypt);
+    let sep = if target.url.contains('?') { '&' } else { '?' };
+    let url = format!(
+        "{}{sep}msg_signature={}&timestamp={timestamp}&nonce={nonce}",
+        target.url, encrypted.msg_signature
+    );
+    let opts = &state.config().options;
+    let timeout = Duration::from_millis(opts.callback_timeout_ms);
+    let mut answer = None;
+    for _ in 0..opts.callback_tries {
+        let at_ms = state.clock().now_ms();
+        let started = Instant::now();
+        let result = state
+            .inner
+            .http
+            .post(&url)
+            .header("content-type", "text/xml; charset=utf-8")
+            .body(body.clone())
+            .timeout(timeout)
+            .send()
+            .await;
+        let (status, error, text) = match result {
+            Ok(resp) if resp.status() == reqwest::StatusCode::OK => match resp.text().await {
+                Ok(text) => (Some(200), None, Some(text)),
+                Err(e) if e.is_timeout() => (
+                    Some(200),
+                    Some(format!("timeout after {} ms", opts.callback_timeout_ms)),
+                    None,
+                ),
+                Err(e) => (
+                    Some(200),
+                    Some(format!("reading the answer failed: {}", e.without_url())),
+                    None,
+                ),
+            },
+            Ok(resp) => {
+                (Some(resp.status().as_u16()), Some(format!("HTTP {}", resp.status())), None)
+            }
+            Err(e) if e.is_timeout() => {
+                (None, Some(format!("timeout after {} ms", opts.callback_timeout_ms)), None)
+            }
+            Err(e) => (None, Some(format!("request failed: {}", e.without_url())), None),
+        };
+        let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        record.attempts.push(Attempt { at_ms, status, error, duration_ms });
+        update_log(state, &record);
+        if text.is_some() {
+            answer = text;
+            break;
+        }
+    }
+    record.outcome = if answer.is_some() { Outcome::Delivered } else { Outcome::Failed };
+    if let Some(text) = answer.filter(|t| !t.trim().is_empty()) {
+        record.reply = Some(reply::handle(state, &target, &d, &text));
+    }
+    finish(state, record)
+}
+
+fn finish(state: &EmulatorState, record: CallbackRecord) -> CallbackRecord {
+    update_log(state, &record);
+    state.changed(Event::Callback { id: record.id });
+    record
+}

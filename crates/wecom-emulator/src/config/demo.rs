@@ -1,0 +1,78 @@
+//! The built-in demo corp used when no configuration file is given. Its credentials are
+//! fixed so that examples and notes can quote them.
+
+use super::{AppConfig, Config, DepartmentConfig, Options, Secret, TagConfig, UserConfig};
+
+fn user(userid: &str, name: &str, departments: &[i64]) -> UserConfig {
+    UserConfig {
+        userid: userid.to_owned(),
+        name: name.to_owned(),
+        departments: departments.to_vec(),
+        licensed: true,
+    }
+}
+
+fn department(id: i64, name: &str, parentid: i64) -> DepartmentConfig {
+    DepartmentConfig { id, name: name.to_owned(), parentid }
+}
+
+pub(super) fn demo() -> Config {
+    let mut dave = user("dave", "Dave", &[3]);
+    dave.licensed = false;
+    Config {
+        corp_id: "wwdemo00000000001".to_owned(),
+        corp_name: "Demo Corp".to_owned(),
+        options: Options::default(),
+        departments: vec![
+            department(1, "Demo Corp", 0),
+            department(2, "Engineering", 1),
+            department(3, "Operations", 1),
+            department(4, "Platform", 2),
+            department(5, "Contractors", 1),
+        ],
+        users: vec![
+            user("alice", "Alice", &[2]),
+            user("bob", "Bob", &[2, 4]),
+            user("carol", "Carol", &[3]),
+            dave,
+            user("erin", "Erin", &[5]),
+        ],
+        tags: vec![
+            TagConfig {
+                id: 1,
+                name: "oncall".to_owned(),
+                users: vec!["alice".to_owned(), "carol".to_owned()],
+                parties: vec![],
+            },
+            TagConfig { id: 2, name: "platform".to_owned(), users: vec![], parties: vec![4] },
+        ],
+        apps: vec![
+            AppConfig {
+                agentid: 1_000_002,
+                name: "Build bot".to_owned(),
+                secret: Secret::new("demo-secret-build-bot-0000000000000000000000"),
+                enabled: true,
+                visible_users: vec![],
+                visible_parties: vec![2, 3],
+                visible_tags: vec![],
+                callback_url: Some("http://127.0.0.1:3000/wecom/callback".to_owned()),
+                callback_token: Some(Secret::new("demoToken")),
+                encoding_aes_key: Some(Secret::new("demoAesKey0123456789abcdefghijklmnopqrstuvw")),
+                miniprogram_appid: Some("wxdemo0000000001".to_owned()),
+            },
+            AppConfig {
+                agentid: 1_000_003,
+                name: "Notices".to_owned(),
+                secret: Secret::new("demo-secret-notices-00000000000000000000000"),
+                enabled: true,
+                visible_users: vec!["alice".to_owned()],
+                visible_parties: vec![3],
+                visible_tags: vec![],
+                callback_url: None,
+                callback_token: None,
+                encoding_aes_key: None,
+                miniprogram_appid: None,
+            },
+        ],
+    }
+}
