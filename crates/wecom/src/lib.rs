@@ -66,7 +66,6 @@ mod secret;
 pub mod token;
 pub mod update_card;
 mod validate;
-mod wire;
 
 pub use card::TemplateCard;
 pub use client::{Client, ClientBuilder, RetryPolicy, SendMessage};

@@ -21,7 +21,7 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 
 use crate::client::{Call, Client, Replay};
 use crate::error::{Error, InvalidArgument, Result};
-use crate::wire;
+use crate::quirks;
 
 pub use check::{MAX_MEDIA_BYTES, MIN_MEDIA_BYTES};
 
@@ -189,7 +189,7 @@ pub struct UploadedMedia {
     #[serde(rename = "type")]
     pub kind: MediaType,
     /// Upload time, Unix seconds (WeCom sends a string of digits; numbers are accepted too).
-    #[serde(deserialize_with = "wire::int_lenient")]
+    #[serde(deserialize_with = "quirks::int_lenient")]
     pub created_at: i64,
 }
 

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::wire;
+use crate::quirks;
 
 /// The result of a successful `message/send`.
 ///
@@ -23,23 +23,23 @@ use crate::wire;
 pub struct SendReceipt {
     /// The message id, for [`Client::recall`](crate::Client::recall). Empty only if WeCom
     /// omitted it.
-    #[serde(default, deserialize_with = "wire::string_lenient")]
+    #[serde(default, deserialize_with = "quirks::string_lenient")]
     pub msgid: String,
     /// The single-use code for `message/update_template_card` (valid 72 hours), returned for
     /// interactive template cards only.
-    #[serde(default, deserialize_with = "wire::opt_string_lenient")]
+    #[serde(default, deserialize_with = "quirks::opt_string_lenient")]
     pub response_code: Option<String>,
     /// `invaliduser`: user ids that did not receive the message.
-    #[serde(default, rename = "invaliduser", deserialize_with = "wire::id_list")]
+    #[serde(default, rename = "invaliduser", deserialize_with = "quirks::id_list")]
     pub invalid_users: Vec<String>,
     /// `invalidparty`: department ids that did not receive the message.
-    #[serde(default, rename = "invalidparty", deserialize_with = "wire::id_list")]
+    #[serde(default, rename = "invalidparty", deserialize_with = "quirks::id_list")]
     pub invalid_parties: Vec<String>,
     /// `invalidtag`: tag ids that did not receive the message.
-    #[serde(default, rename = "invalidtag", deserialize_with = "wire::id_list")]
+    #[serde(default, rename = "invalidtag", deserialize_with = "quirks::id_list")]
     pub invalid_tags: Vec<String>,
     /// `unlicenseduser`: members in range without a basic API licence (also not delivered).
-    #[serde(default, rename = "unlicenseduser", deserialize_with = "wire::id_list")]
+    #[serde(default, rename = "unlicenseduser", deserialize_with = "quirks::id_list")]
     pub unlicensed_users: Vec<String>,
 }
 

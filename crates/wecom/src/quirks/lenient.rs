@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Deserializer};
 
+use super::split_pipes;
+
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum StringOrNumber {
@@ -45,12 +47,13 @@ pub(crate) fn opt_string_lenient<'de, D: Deserializer<'de>>(
 }
 
 /// A `|`-joined string (or an array) as a list; empty parts are dropped; `null` → empty.
+///
+/// `update_template_card` documents `invaliduser` as an array while `message/send` uses a
+/// string; reading both keeps a response from failing to decode over that difference.
 pub(crate) fn id_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     Ok(match Option::<ListForm>::deserialize(d)? {
         None => Vec::new(),
-        Some(ListForm::Joined(s)) => {
-            s.split('|').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect()
-        }
+        Some(ListForm::Joined(s)) => split_pipes(&s).map(str::to_owned).collect(),
         Some(ListForm::Items(items)) => {
             items.into_iter().map(to_string).filter(|p| !p.is_empty()).collect()
         }
@@ -100,6 +103,20 @@ mod tests {
         assert!(probe(json!({"list": ""})).list.is_empty());
         assert!(probe(json!({"list": null})).list.is_empty());
         assert!(probe(json!({})).list.is_empty());
+    }
+
+    #[test]
+    fn lists_read_arrays_strings_and_null() {
+        #[derive(Deserialize)]
+        struct R {
+            #[serde(default, deserialize_with = "id_list")]
+            v: Vec<String>,
+        }
+        let read = |s: &str| serde_json::from_str::<R>(s).unwrap().v;
+        assert_eq!(read(r#"{"v":["a","b"]}"#), ["a", "b"]);
+        assert_eq!(read(r#"{"v":"a|b"}"#), ["a", "b"]);
+        assert_eq!(read(r#"{"v":null}"#), Vec::<String>::new());
+        assert_eq!(read("{}"), Vec::<String>::new());
     }
 
     #[test]
