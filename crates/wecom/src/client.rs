@@ -1,6 +1,7 @@
 //! The [`Client`]: one WeCom app (corp id, agent id, secret) behind a cheap-to-clone handle.
 //!
-//! Endpoints live next to their types (`send`, `recall` here; uploads in [`media`](crate::media));
+//! Endpoints live next to their types (`send`, `recall`, `update_template_card` here; uploads
+//! in [`media`](crate::media));
 //! all of them go through one internal call path (`transport`) that adds the access token,
 //! decodes WeCom's `{errcode, errmsg}` envelope in one place, refreshes a rejected token once,
 //! and retries what is safe to retry.
@@ -16,9 +17,11 @@
 //! | timeout / broken connection, `gettoken` and uploads | yes: repeating is harmless (an upload retried only wastes a media id) |
 //! | timeout / broken connection, `message/send` | only with [`duplicate_check`](crate::MessageRequest::duplicate_check) (WeCom drops the duplicate); else [`Error::DeliveryUnknown`](crate::Error::DeliveryUnknown) |
 //! | timeout / broken connection, `message/recall` | no: a repeated recall could fail although the first worked |
+//! | timeout / broken connection, `message/update_template_card` | no: the `response_code` is single-use, so a repeat could fail although the first worked |
 //! | any other errcode | never |
 
 mod builder;
+mod card;
 mod envelope;
 mod retry;
 mod send;

@@ -87,8 +87,13 @@ impl Call {
         let bytes = serde_json::to_vec(body).map_err(|e| {
             InvalidArgument::new("body", format!("cannot be serialized to JSON: {e}"))
         })?;
-        Ok(Self::post_bytes(path, HeaderValue::from_static("application/json"), bytes.into())
-            .replay(Replay::Unsafe))
+        Ok(Self::post_json_bytes(path, bytes))
+    }
+
+    /// A `POST` of an already serialized JSON body. Not replayable by default.
+    pub(crate) fn post_json_bytes(path: &'static str, json: Vec<u8>) -> Self {
+        Self::post_bytes(path, HeaderValue::from_static("application/json"), json.into())
+            .replay(Replay::Unsafe)
     }
 
     /// A `POST` of ready-made bytes, for example a multipart form.

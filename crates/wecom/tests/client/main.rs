@@ -4,6 +4,7 @@
 
 mod support;
 
+mod cards;
 mod leaks;
 mod media;
 mod proxy;
