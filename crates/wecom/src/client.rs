@@ -21,6 +21,7 @@
 //! | any other errcode | never |
 
 mod builder;
+mod callback_ip;
 mod card;
 mod envelope;
 mod retry;

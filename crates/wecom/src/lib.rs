@@ -70,7 +70,7 @@ mod validate;
 pub use card::TemplateCard;
 pub use client::{Client, ClientBuilder, RetryPolicy, SendMessage};
 pub use error::{Error, InvalidArgument, Result};
-pub use media::{Media, MediaType, UploadedMedia};
+pub use media::{DownloadedMedia, Media, MediaType, UploadedMedia};
 pub use message::{Message, MessageRequest, Recipients, Safe, SendOptions, Text};
 pub use receipt::SendReceipt;
 pub use secret::Secret;

@@ -1,4 +1,5 @@
-//! Media uploads: temporary media (`media/upload`) and permanent images (`media/uploadimg`).
+//! Media: uploads of temporary media (`media/upload`) and permanent images
+//! (`media/uploadimg`), and downloads of temporary media (`media/get`).
 //!
 //! A [`Media`] is a file name plus bytes, read from memory, a path or an async reader. It is
 //! buffered whole: WeCom needs the length up front, and the body must be replayable when the
@@ -6,6 +7,7 @@
 //! sent.
 
 mod check;
+mod download;
 mod multipart;
 
 use std::fmt;
@@ -24,6 +26,7 @@ use crate::error::{Error, InvalidArgument, Result};
 use crate::quirks;
 
 pub use check::{MAX_MEDIA_BYTES, MIN_MEDIA_BYTES};
+pub use download::DownloadedMedia;
 
 const UPLOAD: &str = "/cgi-bin/media/upload";
 const UPLOAD_IMAGE: &str = "/cgi-bin/media/uploadimg";

@@ -171,7 +171,7 @@ impl ClientBuilder {
         self
     }
 
-    /// The total time one media upload may take (default 120 s).
+    /// The total time one media upload or download may take (default 120 s).
     pub fn upload_timeout(mut self, timeout: Duration) -> Self {
         self.upload_timeout = timeout;
         self

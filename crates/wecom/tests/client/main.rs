@@ -5,6 +5,7 @@
 mod support;
 
 mod cards;
+mod endpoints;
 mod leaks;
 mod media;
 mod proxy;

@@ -33,6 +33,8 @@ pub(crate) enum Reply {
     Json(Value),
     /// This status and raw body (sent as `application/json`).
     Raw(u16, &'static str),
+    /// HTTP 200 with these headers and this body (a file download).
+    File(Vec<(&'static str, String)>, Bytes),
     /// Wait, then answer.
     Delay(Duration, Box<Reply>),
     /// Wait until the gate opens, then answer.
@@ -177,6 +179,13 @@ async fn respond(mut reply: Reply) -> Response {
                     body,
                 )
                     .into_response();
+            }
+            Reply::File(headers, body) => {
+                let mut response = body.into_response();
+                for (name, value) in headers {
+                    response.headers_mut().insert(name, value.parse().unwrap());
+                }
+                return response;
             }
             Reply::Delay(by, next) => {
                 tokio::time::sleep(by).await;
