@@ -42,6 +42,7 @@ pub(crate) use transport::{Call, Replay};
 
 use crate::error::Result;
 use crate::secret::Secret;
+use crate::throttle::{Limiter, Throttle};
 use crate::token::{AccessToken, TokenCache};
 
 /// An async client for one WeCom app. Cloning is cheap (an `Arc` inside) and clones share the
@@ -67,6 +68,7 @@ struct Inner {
     upload_timeout: Duration,
     tokens: TokenCache,
     proxy_summary: String,
+    limiter: Option<Limiter>,
 }
 
 impl Client {
@@ -127,6 +129,15 @@ impl Client {
             .boxed()
     }
 
+    /// The throttle this client keeps to, if any.
+    pub fn throttle(&self) -> Option<&Throttle> {
+        self.inner.limiter.as_ref().map(Limiter::settings)
+    }
+
+    pub(crate) fn limiter(&self) -> Option<&Limiter> {
+        self.inner.limiter.as_ref()
+    }
+
     pub(crate) fn upload_timeout(&self) -> Duration {
         self.inner.upload_timeout
     }
@@ -148,6 +159,7 @@ impl fmt::Debug for Client {
             .field("retry", &self.inner.retry)
             .field("request_timeout", &self.inner.request_timeout)
             .field("upload_timeout", &self.inner.upload_timeout)
+            .field("throttle", &self.throttle())
             .finish_non_exhaustive()
     }
 }

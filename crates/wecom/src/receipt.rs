@@ -41,12 +41,19 @@ pub struct SendReceipt {
     /// `unlicenseduser`: members in range without a basic API licence (also not delivered).
     #[serde(default, rename = "unlicenseduser", deserialize_with = "quirks::id_list")]
     pub unlicensed_users: Vec<String>,
+    /// Members the client's [`Throttle`](crate::Throttle) held back in
+    /// [`OnLimit::Report`](crate::OnLimit::Report) mode: the message was **not** sent to them
+    /// because it would have exceeded their per-member limit (WeCom would have dropped it
+    /// silently). Spelled as given. Never part of WeCom's answer.
+    #[serde(skip)]
+    pub held_back: Vec<String>,
 }
 
 impl SendReceipt {
-    /// Whether every named recipient was valid and licensed.
+    /// Whether every named recipient was valid and licensed, and none was held back.
     pub fn all_delivered(&self) -> bool {
-        self.invalid_users.is_empty()
+        self.held_back.is_empty()
+            && self.invalid_users.is_empty()
             && self.invalid_parties.is_empty()
             && self.invalid_tags.is_empty()
             && self.unlicensed_users.is_empty()

@@ -193,8 +193,14 @@ impl Client {
             } else {
                 None
             };
+            // gettoken is exempt: callers wait for it while holding their own places.
+            let permit = match self.limiter() {
+                Some(limiter) if call.with_token => limiter.admit_request().await,
+                _ => None,
+            };
             let started = Instant::now();
             let outcome = self.send_once(call, token.as_ref()).await;
+            drop(permit);
             sent += 1;
             let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             let err = match outcome {
