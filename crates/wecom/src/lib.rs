@@ -55,6 +55,7 @@
 //!   rustls crypto provider installed yet, building a client installs ring as the default.
 //! * `native-tls`: TLS through the platform library instead.
 
+pub mod bulk;
 pub mod card;
 pub mod client;
 pub mod error;
@@ -68,6 +69,7 @@ pub mod token;
 pub mod update_card;
 mod validate;
 
+pub use bulk::{BulkOptions, BulkReport, BulkSend};
 pub use card::TemplateCard;
 pub use client::{Client, ClientBuilder, RetryPolicy, SendMessage};
 pub use error::{Error, InvalidArgument, Result};

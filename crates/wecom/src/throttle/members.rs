@@ -201,7 +201,7 @@ impl MemberWindows {
 
 /// WeCom matches member ids case-insensitively (and answers them lower-cased).
 fn member_key(user: &str) -> Box<str> {
-    if user.chars().any(char::is_uppercase) { user.to_lowercase().into() } else { user.into() }
+    crate::message::member_key(user).into()
 }
 
 /// Deduplicates the ids of one request.

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod bulk;
 mod cards;
 mod endpoints;
 mod leaks;
@@ -11,5 +12,6 @@ mod media;
 mod proxy;
 mod retries;
 mod send;
+mod throttle;
 mod tokens;
 mod transport;

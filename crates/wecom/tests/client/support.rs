@@ -83,6 +83,9 @@ struct MockState {
     tokens: AtomicUsize,
     ids: AtomicUsize,
     gettoken_delay: Mutex<Duration>,
+    /// API requests (not `gettoken`) being answered right now, and the most at once.
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
 }
 
 pub(crate) struct Mock {
@@ -132,6 +135,11 @@ impl Mock {
         self.requests(path).len()
     }
 
+    /// The most API requests (`gettoken` aside) the mock was answering at the same time.
+    pub(crate) fn max_in_flight(&self) -> usize {
+        self.state.max_in_flight.load(Ordering::SeqCst)
+    }
+
     pub(crate) fn gettokens(&self) -> usize {
         self.count("/cgi-bin/gettoken")
     }
@@ -157,12 +165,21 @@ async fn handle(
     let recorded = Recorded { method, uri: uri.clone(), path: path.clone(), query, headers, body };
     state.requests.lock().unwrap().push(recorded.clone());
 
+    let counted = path != "/cgi-bin/gettoken";
+    if counted {
+        let now = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        state.max_in_flight.fetch_max(now, Ordering::SeqCst);
+    }
     let scripted = state.scripts.lock().unwrap().get_mut(&path).and_then(VecDeque::pop_front);
     let reply = match scripted {
         Some(reply) => reply,
         None => default_reply(&state, &recorded).await,
     };
-    respond(reply).await
+    let response = respond(reply).await;
+    if counted {
+        state.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+    response
 }
 
 async fn respond(mut reply: Reply) -> Response {
