@@ -23,7 +23,9 @@
 //! * **In flight**: at most [`max_in_flight`](Throttle::max_in_flight) API requests at once
 //!   (errcode 45033 is WeCom's concurrency limit).
 //!
-//! The counts live in the client's memory: clients that share an app (several processes, or
+//! A message counts against its members' limits when it leaves, whatever WeCom answers: a
+//! send that failed or timed out may still have been delivered, so the count errs on the side
+//! of WeCom's. The counts live in the client's memory: clients that share an app (several processes, or
 //! several clients in one) each count only their own sends. Per-member memory is bounded:
 //! only members messaged within the longest window are remembered, each with at most one
 //! small entry per message.
