@@ -206,6 +206,8 @@ impl BulkSend {
             }
         }
         let (users, duplicates, skipped) = dedupe(users, &options.skip);
+        // One request to check the message and options against; each batch gets its own
+        // recipients (the stand-in id is only used when every id was skipped).
         let mut template = MessageRequest::new(
             client.agent_id(),
             Recipients::user(users.first().map_or("x", String::as_str)),
