@@ -50,21 +50,20 @@ fn main() {
 fn driver() {
     let filters: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let exe = std::env::current_exe().expect("own path");
-    let (base_url, mut server) = match std::env::var("WECOM_BENCH_BASE_URL") {
-        Ok(url) => (url, None),
-        Err(_) => {
-            let mut child = Command::new(&exe)
-                .env("WECOM_BENCH_ROLE", "server")
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .spawn()
-                .expect("start the bench server");
-            let mut line = String::new();
-            BufReader::new(child.stdout.take().expect("server stdout"))
-                .read_line(&mut line)
-                .expect("server address");
-            (line.trim().to_owned(), Some(child))
-        }
+    let (base_url, mut server) = if let Ok(url) = std::env::var("WECOM_BENCH_BASE_URL") {
+        (url, None)
+    } else {
+        let mut child = Command::new(&exe)
+            .env("WECOM_BENCH_ROLE", "server")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start the bench server");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("server stdout"))
+            .read_line(&mut line)
+            .expect("server address");
+        (line.trim().to_owned(), Some(child))
     };
     println!("server: {base_url}");
     for scenario in SCENARIOS {
@@ -117,7 +116,7 @@ async fn sequential(client: &Client) {
             .await
             .expect("send");
     }
-    report("sequential", n, start.elapsed(), cpu_time() - cpu);
+    report("sequential", n, start.elapsed(), cpu_time().saturating_sub(cpu));
 }
 
 async fn in_flight(client: &Client, tasks: u64) {
@@ -142,7 +141,7 @@ async fn in_flight(client: &Client, tasks: u64) {
     for worker in workers {
         worker.await.expect("worker");
     }
-    report(&format!("inflight{tasks}"), n, start.elapsed(), cpu_time() - cpu);
+    report(&format!("inflight{tasks}"), n, start.elapsed(), cpu_time().saturating_sub(cpu));
 }
 
 async fn fanout(client: &Client) {
@@ -157,7 +156,7 @@ async fn fanout(client: &Client) {
         .expect("bulk send");
     let elapsed = start.elapsed();
     assert_eq!(report.totals().delivered, n);
-    let cpu = cpu_time() - cpu;
+    let cpu = cpu_time().saturating_sub(cpu);
     println!(
         "fanout: {n} recipients in {} requests, {:.0} ms, CPU {:.0} ms, RSS before {} KiB, peak \
          {} KiB (+{} KiB)",
