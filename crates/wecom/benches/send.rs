@@ -15,6 +15,9 @@
 //! * `inflight64`: 64 messages in flight;
 //! * `fanout`: one `send_bulk` to 100,000 recipients (100 requests of 1,000).
 //!
+//! The client runs on tokio's multi-threaded runtime; `WECOM_BENCH_RUNTIME=current` runs it on
+//! the single-threaded one instead.
+//!
 //! `WECOM_BENCH_BASE_URL` points the scenarios at another server (the emulator, say) that
 //! accepts corp id `ww-bench`, agent 1000002 and secret `bench-secret`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -88,8 +91,13 @@ fn driver() {
 }
 
 fn client(scenario: &str, base_url: &str) {
-    let runtime =
-        tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    // WECOM_BENCH_RUNTIME=current runs the client on a single-threaded runtime.
+    let runtime = if std::env::var("WECOM_BENCH_RUNTIME").as_deref() == Ok("current") {
+        tokio::runtime::Builder::new_current_thread().enable_all().build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread().enable_all().build()
+    }
+    .expect("runtime");
     runtime.block_on(async {
         let client =
             Client::builder(CORP, AGENT, SECRET).base_url(base_url).build().expect("client");
