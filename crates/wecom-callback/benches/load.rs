@@ -1,0 +1,3 @@
+//! Load benchmark (written below).
+
+fn main() {}
