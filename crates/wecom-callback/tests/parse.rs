@@ -6,7 +6,9 @@ use wecom_callback::callback::{
     LocationReport, LocationSelect, NotifyNode, PartyChange, PicsSent, ScanCode, SelectedItem,
     TagChange, TemplateCardClick, TemplateCardMenuClick, Text, UserChange, Video, Voice,
 };
-use wecom_callback::{Callback, Element, Error, Event, EventBody, FieldProblem, Header, Message, MessageBody};
+use wecom_callback::{
+    Callback, Element, Error, Event, EventBody, FieldProblem, Header, Message, MessageBody,
+};
 
 fn fixture(name: &str) -> String {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -41,7 +43,8 @@ fn parse(name: &str) -> Callback {
     let xml = fixture(name);
     let parsed = Callback::parse(&xml).unwrap_or_else(|e| panic!("{name}: {e}"));
     assert_eq!(Callback::parse(&bare(&xml)).unwrap(), parsed, "{name}: bare-text form differs");
-    let cdata_agent = xml.replace("<AgentID>1000002</AgentID>", "<AgentID><![CDATA[1000002]]></AgentID>");
+    let cdata_agent =
+        xml.replace("<AgentID>1000002</AgentID>", "<AgentID><![CDATA[1000002]]></AgentID>");
     assert_eq!(Callback::parse(&cdata_agent).unwrap(), parsed, "{name}: CDATA AgentID differs");
     parsed
 }
@@ -56,7 +59,11 @@ fn header(from: &str, agent: bool) -> Header {
 }
 
 fn message(body: MessageBody) -> Callback {
-    Callback::Message(Message { header: header("alice", true), msg_id: 1_234_567_890_123_456, body })
+    Callback::Message(Message {
+        header: header("alice", true),
+        msg_id: 1_234_567_890_123_456,
+        body,
+    })
 }
 
 fn event(from: &str, agent: bool, body: EventBody) -> Callback {
@@ -69,12 +76,21 @@ fn messages() {
         ("msg_text.xml", MessageBody::Text(Text { content: "hello <world> & ]]> 你好".into() })),
         (
             "msg_image.xml",
-            MessageBody::Image(Image { pic_url: "https://example.com/p.jpg".into(), media_id: "media_img_1".into() }),
+            MessageBody::Image(Image {
+                pic_url: "https://example.com/p.jpg".into(),
+                media_id: "media_img_1".into(),
+            }),
         ),
-        ("msg_voice.xml", MessageBody::Voice(Voice { media_id: "media_voice_1".into(), format: "amr".into() })),
+        (
+            "msg_voice.xml",
+            MessageBody::Voice(Voice { media_id: "media_voice_1".into(), format: "amr".into() }),
+        ),
         (
             "msg_video.xml",
-            MessageBody::Video(Video { media_id: "media_video_1".into(), thumb_media_id: "media_thumb_1".into() }),
+            MessageBody::Video(Video {
+                media_id: "media_video_1".into(),
+                thumb_media_id: "media_thumb_1".into(),
+            }),
         ),
         (
             "msg_location.xml",
@@ -134,7 +150,12 @@ fn simple_events() {
             }),
         ),
         ("event_click.xml", "alice", true, EventBody::Click { event_key: "menu_report".into() }),
-        ("event_view.xml", "alice", true, EventBody::View { event_key: "https://example.com/?a=1&b=2".into() }),
+        (
+            "event_view.xml",
+            "alice",
+            true,
+            EventBody::View { event_key: "https://example.com/?a=1&b=2".into() },
+        ),
         (
             "event_view_miniprogram.xml",
             "alice",
@@ -143,10 +164,20 @@ fn simple_events() {
         ),
         ("event_share_agent_change.xml", "sys", true, EventBody::ShareAgentChange),
         ("event_share_chain_change.xml", "sys", true, EventBody::ShareChainChange),
-        ("event_inactive_alert.xml", "sys", true, EventBody::InactiveAlert { effect_time: Some(1_700_600_000) }),
+        (
+            "event_inactive_alert.xml",
+            "sys",
+            true,
+            EventBody::InactiveAlert { effect_time: Some(1_700_600_000) },
+        ),
         ("event_close_inactive_agent.xml", "sys", true, EventBody::CloseInactiveAgent),
         ("event_reopen_inactive_agent.xml", "sys", true, EventBody::ReopenInactiveAgent),
-        ("event_low_active_alert.xml", "sys", true, EventBody::LowActiveAlert { effect_time: Some(1_700_700_000) }),
+        (
+            "event_low_active_alert.xml",
+            "sys",
+            true,
+            EventBody::LowActiveAlert { effect_time: Some(1_700_700_000) },
+        ),
         ("event_low_active.xml", "sys", true, EventBody::LowActive),
         ("event_active_restored.xml", "sys", true, EventBody::ActiveRestored),
     ];
@@ -173,13 +204,22 @@ fn menu_events() {
         pic_md5_sums: sums.iter().map(|s| (*s).to_owned()).collect(),
     };
     let cases = [
-        ("event_scancode_push.xml", EventBody::ScancodePush(scan("scan_1", "qrcode", "https://example.com/qr"))),
-        ("event_scancode_waitmsg.xml", EventBody::ScancodeWaitmsg(scan("scan_2", "barcode", "6901234567892"))),
+        (
+            "event_scancode_push.xml",
+            EventBody::ScancodePush(scan("scan_1", "qrcode", "https://example.com/qr")),
+        ),
+        (
+            "event_scancode_waitmsg.xml",
+            EventBody::ScancodeWaitmsg(scan("scan_2", "barcode", "6901234567892")),
+        ),
         (
             "event_pic_sysphoto.xml",
             EventBody::PicSysphoto(pics("photo_1", 1, &["1b5f7c23b5bf75682a53e7b6d163e185"])),
         ),
-        ("event_pic_photo_or_album.xml", EventBody::PicPhotoOrAlbum(pics("photo_2", 2, &["aaaa", "bbbb"]))),
+        (
+            "event_pic_photo_or_album.xml",
+            EventBody::PicPhotoOrAlbum(pics("photo_2", 2, &["aaaa", "bbbb"])),
+        ),
         ("event_pic_weixin.xml", EventBody::PicWeixin(pics("photo_3", 1, &["cccc"]))),
         (
             "event_location_select.xml",
@@ -249,9 +289,17 @@ fn contact_changes() {
         ),
         (
             "update_party",
-            ContactChange::UpdateParty(PartyChange { id: 2, name: Some("张三".into()), parent_id: None, order: None }),
+            ContactChange::UpdateParty(PartyChange {
+                id: 2,
+                name: Some("张三".into()),
+                parent_id: None,
+                order: None,
+            }),
         ),
-        ("delete_party", ContactChange::DeleteParty(PartyChange { id: 2, ..PartyChange::default() })),
+        (
+            "delete_party",
+            ContactChange::DeleteParty(PartyChange { id: 2, ..PartyChange::default() }),
+        ),
         (
             "update_tag",
             ContactChange::UpdateTag(TagChange {
@@ -321,7 +369,10 @@ fn template_card_events() {
                 card_type: "vote_interaction".into(),
                 response_code: "allow_update_0123456789".into(),
                 selected_items: vec![
-                    SelectedItem { question_key: "lunch".into(), option_ids: vec!["a".into(), "b".into()] },
+                    SelectedItem {
+                        question_key: "lunch".into(),
+                        option_ids: vec!["a".into(), "b".into()]
+                    },
                     SelectedItem { question_key: "drink".into(), option_ids: vec!["tea".into()] },
                 ],
             })
@@ -359,7 +410,16 @@ fn unknown_types_keep_every_raw_field() {
     let names: Vec<&str> = u.raw.children.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(
         names,
-        ["ToUserName", "FromUserName", "CreateTime", "MsgType", "FileName", "MediaId", "MsgId", "AgentID"]
+        [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "FileName",
+            "MediaId",
+            "MsgId",
+            "AgentID"
+        ]
     );
     assert_eq!(u.raw.child_text("FileName"), Some("report.pdf"));
     assert_eq!(u.raw.child_text("MediaId"), Some("media_file_1"));
@@ -400,18 +460,34 @@ fn element_order_and_extra_elements_do_not_matter() {
         <Content>hi</Content><MsgType>TEXT</MsgType><CreateTime>5</CreateTime>\
         <FromUserName>bob</FromUserName><ToUserName>ww</ToUserName></xml>";
     let Callback::Message(m) = Callback::parse(reordered).unwrap() else { panic!() };
-    assert_eq!(m.header, Header { to_user_name: "ww".into(), from_user_name: "bob".into(), create_time: 5, agent_id: Some(7) });
+    assert_eq!(
+        m.header,
+        Header {
+            to_user_name: "ww".into(),
+            from_user_name: "bob".into(),
+            create_time: 5,
+            agent_id: Some(7)
+        }
+    );
     assert_eq!((m.msg_id, m.body), (9, MessageBody::Text(Text { content: "hi".into() })));
 }
 
 #[test]
 fn bad_known_fields_are_errors_that_name_the_element() {
     let text = |extra: &str| {
-        format!("<xml><ToUserName>ww</ToUserName><FromUserName>a</FromUserName><MsgType>text</MsgType><Content>x</Content>{extra}</xml>")
+        format!(
+            "<xml><ToUserName>ww</ToUserName><FromUserName>a</FromUserName><MsgType>text</MsgType><Content>x</Content>{extra}</xml>"
+        )
     };
     let err = |xml: &str| Callback::parse(xml).unwrap_err();
-    assert_eq!(err(&text("<MsgId>1</MsgId>")), Error::Field { element: "CreateTime", problem: FieldProblem::Missing });
-    assert_eq!(err(&text("<CreateTime>1</CreateTime>")), Error::Field { element: "MsgId", problem: FieldProblem::Missing });
+    assert_eq!(
+        err(&text("<MsgId>1</MsgId>")),
+        Error::Field { element: "CreateTime", problem: FieldProblem::Missing }
+    );
+    assert_eq!(
+        err(&text("<CreateTime>1</CreateTime>")),
+        Error::Field { element: "MsgId", problem: FieldProblem::Missing }
+    );
     assert_eq!(
         err(&text("<CreateTime>1</CreateTime><MsgId>12a</MsgId>")),
         Error::Field { element: "MsgId", problem: FieldProblem::NotANumber("12a".into()) }
@@ -421,7 +497,10 @@ fn bad_known_fields_are_errors_that_name_the_element() {
         Error::Field { element: "AgentID", problem: FieldProblem::NotANumber("x".into()) }
     );
     // An empty AgentID is "no agent", not an error.
-    let Callback::Message(m) = Callback::parse(&text("<CreateTime>1</CreateTime><MsgId>1</MsgId><AgentID></AgentID>")).unwrap() else {
+    let Callback::Message(m) =
+        Callback::parse(&text("<CreateTime>1</CreateTime><MsgId>1</MsgId><AgentID></AgentID>"))
+            .unwrap()
+    else {
         panic!()
     };
     assert_eq!(m.header.agent_id, None);
@@ -451,13 +530,22 @@ fn dedup_keys() {
     // Events differing only in their details get different keys.
     let click = fixture("event_click.xml");
     let other = click.replace("menu_report", "menu_other");
-    assert_ne!(Callback::parse(&click).unwrap().dedup_key(), Callback::parse(&other).unwrap().dedup_key());
+    assert_ne!(
+        Callback::parse(&click).unwrap().dedup_key(),
+        Callback::parse(&other).unwrap().dedup_key()
+    );
     let tpl = fixture("event_template_card_event.xml");
     let other = tpl.replace("allow_update_0123456789", "allow_update_9");
-    assert_ne!(Callback::parse(&tpl).unwrap().dedup_key(), Callback::parse(&other).unwrap().dedup_key());
+    assert_ne!(
+        Callback::parse(&tpl).unwrap().dedup_key(),
+        Callback::parse(&other).unwrap().dedup_key()
+    );
     // The same event for another app is another key.
     let other_app = click.replace("<AgentID>1000002</AgentID>", "<AgentID>1000003</AgentID>");
-    assert_ne!(Callback::parse(&click).unwrap().dedup_key(), Callback::parse(&other_app).unwrap().dedup_key());
+    assert_ne!(
+        Callback::parse(&click).unwrap().dedup_key(),
+        Callback::parse(&other_app).unwrap().dedup_key()
+    );
     // Long keys end in a digest.
     assert!(key("event_change_contact_create_user.xml").starts_with("e;sha1:"));
 }
