@@ -220,7 +220,11 @@ impl CallbackServer {
         Router::new()
             .route(
                 "/",
-                on(MethodFilter::GET, routes::verify).on(MethodFilter::POST, routes::receive),
+                on(MethodFilter::GET, routes::verify)
+                    .on(MethodFilter::POST, routes::receive)
+                    // axum would answer HEAD with the GET handler; WeCom sends only GET and
+                    // POST, so everything else is refused.
+                    .on(MethodFilter::HEAD, routes::method_not_allowed),
             )
             .with_state(shared)
     }

@@ -378,7 +378,12 @@ async fn bad_input_gets_a_4xx_with_no_detail() {
     assert_eq!(get(no_echo).await, (StatusCode::BAD_REQUEST, generic(StatusCode::BAD_REQUEST)));
 
     // Only GET and POST.
-    for method in [reqwest::Method::PUT, reqwest::Method::DELETE, reqwest::Method::PATCH] {
+    for method in [
+        reqwest::Method::PUT,
+        reqwest::Method::DELETE,
+        reqwest::Method::PATCH,
+        reqwest::Method::HEAD,
+    ] {
         let resp = reqwest::Client::new()
             .request(method.clone(), format!("{base}?{query}"))
             .send()

@@ -69,6 +69,12 @@ fn checked_query<'q>(shared: &Shared, query: &'q str) -> Result<CallbackQuery<'q
     Ok(q)
 }
 
+pub(super) async fn method_not_allowed() -> Response {
+    let mut response = reject(StatusCode::METHOD_NOT_ALLOWED);
+    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET,POST"));
+    response
+}
+
 pub(super) async fn verify(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let query = request.uri().query().unwrap_or_default();
     let result = checked_query(&shared, query).and_then(|q| verify_url_parsed(&shared.crypt, &q));
