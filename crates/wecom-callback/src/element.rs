@@ -3,7 +3,7 @@
 //!
 //! Parsing is strict about well-formedness (one root, matched tags, known entities only, no
 //! DTD or processing instructions) and lenient about content: CDATA and plain text are both
-//! accepted and mean the same thing. The hot path parses into a borrowed arena ([`doc`]); the
+//! accepted and mean the same thing. The hot path parses into a borrowed arena; the
 //! owned [`Element`] is built only when a caller needs one.
 
 pub(crate) mod doc;

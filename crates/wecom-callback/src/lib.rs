@@ -9,7 +9,7 @@
 //!   [`CallbackServer::serve`]): URL verification, signature and decryption checks, body
 //!   limit, de-duplication of WeCom's retries, reply or acknowledge mode, and handler
 //!   failures contained.
-//! * [`receive`] and [`verify_url`] do the server's work on a raw query string and body, for
+//! * [`receive()`] and [`verify_url()`] do the server's work on a raw query string and body, for
 //!   other HTTP stacks and tools.
 //!
 //! # Quick start
