@@ -152,6 +152,10 @@ pub struct Received {
 /// Verifies, decrypts and parses a callback POST: `query` is the raw query string, `body` the
 /// request body.
 ///
+/// Apps send XML callbacks by default, and that is what is parsed. An app switched to JSON
+/// callbacks gets its envelope decrypted (`wecom-crypto` reads both) but the decrypted JSON
+/// is reported as [`Error::Xml`]; use [`MsgCrypt::decrypt_post`] directly for those.
+///
 /// # Errors
 /// [`Error::Query`] for missing or malformed parameters, [`Error::Crypto`] when the
 /// signature, ciphertext or receive id is wrong, [`Error::Xml`] / [`Error::Field`] when the

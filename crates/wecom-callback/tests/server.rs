@@ -473,3 +473,24 @@ async fn rejections_are_logged_precisely_and_secrets_never_appear() {
         assert!(!debug.contains(secret), "secret in Debug: {debug}");
     }
 }
+
+/// A remote store that is down.
+struct BrokenStore;
+
+impl wecom_callback::DedupStore for BrokenStore {
+    async fn first_seen(
+        &self,
+        _key: &str,
+        _ttl: Duration,
+    ) -> Result<bool, wecom_callback::DedupError> {
+        Err(wecom_callback::DedupError::new("connection refused"))
+    }
+}
+
+#[tokio::test]
+async fn a_failing_dedup_store_does_not_lose_callbacks() {
+    let base = start(echo_server().dedup_store(BrokenStore)).await;
+    let (status, body) = post_text(&base, "still handled", 1).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(open_reply(&body).contains("echo: still handled"));
+}
