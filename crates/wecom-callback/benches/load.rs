@@ -157,7 +157,7 @@ fn main() {
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, server.into_router()).await.unwrap() });
+        tokio::spawn(async move { server.serve_on(listener).await.unwrap() });
 
         let next = Arc::new(AtomicUsize::new(0));
         let stop = Arc::new(AtomicBool::new(false));

@@ -49,6 +49,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{MethodFilter, on};
+use axum::serve::ListenerExt;
 use tokio::net::{TcpListener, ToSocketAddrs};
 use wecom_crypto::MsgCrypt;
 
@@ -234,8 +235,22 @@ impl CallbackServer {
     /// # Errors
     /// The I/O error if binding or serving fails.
     pub async fn serve(self, addr: impl ToSocketAddrs) -> std::io::Result<()> {
-        let listener = TcpListener::bind(addr).await?;
+        self.serve_on(TcpListener::bind(addr).await?).await
+    }
+
+    /// Serves the router on an already bound listener (for example one bound to port 0)
+    /// until the process ends. Connections get `TCP_NODELAY`: answers are small and should
+    /// leave at once.
+    ///
+    /// # Errors
+    /// The I/O error if serving fails.
+    pub async fn serve_on(self, listener: TcpListener) -> std::io::Result<()> {
         tracing::info!(addr = ?listener.local_addr().ok(), "WeCom callback server listening");
+        let listener = listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "could not set TCP_NODELAY");
+            }
+        });
         axum::serve(listener, self.into_router()).await
     }
 }

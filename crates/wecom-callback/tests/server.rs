@@ -20,7 +20,7 @@ fn crypt() -> MsgCrypt {
 async fn start(server: CallbackServer) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, server.into_router()).await.unwrap() });
+    tokio::spawn(async move { server.serve_on(listener).await.unwrap() });
     format!("http://{addr}/")
 }
 
