@@ -10,8 +10,9 @@ use bytes::{Bytes, BytesMut};
 use futures::StreamExt;
 
 use super::{Mode, Shared, dispatch};
+use crate::callback::Callback;
 use crate::error::Error;
-use crate::receive::{CallbackQuery, receive_parsed, verify_url_parsed};
+use crate::receive::{CallbackQuery, verify_url_parsed};
 use crate::reply::unix_now;
 
 /// A nonce for a reply when the request's cannot be reused: digits from the clock and a
@@ -129,6 +130,17 @@ async fn read_body(request: Request, limit: usize) -> Result<Bytes, BodyError> {
     })
 }
 
+/// [`crate::receive::receive_parsed`] without copying what the server does not need.
+fn decrypt_and_parse(
+    shared: &Shared,
+    query: &CallbackQuery<'_>,
+    body: &[u8],
+) -> Result<Callback, Error> {
+    let xml =
+        shared.crypt.decrypt_post(&query.msg_signature, &query.timestamp, &query.nonce, body)?;
+    Callback::parse(&xml)
+}
+
 pub(super) async fn receive(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let uri = request.uri().clone();
     let query = uri.query().unwrap_or_default();
@@ -150,11 +162,10 @@ pub(super) async fn receive(State(shared): State<Arc<Shared>>, request: Request)
             return reject(StatusCode::BAD_REQUEST);
         }
     };
-    let received = match receive_parsed(&shared.crypt, &query, &body) {
-        Ok(r) => r,
+    let callback = match decrypt_and_parse(&shared, &query, &body) {
+        Ok(c) => c,
         Err(e) => return rejected("POST", &e),
     };
-    let callback = received.callback;
 
     let key = match &shared.key_fn {
         Some(f) => f(&callback),
