@@ -80,4 +80,61 @@ impl Element {
     pub fn child_text(&self, name: &str) -> Option<&str> {
         self.child(name).map(|c| c.text.as_str())
     }
+
+    /// Serializes the element and its children, text in CDATA sections (a `]]>` inside is
+    /// split across two), attribute values escaped. Useful to build callback payloads, for
+    /// example in an emulator; [`Element::parse`] reads the result back unchanged (apart
+    /// from characters XML cannot carry, such as most control characters, which no parser
+    /// accepts).
+    ///
+    /// ```
+    /// use wecom_callback::{Callback, Element};
+    ///
+    /// let xml = Element::new("xml")
+    ///     .child_element(Element::with_text("ToUserName", "ww1"))
+    ///     .child_element(Element::with_text("FromUserName", "alice"))
+    ///     .child_element(Element::with_text("CreateTime", "1700000000"))
+    ///     .child_element(Element::with_text("MsgType", "event"))
+    ///     .child_element(Element::with_text("Event", "click"))
+    ///     .child_element(Element::with_text("EventKey", "menu_1"))
+    ///     .to_xml();
+    /// assert_eq!(Callback::parse(&xml)?.event_name(), Some("click"));
+    /// # Ok::<(), wecom_callback::Error>(())
+    /// ```
+    pub fn to_xml(&self) -> String {
+        let mut out = String::with_capacity(256);
+        self.write_xml(&mut out);
+        out
+    }
+
+    fn write_xml(&self, out: &mut String) {
+        out.push('<');
+        out.push_str(&self.name);
+        for (name, value) in &self.attributes {
+            out.push(' ');
+            out.push_str(name);
+            out.push_str("=\"");
+            for c in value.chars() {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '"' => out.push_str("&quot;"),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+        }
+        out.push('>');
+        if !self.text.is_empty() {
+            out.push_str("<![CDATA[");
+            out.push_str(&self.text.replace("]]>", "]]]]><![CDATA[>"));
+            out.push_str("]]>");
+        }
+        for child in &self.children {
+            child.write_xml(out);
+        }
+        out.push_str("</");
+        out.push_str(&self.name);
+        out.push('>');
+    }
 }

@@ -87,3 +87,13 @@ fn declaration_comments_and_surrounding_whitespace_are_fine() {
     let e = root("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- c --><xml><A>1</A></xml>\n");
     assert_eq!(e.child_text("A"), Some("1"));
 }
+
+#[test]
+fn to_xml_reads_back_unchanged() {
+    let original = root(
+        "<xml a=\"1 &amp; &lt;2&gt; &quot;q&quot;\"><A>x ]]&gt; y &amp; z</A><B/><L><i>1</i><i>2</i></L></xml>",
+    );
+    let xml = original.to_xml();
+    assert!(xml.contains("<A><![CDATA[x ]]]]><![CDATA[> y & z]]></A><B></B>"), "{xml}");
+    assert_eq!(Element::parse(&xml).unwrap(), original);
+}
