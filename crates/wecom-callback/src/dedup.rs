@@ -7,8 +7,13 @@
 //!
 //! [`MemoryDedup`] is the default: one process, keys expire after their TTL, memory bounded.
 //! Several server processes behind a load balancer need a shared store (Redis, say):
-//! implement [`DedupStore`] for it. A store may fail; the server then logs the error and
-//! handles the callback anyway (a possible duplicate beats a lost message).
+//! implement [`DedupStore`] for it. A store may fail, or take longer than 1 second; the
+//! server then logs it and handles the callback anyway (a possible duplicate beats a lost
+//! message).
+//!
+//! Marking on arrival means "at most once" per key while the key lives: a callback whose
+//! handler fails, or whose process dies mid-way, is not handled again when WeCom retries.
+//! (The server answers 200 whenever it got that far, so WeCom has no reason to retry.)
 
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;

@@ -494,3 +494,24 @@ async fn a_failing_dedup_store_does_not_lose_callbacks() {
     assert_eq!(status, StatusCode::OK);
     assert!(open_reply(&body).contains("echo: still handled"));
 }
+
+/// A remote store that never answers.
+struct HungStore;
+
+impl wecom_callback::DedupStore for HungStore {
+    async fn first_seen(
+        &self,
+        _key: &str,
+        _ttl: Duration,
+    ) -> Result<bool, wecom_callback::DedupError> {
+        std::future::pending().await
+    }
+}
+
+#[tokio::test]
+async fn a_hung_dedup_store_does_not_hold_the_answer() {
+    let base = start(echo_server().dedup_store(HungStore)).await;
+    let (status, body) = post_text(&base, "not stuck", 1).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(open_reply(&body).contains("echo: not stuck"));
+}

@@ -11,6 +11,7 @@ use futures::StreamExt;
 
 use super::{Mode, Shared, dispatch};
 use crate::callback::Callback;
+use crate::dedup::DedupError;
 use crate::error::Error;
 use crate::receive::{CallbackQuery, verify_url_parsed};
 use crate::reply::unix_now;
@@ -25,6 +26,10 @@ fn fresh_nonce() -> String {
         .map_or(0, |d| d.subsec_nanos());
     format!("{nanos}{}", COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 1000)
 }
+
+/// How long a de-duplication store may take before the callback is handled without it (a
+/// hung remote store must not push the answer past WeCom's 5 s).
+const DEDUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// A status with its generic reason as a plain-text body: nothing about the cause.
 fn reject(status: StatusCode) -> Response {
@@ -172,7 +177,13 @@ pub(super) async fn receive(State(shared): State<Arc<Shared>>, request: Request)
         None => Some(callback.dedup_key()),
     };
     if let Some(key) = key {
-        match shared.dedup.first_seen_boxed(&key, shared.dedup_ttl).await {
+        let seen = tokio::time::timeout(
+            DEDUP_TIMEOUT,
+            shared.dedup.first_seen_boxed(&key, shared.dedup_ttl),
+        )
+        .await
+        .unwrap_or_else(|_| Err(DedupError::new("no answer within 1 s")));
+        match seen {
             Ok(true) => {}
             Ok(false) => {
                 tracing::debug!(callback = %dispatch::describe(&callback), "duplicate delivery answered 200 empty");
