@@ -152,7 +152,11 @@ impl MemoryDedup {
         if inner.expiry.get(key).is_some_and(|&until| until > now) {
             return false;
         }
-        while inner.order.len() >= inner.capacity {
+        let until = now + ttl;
+        let key: Arc<str> = Arc::from(key);
+        inner.expiry.insert(Arc::clone(&key), until);
+        inner.order.push_back((until, key));
+        while inner.order.len() > inner.capacity {
             if !inner.warned_full {
                 inner.warned_full = true;
                 tracing::warn!(
@@ -162,10 +166,6 @@ impl MemoryDedup {
             }
             inner.pop_oldest();
         }
-        let until = now + ttl;
-        let key: Arc<str> = Arc::from(key);
-        inner.expiry.insert(Arc::clone(&key), until);
-        inner.order.push_back((until, key));
         true
     }
 }
@@ -180,9 +180,12 @@ impl Inner {
 
     fn pop_oldest(&mut self) {
         if let Some((until, key)) = self.order.pop_front() {
-            // The key may have been inserted again later with a new expiry: keep that one.
-            if self.expiry.get(&key) == Some(&until) {
-                self.expiry.remove(&key);
+            // The key may have been inserted again later with a new expiry: keep that one
+            // (rare, so remove first and put it back rather than look it up twice).
+            if let Some(current) = self.expiry.remove(&key)
+                && current != until
+            {
+                self.expiry.insert(key, current);
             }
         }
     }
