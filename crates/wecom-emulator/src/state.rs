@@ -95,11 +95,6 @@ impl EmulatorState {
                 );
             }
         }
-        // When another crate of the build turns on reqwest's `rustls-no-provider` feature,
-        // reqwest needs a process-wide crypto provider even for plain HTTP.
-        if rustls::crypto::CryptoProvider::get_default().is_none() {
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        }
         // Callback delivery: the per-try timeout is applied per request.
         let http = reqwest::Client::builder()
             .no_proxy()

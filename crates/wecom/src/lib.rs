@@ -72,8 +72,8 @@
 //!
 //! # Features
 //!
-//! * `rustls` (default): TLS through rustls with the ring provider. If the process has no
-//!   rustls crypto provider installed yet, building a client installs ring as the default.
+//! * `rustls` (default): TLS through rustls with reqwest's built-in crypto provider; nothing is
+//!   installed process-wide, so other `reqwest` clients in the program are unaffected.
 //! * `native-tls`: TLS through the platform library instead.
 
 pub mod bulk;

@@ -184,10 +184,6 @@ impl ClientBuilder {
     /// then the supplied client's business: setting them here as well is an error at
     /// [`build`](Self::build). Request timeouts still apply per request. Redirects should be
     /// disabled on it (URLs carry the access token).
-    ///
-    /// With the `rustls` feature, reqwest needs a process-wide rustls crypto provider before
-    /// *any* `reqwest::Client` is built; install one first, for example
-    /// `rustls::crypto::ring::default_provider().install_default()`.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -367,8 +363,6 @@ mod tests {
         assert!(err.to_string().contains("agent id"), "{err}");
         let err = Client::builder("c", 1, "").build().unwrap_err();
         assert!(err.to_string().contains("secret"), "{err}");
-        #[cfg(feature = "rustls")]
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let err = Client::builder("c", 1, "s")
             .http_client(reqwest::Client::new())
             .proxy("http://p:1")

@@ -145,12 +145,6 @@ pub(super) fn build_http(
 
 #[cfg(feature = "rustls")]
 fn tls(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
-    // reqwest's `rustls-no-provider` panics when no process-wide crypto provider is
-    // installed. Install ring unless the application already chose one; losing a race
-    // against another thread installing its own provider is fine.
-    if rustls::crypto::CryptoProvider::get_default().is_none() {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
     builder.tls_backend_rustls()
 }
 
