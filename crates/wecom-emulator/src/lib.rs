@@ -97,6 +97,7 @@ mod events;
 mod faults;
 mod hash;
 mod ids;
+mod inbox;
 mod persist;
 mod server;
 mod state;
@@ -117,7 +118,7 @@ pub use state::{
 };
 
 /// The emulator's HTTP application: the WeCom API under `/cgi-bin/`, the admin API under
-/// `/emulator/`, and a placeholder page at `/`.
+/// `/emulator/`, and the web inbox at `/`.
 pub fn app(state: EmulatorState) -> axum::Router {
-    api::router(state.clone()).merge(admin::router()).with_state(state)
+    api::router(state.clone()).merge(admin::router()).merge(inbox::router()).with_state(state)
 }

@@ -259,6 +259,7 @@ impl EmulatorHandle {
 
     /// Stops serving (finishing requests in flight) and writes the state file.
     pub async fn shutdown(mut self) -> Result<(), StateFileError> {
+        self.state.close_streams();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
