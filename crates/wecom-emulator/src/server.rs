@@ -253,6 +253,7 @@ impl EmulatorHandle {
                 );
             }
         }
+        let _ = writeln!(out, "  inbox: {}/", self.base_url);
         let _ = writeln!(out, "  admin API: {}/emulator/messages", self.base_url);
         out
     }

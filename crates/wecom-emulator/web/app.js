@@ -117,7 +117,7 @@ function rawView(item) {
       pre.textContent = text;
     }
   };
-  const prettyButton = h("button", { type: "button", class: "small", "aria-pressed": "false", onclick: () => {
+  const prettyButton = h("button", { type: "button", class: "tool", "aria-pressed": "false", onclick: () => {
     pretty = !pretty;
     prettyButton.setAttribute("aria-pressed", String(pretty));
     if (text !== null) show();
@@ -264,13 +264,19 @@ async function refresh() {
   return loading;
 }
 
+// Changes are coalesced: at most one reload per MIN_GAP_MS however fast messages arrive
+// (a load test may send thousands a second while the page is open).
+const MIN_GAP_MS = 200;
 let pending = null;
+let lastRefresh = 0;
 function scheduleRefresh() {
   if (pending) return;
+  const wait = Math.max(20, lastRefresh + MIN_GAP_MS - Date.now());
   pending = setTimeout(() => {
     pending = null;
+    lastRefresh = Date.now();
     refresh();
-  }, 20);
+  }, wait);
 }
 
 let poller = null;

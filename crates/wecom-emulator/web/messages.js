@@ -140,7 +140,11 @@ function news(content) {
 /** The text of an mpnews article's HTML, parsed inert (no scripts run, nothing loads). */
 function htmlText(html) {
   const doc = new DOMParser().parseFromString(String(html ?? ""), "text/html");
-  return (doc.body?.textContent ?? "").replace(/\s+/g, " ").trim();
+  for (const el of doc.querySelectorAll("script, style, noscript, template")) el.remove();
+  const walker = doc.createTreeWalker(doc.body ?? doc, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  while (walker.nextNode()) parts.push(walker.currentNode.nodeValue);
+  return parts.join(" ").replace(/\s+/g, " ").trim();
 }
 
 function mpnews(content, item) {

@@ -339,10 +339,18 @@ async fn every_message_kind_renders_as_in_the_client_and_safely() {
     assert_eq!(got["dropped"]["badge"], json!(["Not delivered: per-member limit"]));
     assert_eq!(got["delivered_notice"], "delivered");
 
-    // The screenshot for the README, before any view is opened.
+    // The screenshot for the README, before any view is opened, tall enough for a few kinds.
+    browser.resize(1200, 1200).await;
     let png = browser.screenshot().await;
     assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
     std::fs::write(artifacts().join("inbox.png"), &png).expect("the screenshot is saved");
+    // And the whole conversation, for a look at every kind.
+    let height = browser.exec("return document.documentElement.scrollHeight", vec![]).await;
+    let height = u32::try_from(height.as_u64().unwrap_or(900).min(12_000)).unwrap_or(900);
+    browser.resize(1200, height + 100).await;
+    std::fs::write(artifacts().join("inbox-full.png"), browser.screenshot().await)
+        .expect("the screenshot is saved");
+    browser.resize(1200, 900).await;
 
     // The mpnews article opens in its sandboxed frame; its script did not run.
     let mp = format!("article[data-msgid='{}']", ids[4]);
