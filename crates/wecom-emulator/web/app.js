@@ -196,7 +196,12 @@ function renderCompose(data) {
   ui.compose.hidden = options.length === 0;
 }
 
+let loads = 0;
+
 function render(data) {
+  // How many times the view was loaded (tests use it to tell a reload from a live update).
+  loads += 1;
+  ui.messages.dataset.loads = String(loads);
   state.apps = new Map(data.all_apps.map((a) => [a.agentid, a]));
   const notes = [];
   if (!data.licensed) notes.push("No basic API licence: messages to this member are not delivered (unlicenseduser).");

@@ -55,11 +55,16 @@ export function link(url, props, ...children) {
   return h("a", { ...props, href, target: "_blank", rel: "noopener noreferrer" }, ...children);
 }
 
-/** An image from an http(s) URL or a same-origin path; nothing for anything else. */
+/** An image from an http(s) URL in a message; nothing for anything else. */
 export function img(src, alt, props) {
-  const url = typeof src === "string" && src.startsWith("/emulator/") ? src : safeUrl(src);
+  const url = safeUrl(src);
   if (!url) return null;
   return h("img", { ...props, src: url, alt: alt ?? "", referrerpolicy: "no-referrer" });
+}
+
+/** An image of stored media (served by the emulator). */
+export function mediaImg(mediaId, alt, props) {
+  return h("img", { ...props, src: mediaUrl(mediaId), alt: alt ?? "" });
 }
 
 /** The admin route that serves stored media without a token. */

@@ -2,7 +2,7 @@
 // textcard, news, mpnews, markdown, miniprogram_notice (template cards are in cards.js),
 // and the member's own messages to an app.
 
-import { arr, formatSize, h, img, link, mediaUrl, obj, str } from "./dom.js";
+import { arr, formatSize, h, img, link, mediaImg, mediaUrl, obj, str } from "./dom.js";
 import { markdown, textcardDescription, textWithLinks } from "./rich.js";
 import { renderCard } from "./cards.js";
 
@@ -62,7 +62,7 @@ function image(content, item) {
   return h(
     "figure",
     { class: "media image" },
-    info ? img(mediaUrl(id), info.filename || "image", { class: "preview" }) : null,
+    info ? mediaImg(id, info.filename || "image", { class: "preview" }) : null,
     h("figcaption", null, download(item, id, "image")),
   );
 }
@@ -154,7 +154,7 @@ function mpnews(content, item) {
     { class: "news mpnews" },
     ...articles.map((a, i) => {
       const thumb = str(a, "thumb_media_id");
-      const cover = mediaInfo(item, thumb) ? img(mediaUrl(thumb), "", { class: i === 0 ? "cover" : "thumb" }) : null;
+      const cover = mediaInfo(item, thumb) ? mediaImg(thumb, "", { class: i === 0 ? "cover" : "thumb" }) : null;
       // Without a digest the client shows the start of the content.
       const digest = str(a, "digest") || htmlText(a.content).slice(0, 120);
       const frame = h("iframe", {

@@ -1,8 +1,9 @@
 //! A real callback app for the browser tests, built on wecom-crypto's `MsgCrypt` the way an
 //! app would be: it verifies and decrypts each callback and
 //! - answers a `button_interaction` click with an encrypted passive `update_button` reply,
-//! - answers a vote at once (empty 200) and then calls `message/update_template_card` over
-//!   HTTP with the callback's `ResponseCode`, replacing the card with a disabled one,
+//! - answers a vote at once (empty 200) and later (when the test says) calls
+//!   `message/update_template_card` over HTTP with the callback's `ResponseCode`, replacing
+//!   the card with a disabled one,
 //! - answers an action-menu pick and a text with a passive text reply.
 
 use std::collections::HashMap;
@@ -22,6 +23,8 @@ use super::support::{BOT, Emu};
 pub(crate) struct Log {
     pub(crate) callbacks: Arc<Mutex<Vec<String>>>,
     pub(crate) api_answers: Arc<Mutex<Vec<Value>>>,
+    /// The app closes a vote only once this is notified.
+    pub(crate) release_vote: Arc<tokio::sync::Notify>,
 }
 
 #[derive(Clone)]
@@ -93,7 +96,10 @@ impl App {
                     all_tags(inner, "OptionId").into_iter().map(str::to_owned).collect();
                 let app = self.clone();
                 // Answer now, update later: what an app does when its work takes a while.
-                tokio::spawn(async move { app.close_vote(&code, &chosen).await });
+                tokio::spawn(async move {
+                    app.log.release_vote.notified().await;
+                    app.close_vote(&code, &chosen).await;
+                });
                 None
             }
             ("event", Some("template_card_menu_event"), _) => {

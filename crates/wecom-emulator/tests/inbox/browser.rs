@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
+/// Where Debian installs them; `WECOM_CHROMIUM` and `WECOM_CHROMEDRIVER` point elsewhere.
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// The W3C name of an element reference.
@@ -38,12 +39,21 @@ pub(crate) struct Browser {
     _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
-/// Whether the browser is installed; if not, says so (or fails when it is required).
-fn installed() -> bool {
-    let missing: Vec<&str> =
-        [CHROMIUM, CHROMEDRIVER].into_iter().filter(|p| !Path::new(p).exists()).collect();
+fn program(var: &str, default: &str) -> String {
+    std::env::var(var).ok().filter(|p| !p.is_empty()).unwrap_or_else(|| default.to_owned())
+}
+
+/// The browser and its driver if both are installed; if not, says so (or fails when they
+/// are required).
+fn installed() -> Option<(String, String)> {
+    let chromium = program("WECOM_CHROMIUM", CHROMIUM);
+    let chromedriver = program("WECOM_CHROMEDRIVER", CHROMEDRIVER);
+    let missing: Vec<&str> = [chromium.as_str(), chromedriver.as_str()]
+        .into_iter()
+        .filter(|p| !Path::new(p).exists())
+        .collect();
     if missing.is_empty() {
-        return true;
+        return Some((chromium, chromedriver));
     }
     assert!(
         std::env::var("WECOM_REQUIRE_BROWSER").as_deref() != Ok("1"),
@@ -54,7 +64,7 @@ fn installed() -> bool {
         std::io::stderr(),
         "skipped: install chromium and chromium-driver to run the inbox browser tests ({missing:?} missing)"
     );
-    false
+    None
 }
 
 fn free_port() -> u16 {
@@ -66,9 +76,7 @@ impl Browser {
     /// Starts chromedriver and a headless Chromium at `width`×`height`; `None` when the
     /// browser is not installed (and not required).
     pub(crate) async fn start(width: u32, height: u32) -> Option<Self> {
-        if !installed() {
-            return None;
-        }
+        let (chromium, chromedriver) = installed()?;
         let turn = ONE_AT_A_TIME.lock().await;
         // reqwest wants a crypto provider when another crate of the build turns on rustls,
         // even for plain HTTP (the emulator installs the same one).
@@ -78,7 +86,7 @@ impl Browser {
         let http = reqwest::Client::builder().no_proxy().build().expect("HTTP client");
         let profile = tempfile::tempdir().expect("a temporary directory");
         let port = free_port();
-        let driver = Command::new(CHROMEDRIVER)
+        let driver = Command::new(&chromedriver)
             .arg(format!("--port={port}"))
             .arg(format!("--log-path={}", profile.path().join("chromedriver.log").display()))
             .stdin(Stdio::null())
@@ -116,7 +124,7 @@ impl Browser {
         ];
         let caps = json!({ "capabilities": { "alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
+            "goog:chromeOptions": { "binary": chromium, "args": args },
         } } });
         let resp: Value = http
             .post(format!("{driver_url}/session"))

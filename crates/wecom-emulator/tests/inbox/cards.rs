@@ -142,6 +142,25 @@ fn vote_card() -> Value {
     })
 }
 
+fn survey_card() -> Value {
+    json!({
+        "touser": "alice",
+        "msgtype": "template_card",
+        "agentid": BOT,
+        "template_card": {
+            "card_type": "multiple_interaction",
+            "main_title": { "title": "Survey" },
+            "task_id": "survey-web-2",
+            "select_list": [
+                { "question_key": "team", "title": "Team", "selected_id": "t2",
+                  "option_list": [ { "id": "t1", "text": "Infra" }, { "id": "t2", "text": "App" } ] },
+                { "question_key": "site", "title": "Site",
+                  "option_list": [ { "id": "s1", "text": "Shenzhen" }, { "id": "s2", "text": "Beijing" } ] } ],
+            "submit_button": { "text": "Send", "key": "survey_submit" }
+        }
+    })
+}
+
 fn menu_card() -> Value {
     json!({
         "touser": "alice",
@@ -179,6 +198,24 @@ async fn a_vote_sends_the_selected_items_and_the_app_closes_it_with_update_templ
     browser.click(&noodles).await;
     let submit = browser.find(&format!("{card} button.submit")).await;
     browser.click(&submit).await;
+    browser
+        .wait_until(
+            "the vote's callback",
+            &format!("return document.querySelector(\"{card} .action-note\")?.textContent.includes('no passive reply')"),
+        )
+        .await;
+    // The page reloads the view once after an action; the app's update must come after
+    // that reload, so that only the live stream can bring it.
+    let loads = browser
+        .exec("return Number(document.getElementById('messages').dataset.loads)", vec![])
+        .await;
+    browser
+        .wait_until(
+            "the reload after the action",
+            &format!("return Number(document.getElementById('messages').dataset.loads) > {loads}"),
+        )
+        .await;
+    log.release_vote.notify_one();
 
     let replaced = browser
         .wait_until(
@@ -214,6 +251,43 @@ async fn a_vote_sends_the_selected_items_and_the_app_closes_it_with_update_templ
     let answers = log.api_answers.lock().unwrap().clone();
     assert_eq!(answers.len(), 1);
     assert_eq!(answers[0]["errcode"], 0, "{}", answers[0]);
+
+    // A selection card: the dropdowns' choices go out as SelectedItems; the app answers
+    // without a reply, and the note says so.
+    let sent = emu.send(BOT, &survey_card()).await;
+    assert_eq!(sent["errcode"], 0, "{sent}");
+    let survey = article(sent["msgid"].as_str().unwrap());
+    let beijing =
+        browser.find(&format!("{survey} select[data-question='site'] option[value='s2']")).await;
+    browser.click(&beijing).await;
+    let submit = browser.find(&format!("{survey} button.submit")).await;
+    assert_eq!(browser.text(&submit).await, "Send");
+    browser.click(&submit).await;
+    let note = browser
+        .wait_until(
+            "the survey's callback",
+            &format!("const n = document.querySelector(\"{survey} .action-note\"); return n && n.dataset.kind === 'ok' && n.textContent"),
+        )
+        .await;
+    assert_eq!(note, "The app received the callback (no passive reply).");
+    let callbacks = log.callbacks.lock().unwrap().clone();
+    let answer = callbacks
+        .iter()
+        .find(|x| tag(x, "CardType") == Some("multiple_interaction"))
+        .expect("the survey reached the app");
+    assert_eq!(all_tags(answer, "QuestionKey"), ["team", "site"]);
+    assert_eq!(
+        all_tags(answer, "OptionId"),
+        ["t2", "s2"],
+        "the preselected team and the picked site"
+    );
+    let enabled = browser
+        .exec(
+            &format!("return !document.querySelector(\"{survey} button.submit\").disabled"),
+            vec![],
+        )
+        .await;
+    assert_eq!(enabled, true, "a card the app did not update takes input again");
 
     // The action menu, with the keyboard: Enter opens it on the first item, ArrowDown moves,
     // Enter picks.
