@@ -1,6 +1,7 @@
 //! The [`Client`]: one WeCom app (corp id, agent id, secret) behind a cheap-to-clone handle.
 //!
-//! Endpoints live next to their types (`send`, `recall` here; uploads in [`media`](crate::media));
+//! Endpoints live next to their types (`send`, `recall`, `update_template_card` here; uploads
+//! in [`media`](crate::media));
 //! all of them go through one internal call path (`transport`) that adds the access token,
 //! decodes WeCom's `{errcode, errmsg}` envelope in one place, refreshes a rejected token once,
 //! and retries what is safe to retry.
@@ -16,9 +17,12 @@
 //! | timeout / broken connection, `gettoken` and uploads | yes: repeating is harmless (an upload retried only wastes a media id) |
 //! | timeout / broken connection, `message/send` | only with [`duplicate_check`](crate::MessageRequest::duplicate_check) (WeCom drops the duplicate); else [`Error::DeliveryUnknown`](crate::Error::DeliveryUnknown) |
 //! | timeout / broken connection, `message/recall` | no: a repeated recall could fail although the first worked |
+//! | timeout / broken connection, `message/update_template_card` | no: the `response_code` is single-use, so a repeat could fail although the first worked |
 //! | any other errcode | never |
 
 mod builder;
+mod callback_ip;
+mod card;
 mod envelope;
 mod retry;
 mod send;
@@ -38,6 +42,7 @@ pub(crate) use transport::{Call, Replay};
 
 use crate::error::Result;
 use crate::secret::Secret;
+use crate::throttle::{Limiter, Throttle};
 use crate::token::{AccessToken, TokenCache};
 
 /// An async client for one WeCom app. Cloning is cheap (an `Arc` inside) and clones share the
@@ -63,6 +68,7 @@ struct Inner {
     upload_timeout: Duration,
     tokens: TokenCache,
     proxy_summary: String,
+    limiter: Option<Limiter>,
 }
 
 impl Client {
@@ -123,6 +129,15 @@ impl Client {
             .boxed()
     }
 
+    /// The throttle this client keeps to, if any.
+    pub fn throttle(&self) -> Option<&Throttle> {
+        self.inner.limiter.as_ref().map(Limiter::settings)
+    }
+
+    pub(crate) fn limiter(&self) -> Option<&Limiter> {
+        self.inner.limiter.as_ref()
+    }
+
     pub(crate) fn upload_timeout(&self) -> Duration {
         self.inner.upload_timeout
     }
@@ -144,6 +159,7 @@ impl fmt::Debug for Client {
             .field("retry", &self.inner.retry)
             .field("request_timeout", &self.inner.request_timeout)
             .field("upload_timeout", &self.inner.upload_timeout)
+            .field("throttle", &self.throttle())
             .finish_non_exhaustive()
     }
 }

@@ -10,6 +10,7 @@
 //! waiting for it.
 
 pub mod codes;
+mod hint;
 
 use std::fmt;
 use std::sync::Arc;
@@ -186,6 +187,38 @@ impl Error {
     /// The request was rejected locally ([`Error::InvalidArgument`]); nothing was sent.
     pub fn is_invalid_argument(&self) -> bool {
         matches!(self, Error::InvalidArgument(_))
+    }
+
+    /// One plain sentence saying what to do about this error, for the common cases: a
+    /// WeCom errcode people often meet (60020 untrusted IP, 40001 wrong secret, 45009 rate
+    /// limited, 81013 no valid recipient, …), a delivery of unknown outcome, a timeout or a
+    /// proxy in the way. `None` where the error message says it all.
+    ///
+    /// ```
+    /// let err = wecom::Error::Api { code: 60020, msg: "not allow to access from your ip".into() };
+    /// assert!(err.hint().unwrap().contains("trusted IP"));
+    /// ```
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Error::Api { code, .. } | Error::Credentials { code, .. } => hint::for_code(*code),
+            Error::DeliveryUnknown { .. } => Some(
+                "Check whether the message arrived before sending it again; with \
+                 duplicate_check enabled the client retries such sends safely by itself.",
+            ),
+            Error::Transport { source, .. } if source.is_timeout() => Some(
+                "WeCom did not answer in time: check the network and proxy settings \
+                 (HTTPS_PROXY), or raise the request timeout.",
+            ),
+            Error::Transport { source, .. } if source.is_connect() => Some(
+                "Could not connect to WeCom: check the network, DNS, the proxy settings \
+                 (HTTPS_PROXY) and WECOM_BASE_URL.",
+            ),
+            Error::Http { .. } => Some(
+                "Something other than WeCom answered (a proxy or gateway?): check the proxy \
+                 settings and WECOM_BASE_URL.",
+            ),
+            _ => None,
+        }
     }
 
     pub(crate) fn transport(path: &str, err: reqwest::Error) -> Self {

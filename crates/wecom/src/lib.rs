@@ -1,8 +1,10 @@
 //! An async client for WeCom (企业微信, WeChat Work) application messaging.
 //!
-//! Send every kind of app message and template card to users, departments and tags, recall
-//! messages, update sent template cards and upload media — with access tokens cached and
-//! refreshed correctly, bounded retries, and input validated before anything is sent.
+//! Send every kind of app message and template card to users, departments and tags, update
+//! sent cards, recall messages, upload and download media, and fan a message out to any
+//! number of members — with access tokens cached and refreshed correctly, bounded retries, an
+//! optional throttle that keeps within WeCom's limits, and input validated before anything is
+//! sent.
 //!
 //! # Quick start
 //!
@@ -26,13 +28,15 @@
 //!
 //! ```no_run
 //! use std::time::Duration;
-//! use wecom::{Client, Media, MediaType, RetryPolicy};
+//! use wecom::{Client, Media, MediaType, RetryPolicy, Throttle};
 //!
 //! # async fn run() -> wecom::Result<()> {
 //! let client = Client::builder("ww0123456789abcdef", 1_000_002, "app-secret")
 //!     .proxy("http://proxy.internal:3128")
 //!     .request_timeout(Duration::from_secs(10))
 //!     .retry_policy(RetryPolicy::default().max_attempts(5))
+//!     // WeCom drops messages past 30/min or 1,000/h to one member: delay them instead.
+//!     .throttle(Throttle::new().max_in_flight(16))
 //!     .build()?;
 //! let media = Media::from_path("report.pdf").await?;
 //! let uploaded = client.upload_media(MediaType::File, media).await?;
@@ -40,14 +44,31 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # What it covers
+//!
+//! | Task | API |
+//! |---|---|
+//! | Send any message or template card | [`Client::send`], [`Client::send_request`]; types in [`message`], [`card`] |
+//! | One message to thousands of members | [`Client::send_bulk`] ([`bulk`]): batches of 1,000, concurrent, progress, per-recipient outcome, resumable |
+//! | Update a sent card (`response_code`) | [`Client::update_template_card`] ([`update_card`]) |
+//! | Recall a message | [`Client::recall`] |
+//! | Upload / download media | [`Client::upload_media`], [`Client::upload_image`], [`Client::download_media`] |
+//! | Firewall the callback server | [`Client::callback_ips`] |
+//! | Stay within WeCom's limits | [`ClientBuilder::throttle`] ([`throttle`]) |
+//! | Call an endpoint not wrapped here | [`Client::access_token`] |
+//!
+//! Runnable examples live in `examples/`: `send_text`, `send_news`, `button_card`,
+//! `vote_card`, `update_card`, `recall`, `upload_media`.
+//!
 //! # Errors, tokens and retries
 //!
 //! Every call returns [`Result`] with one [`Error`] type: WeCom's `errcode` survives in
-//! [`Error::Api`], with named [`codes`](error::codes) and predicates such as
-//! [`Error::is_rate_limited`]. Tokens are fetched once for all concurrent callers, refreshed
-//! before expiry, and refreshed once more when WeCom rejects one. What is retried, and what is
-//! not, is listed in the [`client`] module. The corp secret and tokens never appear in logs,
-//! `Debug` output or errors.
+//! [`Error::Api`], with named [`codes`](error::codes), predicates such as
+//! [`Error::is_rate_limited`], and [`Error::hint`] — one plain sentence of what to do (add the
+//! IP to the trusted IPs, check the secret, back off…). Tokens are fetched once for all
+//! concurrent callers, refreshed before expiry, and refreshed once more when WeCom rejects
+//! one. What is retried, and what is not, is listed in the [`client`] module. The corp secret
+//! and tokens never appear in logs, `Debug` output or errors.
 //!
 //! # Features
 //!
@@ -55,6 +76,7 @@
 //!   rustls crypto provider installed yet, building a client installs ring as the default.
 //! * `native-tls`: TLS through the platform library instead.
 
+pub mod bulk;
 pub mod card;
 pub mod client;
 pub mod error;
@@ -63,17 +85,19 @@ pub mod message;
 mod quirks;
 pub mod receipt;
 mod secret;
+pub mod throttle;
 pub mod token;
 pub mod update_card;
 mod validate;
-mod wire;
 
+pub use bulk::{BulkOptions, BulkReport, BulkSend};
 pub use card::TemplateCard;
 pub use client::{Client, ClientBuilder, RetryPolicy, SendMessage};
 pub use error::{Error, InvalidArgument, Result};
-pub use media::{Media, MediaType, UploadedMedia};
+pub use media::{DownloadedMedia, Media, MediaType, UploadedMedia};
 pub use message::{Message, MessageRequest, Recipients, Safe, SendOptions, Text};
 pub use receipt::SendReceipt;
 pub use secret::Secret;
+pub use throttle::{OnLimit, Throttle};
 pub use token::{AccessToken, CachedToken, MemoryTokenStore, TokenKey, TokenStore};
 pub use update_card::{UpdateTemplateCard, UpdateTemplateCardResponse};

@@ -1,4 +1,5 @@
-//! Media uploads: temporary media (`media/upload`) and permanent images (`media/uploadimg`).
+//! Media: uploads of temporary media (`media/upload`) and permanent images
+//! (`media/uploadimg`), and downloads of temporary media (`media/get`).
 //!
 //! A [`Media`] is a file name plus bytes, read from memory, a path or an async reader. It is
 //! buffered whole: WeCom needs the length up front, and the body must be replayable when the
@@ -6,6 +7,7 @@
 //! sent.
 
 mod check;
+mod download;
 mod multipart;
 
 use std::fmt;
@@ -21,9 +23,10 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 
 use crate::client::{Call, Client, Replay};
 use crate::error::{Error, InvalidArgument, Result};
-use crate::wire;
+use crate::quirks;
 
 pub use check::{MAX_MEDIA_BYTES, MIN_MEDIA_BYTES};
+pub use download::DownloadedMedia;
 
 const UPLOAD: &str = "/cgi-bin/media/upload";
 const UPLOAD_IMAGE: &str = "/cgi-bin/media/uploadimg";
@@ -189,7 +192,7 @@ pub struct UploadedMedia {
     #[serde(rename = "type")]
     pub kind: MediaType,
     /// Upload time, Unix seconds (WeCom sends a string of digits; numbers are accepted too).
-    #[serde(deserialize_with = "wire::int_lenient")]
+    #[serde(deserialize_with = "quirks::int_lenient")]
     pub created_at: i64,
 }
 

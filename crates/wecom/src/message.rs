@@ -44,8 +44,8 @@ pub use news::{Article, News};
 pub use options::{
     DEFAULT_DUPLICATE_CHECK_INTERVAL, MAX_DUPLICATE_CHECK_INTERVAL, Safe, SendOptions,
 };
-pub(crate) use recipients::RecipientFields;
 pub use recipients::Recipients;
+pub(crate) use recipients::{RecipientFields, member_key, user_id_problem};
 pub use request::MessageRequest;
 pub use text::Text;
 pub use textcard::TextCard;

@@ -1,13 +1,20 @@
 //! WeCom's wire quirks, kept in one place: 0/1 integers that mean booleans, small integer
-//! enumerations, `|`-joined id lists, and lists that some responses spell as a string.
+//! enumerations and `|`-joined id lists on the request side, and (in [`lenient`]) the
+//! generous readers for response fields — ids that are strings or numbers, lists that are
+//! `|`-joined strings or arrays, timestamps sent as strings of digits.
 //!
 //! Everything here is private to the crate; the public types use these helpers through
-//! `#[serde(with = …)]` attributes and never expose the wire spelling to callers.
+//! `#[serde(with = …)]` / `deserialize_with` attributes and never expose the wire spelling
+//! to callers.
+
+mod lenient;
 
 use std::fmt;
 
 use serde::de::{self, Deserializer, Unexpected, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
+
+pub(crate) use lenient::{id_list, int_lenient, opt_string_lenient, string_lenient};
 
 /// Defines a fieldless enum that travels as a small JSON integer.
 ///
@@ -162,29 +169,6 @@ pub(crate) fn parse_id_list<E: de::Error>(field: &str, s: &str) -> Result<Vec<u6
         .collect()
 }
 
-/// A list of strings that arrives as a JSON array, as a `|`-joined string, or as `null`.
-///
-/// `update_template_card` documents `invaliduser` as an array while `message/send` uses a
-/// string; reading both keeps a response from failing to decode over that difference.
-pub(crate) mod lenient_list {
-    use super::{Deserialize, Deserializer, split_pipes};
-
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Either {
-        List(Vec<String>),
-        Joined(String),
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-        Ok(match Option::<Either>::deserialize(d)? {
-            None => Vec::new(),
-            Some(Either::List(list)) => list,
-            Some(Either::Joined(s)) => split_pipes(&s).map(str::to_owned).collect(),
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,19 +206,5 @@ mod tests {
         assert_eq!(split_pipes(" 2 | 7 ||").collect::<Vec<_>>(), ["2", "7"]);
         let parsed: Result<Vec<u64>, serde_json::Error> = parse_id_list("toparty", "2|x");
         assert!(parsed.unwrap_err().to_string().contains("`x` is not a numeric id"));
-    }
-
-    #[test]
-    fn lenient_list_reads_arrays_strings_and_null() {
-        #[derive(Deserialize)]
-        struct R {
-            #[serde(default, with = "lenient_list")]
-            v: Vec<String>,
-        }
-        let read = |s: &str| serde_json::from_str::<R>(s).unwrap().v;
-        assert_eq!(read(r#"{"v":["a","b"]}"#), ["a", "b"]);
-        assert_eq!(read(r#"{"v":"a|b"}"#), ["a", "b"]);
-        assert_eq!(read(r#"{"v":null}"#), Vec::<String>::new());
-        assert_eq!(read("{}"), Vec::<String>::new());
     }
 }

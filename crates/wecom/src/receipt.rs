@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::wire;
+use crate::quirks;
 
 /// The result of a successful `message/send`.
 ///
@@ -23,30 +23,37 @@ use crate::wire;
 pub struct SendReceipt {
     /// The message id, for [`Client::recall`](crate::Client::recall). Empty only if WeCom
     /// omitted it.
-    #[serde(default, deserialize_with = "wire::string_lenient")]
+    #[serde(default, deserialize_with = "quirks::string_lenient")]
     pub msgid: String,
     /// The single-use code for `message/update_template_card` (valid 72 hours), returned for
     /// interactive template cards only.
-    #[serde(default, deserialize_with = "wire::opt_string_lenient")]
+    #[serde(default, deserialize_with = "quirks::opt_string_lenient")]
     pub response_code: Option<String>,
     /// `invaliduser`: user ids that did not receive the message.
-    #[serde(default, rename = "invaliduser", deserialize_with = "wire::id_list")]
+    #[serde(default, rename = "invaliduser", deserialize_with = "quirks::id_list")]
     pub invalid_users: Vec<String>,
     /// `invalidparty`: department ids that did not receive the message.
-    #[serde(default, rename = "invalidparty", deserialize_with = "wire::id_list")]
+    #[serde(default, rename = "invalidparty", deserialize_with = "quirks::id_list")]
     pub invalid_parties: Vec<String>,
     /// `invalidtag`: tag ids that did not receive the message.
-    #[serde(default, rename = "invalidtag", deserialize_with = "wire::id_list")]
+    #[serde(default, rename = "invalidtag", deserialize_with = "quirks::id_list")]
     pub invalid_tags: Vec<String>,
     /// `unlicenseduser`: members in range without a basic API licence (also not delivered).
-    #[serde(default, rename = "unlicenseduser", deserialize_with = "wire::id_list")]
+    #[serde(default, rename = "unlicenseduser", deserialize_with = "quirks::id_list")]
     pub unlicensed_users: Vec<String>,
+    /// Members the client's [`Throttle`](crate::Throttle) held back in
+    /// [`OnLimit::Report`](crate::OnLimit::Report) mode: the message was **not** sent to them
+    /// because it would have exceeded their per-member limit (WeCom would have dropped it
+    /// silently). Spelled as given. Never part of WeCom's answer.
+    #[serde(skip)]
+    pub held_back: Vec<String>,
 }
 
 impl SendReceipt {
-    /// Whether every named recipient was valid and licensed.
+    /// Whether every named recipient was valid and licensed, and none was held back.
     pub fn all_delivered(&self) -> bool {
-        self.invalid_users.is_empty()
+        self.held_back.is_empty()
+            && self.invalid_users.is_empty()
             && self.invalid_parties.is_empty()
             && self.invalid_tags.is_empty()
             && self.unlicensed_users.is_empty()

@@ -13,12 +13,14 @@ use std::fmt;
 /// assert_eq!(secret.expose(), "s3cr3t");
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Secret(Box<str>);
+// An `Arc` so that handing the current access token to every call is a reference-count
+// increment, not an allocation.
+pub struct Secret(std::sync::Arc<str>);
 
 impl Secret {
     /// Wraps `value`.
     pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into().into_boxed_str())
+        Self(std::sync::Arc::from(value.into()))
     }
 
     /// The secret value. Never log or format the result.

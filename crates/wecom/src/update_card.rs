@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::card::{CardContext, TemplateCard};
 use crate::error::InvalidArgument;
 use crate::message::{RecipientFields, Recipients};
-use crate::quirks::{IntBool, lenient_list, opt_int_bool};
+use crate::quirks::{self, IntBool, opt_int_bool};
 use crate::validate::{Path, non_empty};
 
 /// The recipient fields of `update_template_card`: arrays of ids and an `atall` flag.
@@ -335,7 +335,7 @@ impl<'de> Deserialize<'de> for UpdateTemplateCard {
 pub struct UpdateTemplateCardResponse {
     /// Members whose card was not updated (not a receiver, or outside the app's range); the
     /// update still succeeded for the others.
-    #[serde(rename = "invaliduser", default, deserialize_with = "lenient_list::deserialize")]
+    #[serde(rename = "invaliduser", default, deserialize_with = "quirks::id_list")]
     pub invalid_users: Vec<String>,
 }
 

@@ -9,6 +9,7 @@ use std::time::Duration;
 use super::{Client, Inner, RetryPolicy};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
+use crate::throttle::{Limiter, Throttle};
 use crate::token::{MemoryTokenStore, TokenCache, TokenKey, TokenStore, TokenTiming};
 use net::{ProxyConfig, build_http, process_vars, proxy_from_vars, redact_url};
 
@@ -48,6 +49,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     store: Option<Arc<dyn TokenStore>>,
     timing: TokenTiming,
+    throttle: Option<Throttle>,
 }
 
 impl ClientBuilder {
@@ -69,6 +71,7 @@ impl ClientBuilder {
             retry: RetryPolicy::default(),
             store: None,
             timing: DEFAULT_TOKEN_TIMING,
+            throttle: None,
         }
     }
 
@@ -171,7 +174,7 @@ impl ClientBuilder {
         self
     }
 
-    /// The total time one media upload may take (default 120 s).
+    /// The total time one media upload or download may take (default 120 s).
     pub fn upload_timeout(mut self, timeout: Duration) -> Self {
         self.upload_timeout = timeout;
         self
@@ -218,6 +221,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Keeps the client within these limits: WeCom's per-member limits, an app-wide request
+    /// rate, a cap on requests in flight (see [`Throttle`]). Off by default.
+    pub fn throttle(mut self, throttle: Throttle) -> Self {
+        self.throttle = Some(throttle);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client> {
         if self.corp_id.trim().is_empty() {
@@ -233,6 +243,9 @@ impl ClientBuilder {
             return Err(Error::Config("the app secret is empty".into()));
         }
         let base_url = parse_base_url(&self.base_url)?;
+        if let Some(throttle) = &self.throttle {
+            throttle.check().map_err(Error::Config)?;
+        }
         let http = match self.http_client {
             Some(client) => {
                 if self.proxy.is_set() || self.connect_timeout.is_some() {
@@ -262,6 +275,7 @@ impl ClientBuilder {
                 upload_timeout: self.upload_timeout,
                 tokens: TokenCache::new(key, store, self.timing),
                 proxy_summary: self.proxy.summary(),
+                limiter: self.throttle.map(Limiter::new),
             }),
         })
     }
@@ -276,6 +290,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &redact_url(&self.base_url))
             .field("proxy", &self.proxy.summary())
             .field("retry", &self.retry)
+            .field("throttle", &self.throttle)
             .finish_non_exhaustive()
     }
 }

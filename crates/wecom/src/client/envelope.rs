@@ -47,6 +47,36 @@ impl Exchange<'_> {
         }
     }
 
+    /// For an endpoint whose success is a binary payload (a media download): WeCom answers a
+    /// failure with its JSON envelope instead, so a body that is declared JSON or plain text
+    /// and has the envelope's shape goes through [`check`](Self::check); anything else is the
+    /// payload (or, with an error status, an HTTP error).
+    ///
+    /// An envelope with `errcode` 0 is taken as the payload: a downloaded JSON file may look
+    /// like one, and WeCom never answers a successful download with an envelope.
+    pub(crate) fn check_binary(&self, content_type: Option<&str>) -> Result<()> {
+        let declared_text = content_type.is_some_and(|ct| {
+            let essence = ct.split(';').next().unwrap_or_default().trim();
+            essence.eq_ignore_ascii_case("application/json")
+                || essence.eq_ignore_ascii_case("text/plain")
+        });
+        if declared_text
+            && let Ok(Envelope { errcode, .. }) = serde_json::from_slice::<Envelope>(self.body)
+            && errcode != 0
+        {
+            return self.check();
+        }
+        if self.status.is_success() {
+            Ok(())
+        } else {
+            Err(Error::Http {
+                path: self.path.to_owned(),
+                status: self.status.as_u16(),
+                body: self.quote(),
+            })
+        }
+    }
+
     /// The endpoint's response type, from a body that passed [`check`](Self::check).
     pub(crate) fn parse<T: DeserializeOwned>(&self) -> Result<T> {
         serde_json::from_slice(self.body).map_err(|err| self.decode_error(err))
@@ -129,6 +159,29 @@ mod tests {
         assert!(
             matches!(&err, Error::Http { status: 502, body, .. } if body.contains("Bad Gateway"))
         );
+    }
+
+    #[test]
+    fn binary_bodies_pass_unless_they_are_a_declared_error_envelope() {
+        let json = Some("application/json; charset=utf-8");
+        let err = exchange(200, r#"{"errcode":40007,"errmsg":"invalid media_id"}"#)
+            .check_binary(json)
+            .unwrap_err();
+        assert!(matches!(err, Error::Api { code: 40007, .. }), "{err:?}");
+        let err = exchange(200, r#"{"errcode":-1,"errmsg":"busy"}"#)
+            .check_binary(Some("text/plain"))
+            .unwrap_err();
+        assert!(err.is_system_busy());
+        // The same bytes served as a file are the file.
+        exchange(200, r#"{"errcode":40007,"errmsg":"x"}"#)
+            .check_binary(Some("application/octet-stream"))
+            .unwrap();
+        exchange(200, "\u{89}PNG\r\n").check_binary(Some("image/png")).unwrap();
+        exchange(200, "plain notes").check_binary(Some("text/plain")).unwrap();
+        exchange(200, r#"{"errcode":0,"errmsg":"ok"}"#).check_binary(json).unwrap();
+        exchange(200, "raw").check_binary(None).unwrap();
+        let err = exchange(404, "<html>nope</html>").check_binary(Some("text/html")).unwrap_err();
+        assert!(matches!(err, Error::Http { status: 404, .. }), "{err:?}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use super::{Call, Client, Replay};
 use crate::error::{InvalidArgument, Result};
 use crate::message::{Message, MessageRequest, Recipients, Safe};
 use crate::receipt::SendReceipt;
+use crate::throttle::OnLimit;
 
 const SEND: &str = "/cgi-bin/message/send";
 const RECALL: &str = "/cgi-bin/message/recall";
@@ -38,6 +39,7 @@ const RECALL: &str = "/cgi-bin/message/recall";
 pub struct SendMessage {
     client: Client,
     request: MessageRequest,
+    on_member_limit: Option<OnLimit>,
 }
 
 impl SendMessage {
@@ -60,6 +62,14 @@ impl SendMessage {
         self
     }
 
+    /// What to do if the client's [`Throttle`](crate::Throttle) finds that this message would
+    /// exceed a member's limit, instead of the client's setting. No effect on a client
+    /// without per-member limits.
+    pub fn on_member_limit(mut self, on_limit: OnLimit) -> Self {
+        self.on_member_limit = Some(on_limit);
+        self
+    }
+
     /// The request as it will be sent.
     pub fn request(&self) -> &MessageRequest {
         &self.request
@@ -67,30 +77,65 @@ impl SendMessage {
 
     /// Validates and sends; the same as awaiting `self`.
     pub async fn send(self) -> Result<SendReceipt> {
-        let SendMessage { client, request } = self;
+        let SendMessage { client, mut request, on_member_limit } = self;
         request.validate()?;
-        let body = serde_json::to_value(&request).map_err(|e| {
-            InvalidArgument::new("message", format!("cannot be serialized to JSON: {e}"))
-        })?;
         // A token belongs to one app: another app's agentid would fail with 301002 after a
         // round trip, so say so before sending.
-        if let Some(agent_id) = body.get("agentid").and_then(serde_json::Value::as_i64)
-            && agent_id != client.agent_id()
-        {
+        if request.agent_id != client.agent_id() {
             return Err(InvalidArgument::new(
                 "agentid",
                 format!(
-                    "is {agent_id}, but this client sends for agent {}; use a client built for \
-                     that app",
+                    "is {}, but this client sends for agent {}; use a client built for that app",
+                    request.agent_id,
                     client.agent_id()
                 ),
             )
             .into());
         }
-        let call = Call::post_json(SEND, &body)?
+        let mut held_back = Vec::new();
+        if let Some(limiter) = client.limiter()
+            && limiter.counts_members()
+            && !request.recipients.users.is_empty()
+        {
+            match on_member_limit.unwrap_or(limiter.settings().on_member_limit_mode()) {
+                OnLimit::Delay => limiter.wait_for_members(&request.recipients.users).await,
+                OnLimit::Report => {
+                    let held = limiter.admit_members_now(&request.recipients.users);
+                    if !held.is_empty() {
+                        held_back = take_positions(&mut request.recipients.users, &held);
+                        if request.recipients.is_empty() {
+                            return Ok(SendReceipt { held_back, ..SendReceipt::default() });
+                        }
+                    }
+                }
+            }
+        }
+        let body = serde_json::to_vec(&request).map_err(|e| {
+            InvalidArgument::new("message", format!("cannot be serialized to JSON: {e}"))
+        })?;
+        let call = Call::post_json_bytes(SEND, body)
             .replay(Replay::Send { duplicate_check: request.has_duplicate_check() });
-        client.call(call).await
+        let mut receipt: SendReceipt = client.call(call).await?;
+        receipt.held_back = held_back;
+        Ok(receipt)
     }
+}
+
+/// Removes the entries at `positions` (ascending) from `items`, returning them in order.
+fn take_positions(items: &mut Vec<String>, positions: &[usize]) -> Vec<String> {
+    let mut taken = Vec::with_capacity(positions.len());
+    let mut next = positions.iter().copied().peekable();
+    let mut kept = Vec::with_capacity(items.len() - positions.len());
+    for (i, item) in items.drain(..).enumerate() {
+        if next.peek() == Some(&i) {
+            next.next();
+            taken.push(item);
+        } else {
+            kept.push(item);
+        }
+    }
+    *items = kept;
+    taken
 }
 
 impl IntoFuture for SendMessage {
@@ -111,7 +156,7 @@ impl Client {
     /// Prepares a ready-made request (for example read from a JSON file). Its `agentid`
     /// must be this client's.
     pub fn send_request(&self, request: MessageRequest) -> SendMessage {
-        SendMessage { client: self.clone(), request }
+        SendMessage { client: self.clone(), request, on_member_limit: None }
     }
 
     /// Recalls a message sent by this app within the last 24 hours (`message/recall`). Only

@@ -14,7 +14,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use reqwest::header::{CONTENT_TYPE, HeaderValue};
+use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -58,6 +58,9 @@ pub(crate) struct Call {
     with_token: bool,
     replay: Replay,
     timeout: Option<Duration>,
+    /// The success response is not JSON (a media download): only a JSON error envelope is
+    /// decoded, anything else is the payload.
+    binary: bool,
 }
 
 impl Call {
@@ -70,6 +73,7 @@ impl Call {
             with_token: true,
             replay: Replay::Safe,
             timeout: None,
+            binary: false,
         }
     }
 
@@ -87,8 +91,13 @@ impl Call {
         let bytes = serde_json::to_vec(body).map_err(|e| {
             InvalidArgument::new("body", format!("cannot be serialized to JSON: {e}"))
         })?;
-        Ok(Self::post_bytes(path, HeaderValue::from_static("application/json"), bytes.into())
-            .replay(Replay::Unsafe))
+        Ok(Self::post_json_bytes(path, bytes))
+    }
+
+    /// A `POST` of an already serialized JSON body. Not replayable by default.
+    pub(crate) fn post_json_bytes(path: &'static str, json: Vec<u8>) -> Self {
+        Self::post_bytes(path, HeaderValue::from_static("application/json"), json.into())
+            .replay(Replay::Unsafe)
     }
 
     /// A `POST` of ready-made bytes, for example a multipart form.
@@ -114,6 +123,12 @@ impl Call {
         self
     }
 
+    /// Expects a binary payload on success (see [`Client::call_binary`]).
+    pub(crate) fn binary(mut self) -> Self {
+        self.binary = true;
+        self
+    }
+
     fn without_token(mut self) -> Self {
         self.with_token = false;
         self
@@ -122,7 +137,17 @@ impl Call {
 
 struct Response {
     status: StatusCode,
+    /// `Content-Type` and `Content-Disposition`, kept for binary calls only.
+    content_type: Option<HeaderValue>,
+    disposition: Option<HeaderValue>,
     body: Bytes,
+}
+
+/// A successful binary response: the payload and the headers that describe it.
+pub(crate) struct BinaryResponse {
+    pub(crate) content_type: Option<HeaderValue>,
+    pub(crate) disposition: Option<HeaderValue>,
+    pub(crate) body: Bytes,
 }
 
 impl Client {
@@ -137,6 +162,19 @@ impl Client {
             secrets: self.secrets(token.as_ref()),
         }
         .parse()
+    }
+
+    /// Runs a [`binary`](Call::binary) `call`: the payload on success; WeCom's JSON error
+    /// envelope (which it answers instead of the payload on failure) as [`Error::Api`],
+    /// refreshed and retried like any call.
+    pub(crate) async fn call_binary(&self, call: Call) -> Result<BinaryResponse> {
+        let span = tracing::debug_span!("wecom_call", path = call.path);
+        let (response, _) = self.execute(&call).instrument(span).await?;
+        Ok(BinaryResponse {
+            content_type: response.content_type,
+            disposition: response.disposition,
+            body: response.body,
+        })
     }
 
     /// The retry loop. Returns the response that passed the envelope check and the token it
@@ -155,19 +193,31 @@ impl Client {
             } else {
                 None
             };
+            // gettoken is exempt: callers wait for it while holding their own places.
+            let permit = match self.limiter() {
+                Some(limiter) if call.with_token => limiter.admit_request().await,
+                _ => None,
+            };
             let started = Instant::now();
             let outcome = self.send_once(call, token.as_ref()).await;
+            drop(permit);
             sent += 1;
             let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             let err = match outcome {
                 Ok(response) => {
-                    let checked = Exchange {
+                    let exchange = Exchange {
                         path: call.path,
                         status: response.status,
                         body: &response.body,
                         secrets: self.secrets(token.as_ref()),
-                    }
-                    .check();
+                    };
+                    let checked = if call.binary {
+                        let content_type =
+                            response.content_type.as_ref().and_then(|v| v.to_str().ok());
+                        exchange.check_binary(content_type)
+                    } else {
+                        exchange.check()
+                    };
                     match checked {
                         Ok(()) => {
                             tracing::debug!(
@@ -287,8 +337,14 @@ impl Client {
         }
         let response = request.send().await?;
         let status = response.status();
+        let (content_type, disposition) = if call.binary {
+            let headers = response.headers();
+            (headers.get(CONTENT_TYPE).cloned(), headers.get(CONTENT_DISPOSITION).cloned())
+        } else {
+            (None, None)
+        };
         let body = response.bytes().await?;
-        Ok(Response { status, body })
+        Ok(Response { status, content_type, disposition, body })
     }
 
     /// `gettoken`: never retried on an errcode other than −1 (40001 here means a wrong

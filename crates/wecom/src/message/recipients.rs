@@ -1,6 +1,8 @@
 //! Who receives a message (or a card update): members, departments, tags, or everyone —
 //! always spelled out, never defaulted.
 
+use std::borrow::Cow;
+
 use crate::validate::{Check, Path};
 
 /// The wire names of the recipient fields: `message/send` joins ids with `|` in `touser`,
@@ -213,7 +215,7 @@ impl Recipients {
 /// A member id must survive the `|`-joined wire form: non-empty, at most 64 bytes, no `|`, no
 /// whitespace, and not `@all`. The character set is not checked further: the documentation's
 /// lists of allowed characters differ between pages.
-fn user_id_problem(id: &str) -> Option<String> {
+pub(crate) fn user_id_problem(id: &str) -> Option<String> {
     if id.is_empty() {
         Some("is empty".to_owned())
     } else if id == "@all" {
@@ -226,5 +228,15 @@ fn user_id_problem(id: &str) -> Option<String> {
         Some(format!("is longer than {MAX_USER_ID_BYTES} bytes ({} bytes)", id.len()))
     } else {
         None
+    }
+}
+
+/// The form WeCom compares member ids in: it matches them case-insensitively and answers them
+/// lower-cased. Borrowed when already lower case.
+pub(crate) fn member_key(id: &str) -> Cow<'_, str> {
+    if id.chars().any(char::is_uppercase) {
+        Cow::Owned(id.to_lowercase())
+    } else {
+        Cow::Borrowed(id)
     }
 }

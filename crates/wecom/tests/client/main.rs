@@ -4,10 +4,14 @@
 
 mod support;
 
+mod bulk;
+mod cards;
+mod endpoints;
 mod leaks;
 mod media;
 mod proxy;
 mod retries;
 mod send;
+mod throttle;
 mod tokens;
 mod transport;

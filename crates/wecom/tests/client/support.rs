@@ -33,6 +33,8 @@ pub(crate) enum Reply {
     Json(Value),
     /// This status and raw body (sent as `application/json`).
     Raw(u16, &'static str),
+    /// HTTP 200 with these headers and this body (a file download).
+    File(Vec<(&'static str, String)>, Bytes),
     /// Wait, then answer.
     Delay(Duration, Box<Reply>),
     /// Wait until the gate opens, then answer.
@@ -81,6 +83,9 @@ struct MockState {
     tokens: AtomicUsize,
     ids: AtomicUsize,
     gettoken_delay: Mutex<Duration>,
+    /// API requests (not `gettoken`) being answered right now, and the most at once.
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
 }
 
 pub(crate) struct Mock {
@@ -130,6 +135,11 @@ impl Mock {
         self.requests(path).len()
     }
 
+    /// The most API requests (`gettoken` aside) the mock was answering at the same time.
+    pub(crate) fn max_in_flight(&self) -> usize {
+        self.state.max_in_flight.load(Ordering::SeqCst)
+    }
+
     pub(crate) fn gettokens(&self) -> usize {
         self.count("/cgi-bin/gettoken")
     }
@@ -155,12 +165,21 @@ async fn handle(
     let recorded = Recorded { method, uri: uri.clone(), path: path.clone(), query, headers, body };
     state.requests.lock().unwrap().push(recorded.clone());
 
+    let counted = path != "/cgi-bin/gettoken";
+    if counted {
+        let now = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        state.max_in_flight.fetch_max(now, Ordering::SeqCst);
+    }
     let scripted = state.scripts.lock().unwrap().get_mut(&path).and_then(VecDeque::pop_front);
     let reply = match scripted {
         Some(reply) => reply,
         None => default_reply(&state, &recorded).await,
     };
-    respond(reply).await
+    let response = respond(reply).await;
+    if counted {
+        state.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+    response
 }
 
 async fn respond(mut reply: Reply) -> Response {
@@ -177,6 +196,13 @@ async fn respond(mut reply: Reply) -> Response {
                     body,
                 )
                     .into_response();
+            }
+            Reply::File(headers, body) => {
+                let mut response = body.into_response();
+                for (name, value) in headers {
+                    response.headers_mut().insert(name, value.parse().unwrap());
+                }
+                return response;
             }
             Reply::Delay(by, next) => {
                 tokio::time::sleep(by).await;

@@ -5,10 +5,17 @@
 //! strings or numbers, `|`-joined lists may also arrive as arrays, and absent or `null`
 //! fields mean empty.
 
+use std::fmt;
+
+use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+use super::split_pipes;
+
+// Both readers below are hand-written visitors rather than `#[serde(untagged)]` enums:
+// untagged enums buffer every value before trying the variants, which made reading a send
+// receipt a measurable share of the client's CPU time per message.
+
 enum StringOrNumber {
     String(String),
     Int(i64),
@@ -16,11 +23,63 @@ enum StringOrNumber {
     Float(f64),
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+impl<'de> Deserialize<'de> for StringOrNumber {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = StringOrNumber;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(StringOrNumber::String(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(StringOrNumber::String(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(StringOrNumber::Int(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(StringOrNumber::Uint(v))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(StringOrNumber::Float(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 enum ListForm {
     Joined(String),
     Items(Vec<StringOrNumber>),
+}
+
+impl<'de> Deserialize<'de> for ListForm {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ListForm;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a `|`-joined string or an array")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(ListForm::Joined(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(ListForm::Joined(v))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(ListForm::Items(items))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 fn to_string(value: StringOrNumber) -> String {
@@ -45,12 +104,14 @@ pub(crate) fn opt_string_lenient<'de, D: Deserializer<'de>>(
 }
 
 /// A `|`-joined string (or an array) as a list; empty parts are dropped; `null` → empty.
+///
+/// `update_template_card` documents `invaliduser` as an array while `message/send` uses a
+/// string; reading both keeps a response from failing to decode over that difference.
 pub(crate) fn id_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     Ok(match Option::<ListForm>::deserialize(d)? {
         None => Vec::new(),
-        Some(ListForm::Joined(s)) => {
-            s.split('|').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect()
-        }
+        Some(ListForm::Joined(s)) if s.is_empty() => Vec::new(),
+        Some(ListForm::Joined(s)) => split_pipes(&s).map(str::to_owned).collect(),
         Some(ListForm::Items(items)) => {
             items.into_iter().map(to_string).filter(|p| !p.is_empty()).collect()
         }
@@ -100,6 +161,20 @@ mod tests {
         assert!(probe(json!({"list": ""})).list.is_empty());
         assert!(probe(json!({"list": null})).list.is_empty());
         assert!(probe(json!({})).list.is_empty());
+    }
+
+    #[test]
+    fn lists_read_arrays_strings_and_null() {
+        #[derive(Deserialize)]
+        struct R {
+            #[serde(default, deserialize_with = "id_list")]
+            v: Vec<String>,
+        }
+        let read = |s: &str| serde_json::from_str::<R>(s).unwrap().v;
+        assert_eq!(read(r#"{"v":["a","b"]}"#), ["a", "b"]);
+        assert_eq!(read(r#"{"v":"a|b"}"#), ["a", "b"]);
+        assert_eq!(read(r#"{"v":null}"#), Vec::<String>::new());
+        assert_eq!(read("{}"), Vec::<String>::new());
     }
 
     #[test]

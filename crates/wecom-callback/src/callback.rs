@@ -1,0 +1,155 @@
+//! Typed callbacks: what WeCom posts to an app, decrypted and parsed.
+//!
+//! A [`Callback`] is a user [`Message`] (text, image, voice, video, location, link), an
+//! [`Event`] (menu clicks, template-card clicks, contact changes, approvals …), or — for any
+//! type this crate does not know yet — an [`Unknown`] that keeps every raw field. A new
+//! message or event type from WeCom is therefore never an error.
+//!
+//! ```
+//! use wecom_callback::{Callback, MessageBody};
+//!
+//! let xml = "<xml><ToUserName><![CDATA[ww1436e0e65a779aee]]></ToUserName>\
+//!     <FromUserName><![CDATA[alice]]></FromUserName><CreateTime>1700000000</CreateTime>\
+//!     <MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hi]]></Content>\
+//!     <MsgId>42</MsgId><AgentID><![CDATA[1000002]]></AgentID></xml>";
+//! match Callback::parse(xml)? {
+//!     Callback::Message(m) => {
+//!         assert_eq!(m.header.from_user_name, "alice");
+//!         assert_eq!(m.header.agent_id, Some(1000002));
+//!         assert!(matches!(m.body, MessageBody::Text(ref t) if t.content == "hi"));
+//!     }
+//!     other => panic!("unexpected {other:?}"),
+//! }
+//! # Ok::<(), wecom_callback::Error>(())
+//! ```
+
+mod event;
+mod fields;
+mod key;
+mod message;
+mod unknown;
+
+pub use event::{
+    ApprovalInfo, ApprovalItem, ApprovalNode, BatchJob, ContactChange, Event, EventBody,
+    LocationReport, LocationSelect, NotifyNode, PartyChange, PicsSent, ScanCode, SelectedItem,
+    TagChange, TemplateCardClick, TemplateCardMenuClick, UserChange,
+};
+pub use message::{Image, Link, Location, Message, MessageBody, Text, Video, Voice};
+pub use unknown::Unknown;
+
+use crate::element::doc::{Doc, NodeRef};
+use crate::error::Error;
+use fields::Fields;
+
+/// The fields every callback starts with.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Header {
+    /// `ToUserName`: the corp id (the suite id for third-party apps).
+    pub to_user_name: String,
+    /// `FromUserName`: the member's UserID, or `sys` for system events.
+    pub from_user_name: String,
+    /// `CreateTime`: Unix seconds.
+    pub create_time: u64,
+    /// `AgentID`: the app, when the callback belongs to one (sent as a number or CDATA text).
+    pub agent_id: Option<i64>,
+}
+
+impl Header {
+    fn read(f: Fields<'_, '_>) -> Result<Self, Error> {
+        Ok(Header {
+            to_user_name: f.string("ToUserName"),
+            from_user_name: f.string("FromUserName"),
+            create_time: f.required("CreateTime")?,
+            agent_id: f.opt_num("AgentID")?,
+        })
+    }
+}
+
+/// One decrypted callback.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Callback {
+    /// A message a member sent to the app.
+    Message(Message),
+    /// An event (`MsgType` = `event`).
+    Event(Event),
+    /// A message or event type this crate does not model (or a known type with an unknown
+    /// sub-type, such as a new `ChangeType`), with every raw field.
+    Unknown(Unknown),
+}
+
+impl Callback {
+    /// Parses the decrypted callback XML.
+    ///
+    /// # Errors
+    /// [`Error::Xml`] when the document is not well-formed or its root is not `<xml>`;
+    /// [`Error::Field`] when a known type lacks `CreateTime` (or `MsgId` for messages) or
+    /// holds a non-number where a number belongs. Unknown types are never an error.
+    pub fn parse(xml: &str) -> Result<Callback, Error> {
+        let doc = Doc::parse(xml)?;
+        let root = doc.root();
+        if root.name() != "xml" {
+            return Err(Error::Xml(format!(
+                "root element is <{}>, not <xml>",
+                root.name().chars().take(32).collect::<String>()
+            )));
+        }
+        Self::from_root(root)
+    }
+
+    fn from_root(root: NodeRef<'_, '_>) -> Result<Callback, Error> {
+        let f = Fields(root);
+        let msg_type = f.text("MsgType").unwrap_or_default().trim_ascii();
+        let parsed = if msg_type.eq_ignore_ascii_case("event") {
+            event::parse(f)?.map(Callback::Event)
+        } else {
+            message::parse(msg_type, f)?.map(Callback::Message)
+        };
+        Ok(match parsed {
+            Some(callback) => callback,
+            None => Callback::Unknown(Unknown::from_root(root)),
+        })
+    }
+
+    /// The common header.
+    ///
+    /// For [`Callback::Unknown`] it is read leniently: a value that could not be read is
+    /// empty (or 0 / `None`); the exact text is in [`Unknown::raw`].
+    pub fn header(&self) -> &Header {
+        match self {
+            Callback::Message(m) => &m.header,
+            Callback::Event(e) => &e.header,
+            Callback::Unknown(u) => &u.header,
+        }
+    }
+
+    /// `MsgType` as WeCom names it (`text`, `event`, …).
+    pub fn msg_type(&self) -> &str {
+        match self {
+            Callback::Message(m) => m.body.msg_type(),
+            Callback::Event(_) => "event",
+            Callback::Unknown(u) => &u.msg_type,
+        }
+    }
+
+    /// The `Event` name for events (`click`, `LOCATION`, …), `None` for messages.
+    pub fn event_name(&self) -> Option<&str> {
+        match self {
+            Callback::Message(_) => None,
+            Callback::Event(e) => Some(e.body.name()),
+            Callback::Unknown(u) => u.event.as_deref(),
+        }
+    }
+
+    /// The key under which WeCom's retries of this callback are recognised.
+    ///
+    /// Messages: corp, app and `MsgId`. Events: corp, app, `FromUserName`, `CreateTime`, the
+    /// event name and every field of the event (`EventKey`, `TaskId`, `ResponseCode`,
+    /// `ChangeType` and the changed ids …), so two distinct events in the same second never
+    /// share a key. Unknown types: `MsgId` when present, otherwise every raw field. The app
+    /// is part of every key, so apps sharing one store do not drop each other's events.
+    /// Keys longer than 200 bytes end in a SHA-1 digest instead of the raw values.
+    pub fn dedup_key(&self) -> String {
+        key::dedup_key(self)
+    }
+}

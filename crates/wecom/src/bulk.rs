@@ -1,0 +1,372 @@
+//! Bulk fan-out: one message to any number of members, split into requests of at most 1,000,
+//! sent concurrently within the client's throttle, with progress and a per-recipient outcome.
+//!
+//! ```no_run
+//! # async fn run(client: wecom::Client, user_ids: Vec<String>) -> wecom::Result<()> {
+//! use wecom::bulk::{BulkOptions, RecipientOutcome};
+//! use wecom::Text;
+//!
+//! let report = client
+//!     .send_bulk(user_ids, Text::new("The office is closed on Friday."), BulkOptions::new())
+//!     .on_batch(|done| {
+//!         let p = done.progress;
+//!         eprintln!("{}/{} batches, {} delivered", p.batches_done, p.batches_total, p.delivered);
+//!     })
+//!     .await?;
+//! for (user, outcome) in report.iter() {
+//!     if let RecipientOutcome::Failed(err) = outcome {
+//!         eprintln!("{user}: {err}");
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! * **Duplicates** are dropped before sending, comparing ids case-insensitively as WeCom
+//!   does; the first spelling is kept and [`BulkReport::duplicates`] counts the rest. WeCom
+//!   would deliver once per request anyway, but the same member in two batches would get
+//!   the message twice.
+//! * **Failures** stay in their batch: a batch answered with an error (or a transport
+//!   failure) marks its recipients [`RecipientOutcome::Failed`] and the other batches go on.
+//!   Errcode −1 is retried by the client as usual; nothing else is.
+//! * **Throttle**: each batch is one `message/send` through the client, so the client's
+//!   [`Throttle`](crate::Throttle) applies: per-member limits (delayed or held back), the
+//!   app-wide rate and the in-flight cap. [`BulkOptions::concurrency`] bounds the batches of
+//!   this bulk send in flight.
+//! * **Resuming**: [`BulkSend::on_batch`] hands every finished batch with its recipients'
+//!   outcomes (to journal them); [`BulkOptions::skip`] leaves out the ids already done when
+//!   a bulk send is started again.
+//! * **Memory**: the recipients are held once, with one byte of outcome each; requests are
+//!   built one batch at a time.
+//!
+//! Every member counts against the app's daily quota (corp account cap × 200 person-sends).
+//! A timed-out batch is not resent unless [`BulkOptions::duplicate_check`] is on (then WeCom
+//! drops the copy); otherwise its recipients are `Failed` with
+//! [`Error::DeliveryUnknown`](crate::Error::DeliveryUnknown).
+
+mod report;
+
+use std::collections::HashSet;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::time::Duration;
+
+use futures::StreamExt;
+
+use crate::client::Client;
+use crate::error::{InvalidArgument, Result};
+use crate::message::{Message, MessageRequest, Recipients, Safe, member_key, user_id_problem};
+use crate::throttle::OnLimit;
+
+use report::Tally;
+pub use report::{BatchDone, BatchReport, BulkProgress, BulkReport, RecipientOutcome};
+
+/// How a bulk send goes: batch size, concurrency, send options, ids to skip.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct BulkOptions {
+    concurrency: usize,
+    batch_size: usize,
+    safe: Option<Safe>,
+    enable_id_trans: Option<bool>,
+    duplicate_check: Option<Duration>,
+    on_member_limit: Option<OnLimit>,
+    skip: HashSet<String>,
+}
+
+impl Default for BulkOptions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl BulkOptions {
+    /// The default batch concurrency.
+    pub const DEFAULT_CONCURRENCY: usize = 4;
+
+    /// Batches of 1,000, four in flight, no send options, nothing skipped.
+    pub fn new() -> Self {
+        Self {
+            concurrency: Self::DEFAULT_CONCURRENCY,
+            batch_size: Recipients::MAX_USERS,
+            safe: None,
+            enable_id_trans: None,
+            duplicate_check: None,
+            on_member_limit: None,
+            skip: HashSet::new(),
+        }
+    }
+
+    /// At most `n` batches of this bulk send in flight (default 4, at least 1). The client's
+    /// [`Throttle`](crate::Throttle) may allow fewer.
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n;
+        self
+    }
+
+    /// Members per request: 1 to 1,000 (the default, WeCom's maximum).
+    pub fn batch_size(mut self, n: usize) -> Self {
+        self.batch_size = n;
+        self
+    }
+
+    /// Sets `safe` on every request.
+    pub fn safe(mut self, safe: impl Into<Safe>) -> Self {
+        self.safe = Some(safe.into());
+        self
+    }
+
+    /// Sets `enable_id_trans` on every request.
+    pub fn enable_id_trans(mut self, on: bool) -> Self {
+        self.enable_id_trans = Some(on);
+        self
+    }
+
+    /// Turns on WeCom's duplicate check for every request, which also lets the client resend
+    /// a timed-out batch safely.
+    pub fn duplicate_check(mut self, interval: Duration) -> Self {
+        self.duplicate_check = Some(interval);
+        self
+    }
+
+    /// What to do with members over their per-member limit, instead of the client
+    /// throttle's setting.
+    pub fn on_member_limit(mut self, on_limit: OnLimit) -> Self {
+        self.on_member_limit = Some(on_limit);
+        self
+    }
+
+    /// Leaves out these ids (compared case-insensitively): those a previous, interrupted
+    /// run already finished, as journaled from [`BulkSend::on_batch`].
+    pub fn skip<I, S>(mut self, done: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.skip.extend(done.into_iter().map(|id| member_key(id.as_ref()).into_owned()));
+        self
+    }
+}
+
+type BatchCallback = Box<dyn FnMut(&BatchDone<'_>) + Send>;
+
+/// A bulk send being prepared: add a progress callback, then `.await` it (or call
+/// [`run`](Self::run)). Made by [`Client::send_bulk`].
+#[must_use = "nothing is sent until the bulk send is awaited"]
+pub struct BulkSend {
+    client: Client,
+    users: Vec<String>,
+    message: Message,
+    options: BulkOptions,
+    on_batch: Option<BatchCallback>,
+}
+
+impl std::fmt::Debug for BulkSend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BulkSend")
+            .field("users", &self.users.len())
+            .field("msgtype", &self.message.msgtype())
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl BulkSend {
+    /// Calls `callback` after each batch finishes (in the order they finish), with the
+    /// batch, its recipients' outcomes and the totals so far: for a progress bar, or a
+    /// journal to resume from.
+    pub fn on_batch(mut self, callback: impl FnMut(&BatchDone<'_>) + Send + 'static) -> Self {
+        self.on_batch = Some(Box::new(callback));
+        self
+    }
+
+    /// Checks everything, then sends every batch and reports the outcome.
+    ///
+    /// Fails only before sending anything, with
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument): no ids at all, an id WeCom
+    /// cannot take (empty, with `|` or whitespace, longer than 64 bytes, `@all`), a batch size
+    /// or concurrency out of range, or an invalid message. Failures while sending end up in
+    /// the report.
+    pub async fn run(self) -> Result<BulkReport> {
+        let BulkSend { client, users, message, options, mut on_batch } = self;
+        check_options(&options)?;
+        if users.is_empty() {
+            return Err(InvalidArgument::new(
+                "users",
+                "no recipients: give at least one member id",
+            )
+            .into());
+        }
+        for (i, id) in users.iter().enumerate() {
+            if let Some(problem) = user_id_problem(id) {
+                return Err(InvalidArgument::new(
+                    format!("users[{i}]"),
+                    format!("member id {problem}"),
+                )
+                .into());
+            }
+        }
+        let (users, duplicates, skipped) = dedupe(users, &options.skip);
+        // One request to check the message and options against; each batch gets its own
+        // recipients (the stand-in id is only used when every id was skipped).
+        let mut template = MessageRequest::new(
+            client.agent_id(),
+            Recipients::user(users.first().map_or("x", String::as_str)),
+            message,
+        );
+        template.options.safe = options.safe;
+        template.options.enable_id_trans = options.enable_id_trans;
+        template.options.duplicate_check = options.duplicate_check;
+        template.validate()?;
+
+        let mut tally = Tally::new(users.len(), options.batch_size);
+        let ranges = tally.ranges();
+        tracing::debug!(
+            users = users.len(),
+            batches = ranges.len(),
+            duplicates,
+            skipped,
+            "starting a bulk send"
+        );
+        {
+            let users = &users;
+            let template = &template;
+            let client = &client;
+            let mut finished = futures::stream::iter(ranges.into_iter().enumerate())
+                .map(|(index, range)| {
+                    let mut request = template.clone();
+                    request.recipients = Recipients::users(users[range].iter().cloned());
+                    let mut send = client.send_request(request);
+                    if let Some(mode) = options.on_member_limit {
+                        send = send.on_member_limit(mode);
+                    }
+                    async move { (index, send.send().await) }
+                })
+                .buffer_unordered(options.concurrency);
+            while let Some((index, result)) = finished.next().await {
+                if let Err(err) = &result {
+                    tracing::warn!(batch = index, error = %err, "a bulk-send batch failed");
+                }
+                let done = tally.finish(users, index, result);
+                if let Some(callback) = &mut on_batch {
+                    callback(&done);
+                }
+            }
+        }
+        Ok(tally.into_report(users, duplicates, skipped))
+    }
+}
+
+impl IntoFuture for BulkSend {
+    type Output = Result<BulkReport>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Result<BulkReport>> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.run())
+    }
+}
+
+impl Client {
+    /// Sends `message` to every member in `users` — any number — in requests of at most
+    /// 1,000, several at a time; see the [`bulk`](crate::bulk) module. Await the returned
+    /// [`BulkSend`] (after adding a progress callback, if wanted) for the [`BulkReport`].
+    pub fn send_bulk<I, S>(
+        &self,
+        users: I,
+        message: impl Into<Message>,
+        options: BulkOptions,
+    ) -> BulkSend
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        BulkSend {
+            client: self.clone(),
+            users: users.into_iter().map(Into::into).collect(),
+            message: message.into(),
+            options,
+            on_batch: None,
+        }
+    }
+}
+
+fn check_options(options: &BulkOptions) -> Result<(), InvalidArgument> {
+    if options.batch_size == 0 || options.batch_size > Recipients::MAX_USERS {
+        return Err(InvalidArgument::new(
+            "batch_size",
+            format!(
+                "must be 1 to {} members per request (got {})",
+                Recipients::MAX_USERS,
+                options.batch_size
+            ),
+        ));
+    }
+    if options.concurrency == 0 {
+        return Err(InvalidArgument::new("concurrency", "must be at least 1"));
+    }
+    Ok(())
+}
+
+/// Drops repeated ids (case-insensitively, keeping the first spelling) and those in `skip`
+/// (already member keys). Returns the ids left, how many repeats and how many skipped.
+fn dedupe(mut users: Vec<String>, skip: &HashSet<String>) -> (Vec<String>, usize, usize) {
+    let keep: Vec<bool> = {
+        let mut seen = HashSet::with_capacity(users.len());
+        users.iter().map(|id| seen.insert(member_key(id))).collect()
+    };
+    let duplicates = keep.iter().filter(|k| !**k).count();
+    let mut skipped = 0;
+    let mut keep = keep.into_iter();
+    users.retain(|id| {
+        let first = keep.next().unwrap_or(false);
+        if first && !skip.is_empty() && skip.contains(&*member_key(id)) {
+            skipped += 1;
+            return false;
+        }
+        first
+    });
+    users.shrink_to_fit();
+    (users, duplicates, skipped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn duplicates_are_dropped_case_insensitively_keeping_the_first_spelling() {
+        let skip = HashSet::new();
+        let (users, dups, skipped) =
+            dedupe(ids(&["Alice", "bob", "alice", "ALICE", "carol", "bob"]), &skip);
+        assert_eq!(users, ["Alice", "bob", "carol"]);
+        assert_eq!((dups, skipped), (3, 0));
+    }
+
+    #[test]
+    fn skipped_ids_are_left_out_and_counted_once() {
+        let options = BulkOptions::new().skip(["BOB", "dave"]);
+        let (users, dups, skipped) = dedupe(ids(&["alice", "bob", "Bob", "carol"]), &options.skip);
+        assert_eq!(users, ["alice", "carol"]);
+        assert_eq!((dups, skipped), (1, 1));
+    }
+
+    #[test]
+    fn options_are_checked() {
+        assert!(check_options(&BulkOptions::new()).is_ok());
+        assert_eq!(
+            check_options(&BulkOptions::new().batch_size(0)).unwrap_err().field,
+            "batch_size"
+        );
+        assert_eq!(
+            check_options(&BulkOptions::new().batch_size(1001)).unwrap_err().field,
+            "batch_size"
+        );
+        assert_eq!(
+            check_options(&BulkOptions::new().concurrency(0)).unwrap_err().field,
+            "concurrency"
+        );
+    }
+}

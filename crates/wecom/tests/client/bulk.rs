@@ -1,0 +1,253 @@
+//! `send_bulk`: batching, per-recipient outcomes, failures, concurrency and progress.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::json;
+use wecom::bulk::{BulkOptions, BulkProgress, RecipientOutcome};
+use wecom::{Error, Text, Throttle};
+
+use crate::support::{Mock, Reply};
+
+const SEND: &str = "/cgi-bin/message/send";
+
+fn users(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("user{i:05}")).collect()
+}
+
+fn ok(msgid: &str) -> Reply {
+    Reply::Json(json!({"errcode": 0, "errmsg": "ok", "msgid": msgid}))
+}
+
+#[tokio::test]
+async fn recipients_are_split_into_requests_of_at_most_1000() {
+    let mock = Mock::start().await;
+    let client = mock.client().build().unwrap();
+    let all = users(2500);
+    let report =
+        client.send_bulk(all.clone(), Text::new("hello"), BulkOptions::new()).await.unwrap();
+
+    let mut sent: Vec<Vec<String>> = mock
+        .requests(SEND)
+        .iter()
+        .map(|r| r.json()["touser"].as_str().unwrap().split('|').map(str::to_owned).collect())
+        .collect();
+    assert_eq!(sent.len(), 3);
+    sent.sort_by_key(|batch| batch[0].clone());
+    assert_eq!(sent.iter().map(Vec::len).collect::<Vec<_>>(), [1000, 1000, 500]);
+    assert_eq!(sent.concat(), all, "every recipient once, in order within batches");
+    for request in mock.requests(SEND) {
+        let body = request.json();
+        assert_eq!(body["msgtype"], "text");
+        assert_eq!(body["text"]["content"], "hello");
+    }
+
+    assert!(report.all_delivered());
+    assert_eq!(report.users(), all);
+    assert_eq!(report.batches().len(), 3);
+    assert_eq!(report.batches()[2].users, 2000..2500);
+    let totals = report.totals();
+    assert_eq!((totals.delivered, totals.users_total, totals.batches_done), (2500, 2500, 3));
+    // Each recipient carries its own batch's msgid.
+    let msgid_of = |user: &str| match report.outcome(user) {
+        Some(RecipientOutcome::Delivered { msgid }) => msgid.to_owned(),
+        other => panic!("{other:?}"),
+    };
+    assert_ne!(msgid_of("user00000"), msgid_of("user01000"));
+    assert_eq!(msgid_of("user01000"), msgid_of("user01999"));
+    assert_eq!(msgid_of("USER02499"), report.batches()[2].msgid.clone().unwrap());
+}
+
+#[tokio::test]
+async fn invalid_and_unlicensed_users_are_reported_per_recipient() {
+    let mock = Mock::start().await;
+    mock.script(
+        SEND,
+        [Reply::Json(json!({
+            "errcode": 0, "errmsg": "ok", "msgid": "M1",
+            // WeCom answers ids lower-cased.
+            "invaliduser": "bob|eve", "unlicenseduser": "dave"
+        }))],
+    );
+    let client = mock.client().build().unwrap();
+    let report = client
+        .send_bulk(["alice", "Bob", "carol", "dave", "Eve"], Text::new("x"), BulkOptions::new())
+        .await
+        .unwrap();
+    let outcomes: Vec<(String, String)> =
+        report.iter().map(|(u, o)| (u.to_owned(), format!("{o:?}"))).collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("alice".into(), r#"Delivered { msgid: "M1" }"#.into()),
+            ("Bob".into(), "Invalid".into()),
+            ("carol".into(), r#"Delivered { msgid: "M1" }"#.into()),
+            ("dave".into(), "Unlicensed".into()),
+            ("Eve".into(), "Invalid".into()),
+        ]
+    );
+    let t = report.totals();
+    assert_eq!((t.delivered, t.invalid, t.unlicensed, t.failed), (2, 2, 1, 0));
+    assert!(!report.all_delivered());
+}
+
+#[tokio::test]
+async fn a_failed_batch_does_not_stop_the_others() {
+    let mock = Mock::start().await;
+    mock.script(SEND, [ok("M1"), Reply::err(40058, "invalid parameter"), ok("M3")]);
+    let client = mock.client().build().unwrap();
+    let report = client
+        .send_bulk(users(6), Text::new("x"), BulkOptions::new().batch_size(2).concurrency(1))
+        .await
+        .unwrap();
+    assert_eq!(mock.count(SEND), 3);
+    let failed: Vec<&str> = report.failed_users().collect();
+    assert_eq!(failed, ["user00002", "user00003"]);
+    match report.outcome("user00003") {
+        Some(RecipientOutcome::Failed(Error::Api { code: 40058, .. })) => {}
+        other => panic!("{other:?}"),
+    }
+    assert!(report.outcome("user00005").unwrap().is_delivered());
+    assert_eq!(report.batches()[1].error.as_ref().and_then(Error::code), Some(40058));
+    assert_eq!(report.batches()[1].msgid, None);
+    assert_eq!(report.batches()[2].msgid.as_deref(), Some("M3"));
+    let t = report.totals();
+    assert_eq!((t.delivered, t.failed, t.batches_done), (4, 2, 3));
+}
+
+#[tokio::test]
+async fn system_busy_is_retried_inside_a_batch() {
+    let mock = Mock::start().await;
+    mock.script(SEND, [Reply::err(-1, "system busy"), ok("M1")]);
+    let client = mock.client().build().unwrap();
+    let report = client.send_bulk(users(3), Text::new("x"), BulkOptions::new()).await.unwrap();
+    assert!(report.all_delivered());
+    assert_eq!(mock.count(SEND), 2);
+}
+
+#[tokio::test]
+async fn batches_in_flight_stay_within_the_bulk_concurrency() {
+    let mock = Mock::start().await;
+    mock.script(SEND, vec![ok("M").delayed(Duration::from_millis(40)); 12]);
+    let client = mock.client().build().unwrap();
+    client.access_token().await.unwrap();
+    let report = client
+        .send_bulk(users(12), Text::new("x"), BulkOptions::new().batch_size(1).concurrency(3))
+        .await
+        .unwrap();
+    assert!(report.all_delivered());
+    assert_eq!(mock.count(SEND), 12);
+    assert_eq!(mock.max_in_flight(), 3, "three at a time, and really concurrent");
+}
+
+#[tokio::test]
+async fn the_client_throttle_caps_requests_in_flight_across_bulk_concurrency() {
+    let mock = Mock::start().await;
+    mock.script(SEND, vec![ok("M").delayed(Duration::from_millis(40)); 8]);
+    let client = mock.client().throttle(Throttle::new().max_in_flight(2)).build().unwrap();
+    client.access_token().await.unwrap();
+    let report = client
+        .send_bulk(users(8), Text::new("x"), BulkOptions::new().batch_size(1).concurrency(8))
+        .await
+        .unwrap();
+    assert!(report.all_delivered());
+    assert_eq!(mock.max_in_flight(), 2);
+}
+
+/// What the progress callback saw of one batch: the totals, and each recipient with whether
+/// it was delivered.
+type BatchSeen = (BulkProgress, Vec<(String, bool)>);
+
+#[tokio::test]
+async fn progress_events_add_up_to_the_report() {
+    let mock = Mock::start().await;
+    mock.script(
+        SEND,
+        [
+            Reply::Json(
+                json!({"errcode": 0, "errmsg": "ok", "msgid": "M1", "invaliduser": "user00001"}),
+            ),
+            Reply::err(81013, "all invalid"),
+            ok("M3"),
+        ],
+    );
+    let client = mock.client().build().unwrap();
+    let seen: Arc<Mutex<Vec<BatchSeen>>> = Arc::default();
+    let log = Arc::clone(&seen);
+    let report = client
+        .send_bulk(users(7), Text::new("x"), BulkOptions::new().batch_size(3).concurrency(1))
+        .on_batch(move |done| {
+            let users = done.users().map(|(u, o)| (u.to_owned(), o.is_delivered())).collect();
+            log.lock().unwrap().push((*done.progress, users));
+        })
+        .await
+        .unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 3);
+    for (i, (progress, _)) in seen.iter().enumerate() {
+        assert_eq!(progress.batches_done, i + 1);
+        assert_eq!(progress.batches_total, 3);
+    }
+    let users_done: Vec<usize> = seen.iter().map(|(p, _)| p.users_done()).collect();
+    assert_eq!(users_done, [3, 6, 7]);
+    let last = seen.last().unwrap().0;
+    assert_eq!(&last, report.totals());
+    assert_eq!((last.delivered, last.invalid, last.failed), (3, 1, 3));
+    // Every recipient is reported exactly once across the batch events.
+    let mut journaled: Vec<String> =
+        seen.iter().flat_map(|(_, u)| u.iter().map(|x| x.0.clone())).collect();
+    journaled.sort();
+    assert_eq!(journaled, users(7));
+}
+
+#[tokio::test]
+async fn duplicates_are_sent_once_and_done_ids_are_skipped() {
+    let mock = Mock::start().await;
+    let client = mock.client().build().unwrap();
+    let report = client
+        .send_bulk(
+            ["alice", "Alice", "bob", "carol", "ALICE", "dave"],
+            Text::new("x"),
+            BulkOptions::new().skip(["CAROL"]),
+        )
+        .await
+        .unwrap();
+    let sent = mock.requests(SEND);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].json()["touser"], "alice|bob|dave");
+    assert_eq!((report.duplicates(), report.skipped()), (2, 1));
+    assert_eq!(report.users(), ["alice", "bob", "dave"]);
+
+    // Everything already done: nothing to send, an empty report.
+    let report = client
+        .send_bulk(["alice"], Text::new("x"), BulkOptions::new().skip(["alice"]))
+        .await
+        .unwrap();
+    assert!(report.batches().is_empty());
+    assert_eq!(mock.count(SEND), 1);
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_before_anything_is_sent() {
+    let mock = Mock::start().await;
+    let client = mock.client().build().unwrap();
+    let refused = |err: Error| match err {
+        Error::InvalidArgument(invalid) => invalid,
+        other => panic!("{other:?}"),
+    };
+    let err = client
+        .send_bulk(["alice", "bad id", "carol"], Text::new("x"), BulkOptions::new())
+        .await
+        .unwrap_err();
+    let invalid = refused(err);
+    assert_eq!(invalid.field, "users[1]");
+    assert!(invalid.problem.contains("whitespace"), "{invalid}");
+    let err = client.send_bulk(Vec::<String>::new(), Text::new("x"), BulkOptions::new()).await;
+    assert_eq!(refused(err.unwrap_err()).field, "users");
+    let err = client.send_bulk(["alice"], Text::new(""), BulkOptions::new()).await;
+    assert_eq!(refused(err.unwrap_err()).field, "text.content");
+    let err =
+        client.send_bulk(["alice"], Text::new("x"), BulkOptions::new().batch_size(5000)).await;
+    assert_eq!(refused(err.unwrap_err()).field, "batch_size");
+    assert!(mock.all_requests().is_empty());
+}
