@@ -1,35 +1,97 @@
-//! A real callback app for the browser tests, built on wecom-crypto's `MsgCrypt` the way an
-//! app would be: it verifies and decrypts each callback and
-//! - answers a `button_interaction` click with an encrypted passive `update_button` reply,
-//! - answers a vote at once (empty 200) and later (when the test says) calls
+//! A real callback app for the browser tests, built the way an app would be: wecom-callback's
+//! `CallbackServer` (signature check, decryption, typed callbacks, encrypted passive
+//! replies) with a handler that
+//! - answers a `button_interaction` click with a passive `update_button` reply,
+//! - answers a vote with no reply and later (when the test says) calls
 //!   `message/update_template_card` over HTTP with the callback's `ResponseCode`, replacing
 //!   the card with a disabled one,
 //! - answers an action-menu pick and a text with a passive text reply.
 
-use std::collections::HashMap;
+use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
 use serde_json::{Value, json};
+use wecom_callback::{Callback, CallbackServer, EventBody, MessageBody, Reply};
 use wecom_crypto::MsgCrypt;
 
 use super::support::{BOT, Emu};
 
-/// What the app got: each decrypted callback, and the answers of its API calls.
+/// What the app got: each callback, and the answers of its API calls.
 #[derive(Clone, Default)]
 pub(crate) struct Log {
-    pub(crate) callbacks: Arc<Mutex<Vec<String>>>,
+    pub(crate) callbacks: Arc<Mutex<Vec<Callback>>>,
     pub(crate) api_answers: Arc<Mutex<Vec<Value>>>,
     /// The app closes a vote only once this is notified.
     pub(crate) release_vote: Arc<tokio::sync::Notify>,
 }
 
+impl Log {
+    /// The card events received (`template_card_event` and `template_card_menu_event`), as
+    /// (member, card type, event key, selected items as (question, options)).
+    pub(crate) fn card_events(&self) -> Vec<CardEvent> {
+        self.callbacks
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|c| match c {
+                Callback::Event(e) => match &e.body {
+                    EventBody::TemplateCardEvent(click) => Some(CardEvent {
+                        user: e.header.from_user_name.clone(),
+                        menu: false,
+                        card_type: click.card_type.clone(),
+                        task_id: click.task_id.clone(),
+                        key: click.event_key.clone(),
+                        selected: click
+                            .selected_items
+                            .iter()
+                            .map(|s| (s.question_key.clone(), s.option_ids.clone()))
+                            .collect(),
+                    }),
+                    EventBody::TemplateCardMenuEvent(pick) => Some(CardEvent {
+                        user: e.header.from_user_name.clone(),
+                        menu: true,
+                        card_type: pick.card_type.clone(),
+                        task_id: pick.task_id.clone(),
+                        key: pick.event_key.clone(),
+                        selected: Vec::new(),
+                    }),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The texts members sent.
+    pub(crate) fn texts(&self) -> Vec<String> {
+        self.callbacks
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|c| match c {
+                Callback::Message(m) => match &m.body {
+                    MessageBody::Text(t) => Some(t.content.clone()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// A card event as the app saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CardEvent {
+    pub(crate) user: String,
+    pub(crate) menu: bool,
+    pub(crate) card_type: String,
+    pub(crate) task_id: String,
+    pub(crate) key: String,
+    pub(crate) selected: Vec<(String, Vec<String>)>,
+}
+
 #[derive(Clone)]
 struct App {
-    crypt: Arc<MsgCrypt>,
     http: reqwest::Client,
     base_url: String,
     corp_id: String,
@@ -37,74 +99,37 @@ struct App {
     log: Log,
 }
 
-/// The text of the first `<name>` element (CDATA unwrapped).
-pub(crate) fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
-    all_tags(xml, name).into_iter().next()
-}
-
-/// The texts of every `<name>` element.
-pub(crate) fn all_tags<'a>(xml: &'a str, name: &str) -> Vec<&'a str> {
-    let (open, close) = (format!("<{name}>"), format!("</{name}>"));
-    let mut out = Vec::new();
-    let mut rest = xml;
-    while let Some(start) = rest.find(&open) {
-        let after = &rest[start + open.len()..];
-        let Some(end) = after.find(&close) else { break };
-        let v = &after[..end];
-        out.push(v.strip_prefix("<![CDATA[").and_then(|v| v.strip_suffix("]]>")).unwrap_or(v));
-        rest = &after[end + close.len()..];
-    }
-    out
-}
-
-fn reply_xml(corp_id: &str, to: &str, msgtype: &str, inner: &str) -> String {
-    format!(
-        "<xml><ToUserName><![CDATA[{to}]]></ToUserName><FromUserName><![CDATA[{corp_id}]]></FromUserName>\
-         <CreateTime>1700000001</CreateTime><MsgType><![CDATA[{msgtype}]]></MsgType>{inner}</xml>"
-    )
-}
-
 impl App {
-    /// The plaintext passive reply to a callback, if any.
-    fn answer(&self, inner: &str) -> Option<String> {
-        let user = tag(inner, "FromUserName")?.to_owned();
-        let text = |content: &str| {
-            reply_xml(
-                &self.corp_id,
-                &user,
-                "text",
-                &format!("<Content><![CDATA[{content}]]></Content>"),
-            )
-        };
-        match (tag(inner, "MsgType")?, tag(inner, "Event"), tag(inner, "CardType")) {
-            ("text", _, _) => Some(text(&format!("echo: {}", tag(inner, "Content")?))),
-            ("event", Some("template_card_event"), Some("button_interaction")) => {
-                let verdict =
-                    if tag(inner, "EventKey") == Some("approve") { "Approved" } else { "Rejected" };
-                Some(reply_xml(
-                    &self.corp_id,
-                    &user,
-                    "update_button",
-                    &format!(
-                        "<Button><ReplaceName><![CDATA[{verdict} by {user}]]></ReplaceName></Button>"
-                    ),
-                ))
-            }
-            ("event", Some("template_card_event"), Some("vote_interaction")) => {
-                let code = tag(inner, "ResponseCode")?.to_owned();
-                let chosen: Vec<String> =
-                    all_tags(inner, "OptionId").into_iter().map(str::to_owned).collect();
-                let app = self.clone();
-                // Answer now, update later: what an app does when its work takes a while.
-                tokio::spawn(async move {
-                    app.log.release_vote.notified().await;
-                    app.close_vote(&code, &chosen).await;
-                });
-                None
-            }
-            ("event", Some("template_card_menu_event"), _) => {
-                Some(text(&format!("menu: {}", tag(inner, "EventKey")?)))
-            }
+    /// The passive reply to a callback, if any.
+    fn handle(self, callback: Callback) -> Option<Reply> {
+        self.log.callbacks.lock().unwrap().push(callback.clone());
+        let user = callback.header().from_user_name.clone();
+        match callback {
+            Callback::Message(m) => match m.body {
+                MessageBody::Text(t) => Some(Reply::text(format!("echo: {}", t.content))),
+                _ => None,
+            },
+            Callback::Event(e) => match e.body {
+                EventBody::TemplateCardEvent(click) if click.card_type == "button_interaction" => {
+                    let verdict =
+                        if click.event_key == "approve" { "Approved" } else { "Rejected" };
+                    Some(Reply::update_button(format!("{verdict} by {user}")))
+                }
+                EventBody::TemplateCardEvent(click) if click.card_type == "vote_interaction" => {
+                    let chosen: Vec<String> =
+                        click.selected_items.into_iter().flat_map(|s| s.option_ids).collect();
+                    // Answer now, update later: what an app does when its work takes a while.
+                    tokio::spawn(async move {
+                        self.log.release_vote.notified().await;
+                        self.close_vote(&click.response_code, &chosen).await;
+                    });
+                    None
+                }
+                EventBody::TemplateCardMenuEvent(pick) => {
+                    Some(Reply::text(format!("menu: {}", pick.event_key)))
+                }
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -157,30 +182,6 @@ impl App {
     }
 }
 
-async fn callback(
-    State(app): State<App>,
-    Query(q): Query<HashMap<String, String>>,
-    body: Bytes,
-) -> Response {
-    let (Some(sig), Some(ts), Some(nonce)) =
-        (q.get("msg_signature"), q.get("timestamp"), q.get("nonce"))
-    else {
-        return StatusCode::BAD_REQUEST.into_response();
-    };
-    let inner = match app.crypt.decrypt_post(sig, ts, nonce, &body) {
-        Ok(inner) => inner,
-        Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
-    };
-    app.log.callbacks.lock().unwrap().push(inner.clone());
-    match app.answer(&inner) {
-        Some(xml) => match app.crypt.encrypt_reply(&xml, ts, nonce) {
-            Ok(reply) => reply.into_response(),
-            Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
-        },
-        None => StatusCode::OK.into_response(),
-    }
-}
-
 /// Starts the app on 127.0.0.1:0 and makes it the Build bot's callback URL.
 pub(crate) async fn start(emu: &Emu) -> Log {
     let creds = emu.handle.app(BOT).expect("the Build bot");
@@ -192,22 +193,25 @@ pub(crate) async fn start(emu: &Emu) -> Log {
     .expect("callback crypto");
     let log = Log::default();
     let app = App {
-        crypt: Arc::new(crypt),
         http: emu.http.clone(),
         base_url: emu.handle.base_url().to_owned(),
         corp_id: emu.handle.corp_id().to_owned(),
         secret: creds.secret.expose().to_owned(),
         log: log.clone(),
     };
+    let server = CallbackServer::new(crypt, move |callback: Callback| {
+        let reply = app.clone().handle(callback);
+        async move { Ok::<_, Infallible>(reply) }
+    });
+    let router = axum::Router::new().nest("/wecom", server.into_router());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/wecom", listener.local_addr().unwrap());
-    let router = axum::Router::new().route("/wecom", axum::routing::post(callback)).with_state(app);
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     let (status, v) = emu
         .admin(
             reqwest::Method::PUT,
             &format!("/emulator/apps/{BOT}/callback"),
-            Some(json!({ "url": url })),
+            Some(json!({ "url": url, "verify": true })),
         )
         .await;
     assert_eq!(status, 200, "{v}");

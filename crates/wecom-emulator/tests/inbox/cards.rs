@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::app::{self, all_tags, tag};
+use super::app::{self, CardEvent};
 use super::browser::Browser;
 use super::support::{BOT, Emu, button_card};
 
@@ -75,16 +75,17 @@ async fn a_card_button_press_reaches_the_app_and_its_reply_updates_the_card_in_p
     assert!(browser.text(&note).await.contains("update_button"), "the note tells what the app did");
 
     // The app got bob's click with the option he picked.
-    let callbacks = log.callbacks.lock().unwrap().clone();
-    let click = callbacks
-        .iter()
-        .find(|x| tag(x, "Event") == Some("template_card_event"))
-        .expect("the click reached the app");
-    assert_eq!(tag(click, "FromUserName"), Some("bob"));
-    assert_eq!(tag(click, "EventKey"), Some("approve"));
-    assert_eq!(tag(click, "TaskId"), Some("deploy-web-1"));
-    assert_eq!(tag(click, "QuestionKey"), Some("window"));
-    assert_eq!(tag(click, "OptionId"), Some("night"));
+    assert_eq!(
+        log.card_events(),
+        [CardEvent {
+            user: "bob".into(),
+            menu: false,
+            card_type: "button_interaction".into(),
+            task_id: "deploy-web-1".into(),
+            key: "approve".into(),
+            selected: vec![("window".into(), vec!["night".into()])],
+        }]
+    );
     // Only bob's copy changed.
     let m = emu.message(&msgid).await;
     let copy =
@@ -112,15 +113,7 @@ async fn a_card_button_press_reaches_the_app_and_its_reply_updates_the_card_in_p
         .await;
     assert_eq!(mine, json!(["hello app"]));
     assert!(still_same_document(&browser).await);
-    let texts: Vec<String> = log
-        .callbacks
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|x| tag(x, "MsgType") == Some("text"))
-        .filter_map(|x| tag(x, "Content").map(str::to_owned))
-        .collect();
-    assert_eq!(texts, ["hello app"]);
+    assert_eq!(log.texts(), ["hello app"]);
 }
 
 fn vote_card() -> Value {
@@ -239,15 +232,17 @@ async fn a_vote_sends_the_selected_items_and_the_app_closes_it_with_update_templ
     assert!(still_same_document(&browser).await, "the card updated without a reload");
 
     // The app side: the SelectedItems of the callback, and its API call succeeded.
-    let callbacks = log.callbacks.lock().unwrap().clone();
-    let vote = callbacks
-        .iter()
-        .find(|x| tag(x, "CardType") == Some("vote_interaction"))
-        .expect("the vote reached the app");
-    assert_eq!(tag(vote, "FromUserName"), Some("alice"));
-    assert_eq!(tag(vote, "EventKey"), Some("lunch_submit"));
-    assert_eq!(tag(vote, "QuestionKey"), Some("lunch"));
-    assert_eq!(all_tags(vote, "OptionId"), ["a", "b"]);
+    assert_eq!(
+        log.card_events(),
+        [CardEvent {
+            user: "alice".into(),
+            menu: false,
+            card_type: "vote_interaction".into(),
+            task_id: "lunch-web-1".into(),
+            key: "lunch_submit".into(),
+            selected: vec![("lunch".into(), vec!["a".into(), "b".into()])],
+        }]
+    );
     let answers = log.api_answers.lock().unwrap().clone();
     assert_eq!(answers.len(), 1);
     assert_eq!(answers[0]["errcode"], 0, "{}", answers[0]);
@@ -270,15 +265,12 @@ async fn a_vote_sends_the_selected_items_and_the_app_closes_it_with_update_templ
         )
         .await;
     assert_eq!(note, "The app received the callback (no passive reply).");
-    let callbacks = log.callbacks.lock().unwrap().clone();
-    let answer = callbacks
-        .iter()
-        .find(|x| tag(x, "CardType") == Some("multiple_interaction"))
-        .expect("the survey reached the app");
-    assert_eq!(all_tags(answer, "QuestionKey"), ["team", "site"]);
+    let survey_event = log.card_events().pop().expect("the survey reached the app");
+    assert_eq!(survey_event.card_type, "multiple_interaction");
+    assert_eq!(survey_event.key, "survey_submit");
     assert_eq!(
-        all_tags(answer, "OptionId"),
-        ["t2", "s2"],
+        survey_event.selected,
+        [("team".into(), vec!["t2".into()]), ("site".into(), vec!["s2".into()])],
         "the preselected team and the picked site"
     );
     let enabled = browser
@@ -311,12 +303,9 @@ async fn a_vote_sends_the_selected_items_and_the_app_closes_it_with_update_templ
             "const a = document.querySelector('#messages article'); return a && a.textContent.includes('menu: escalate')",
         )
         .await;
-    let picked = log
-        .callbacks
-        .lock()
-        .unwrap()
-        .iter()
-        .find(|x| tag(x, "Event") == Some("template_card_menu_event"))
-        .and_then(|x| tag(x, "EventKey").map(str::to_owned));
-    assert_eq!(picked.as_deref(), Some("escalate"));
+    let picked = log.card_events().pop().expect("the menu pick reached the app");
+    assert_eq!(
+        (picked.menu, picked.task_id.as_str(), picked.key.as_str()),
+        (true, "alert-web-1", "escalate")
+    );
 }
