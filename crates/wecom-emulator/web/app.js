@@ -88,22 +88,27 @@ function setNote(msgid, text, kind) {
   }
 }
 
-/** A member action on a card; its controls wait while the callback is delivered. */
+/**
+ * A member action on a card; its controls wait while the callback is delivered. The outcome
+ * shows once the view is reloaded (so it already holds what a passive reply changed); what
+ * the app changes later arrives live.
+ */
 async function act(item, kind, payload) {
   const el = state.nodes.get(item.msgid)?.el;
   const controls = el ? [...el.querySelectorAll(".card button:not(:disabled), .card select:not(:disabled), .card fieldset:not(:disabled)")] : [];
   controls.forEach((c) => (c.disabled = true));
   setNote(item.msgid, "Sending the callback to the app…", "pending");
+  let outcome;
   try {
     const record = await api.cardAction(state.user, item.msgid, kind, payload);
-    setNote(item.msgid, api.summarize(record), record?.outcome === "failed" ? "error" : "ok");
+    outcome = [api.summarize(record), record?.outcome === "failed" ? "error" : "ok"];
   } catch (e) {
-    setNote(item.msgid, e.message, "error");
-  } finally {
-    // Controls of a node that was not replaced meanwhile take input again.
-    controls.forEach((c) => (c.disabled = false));
-    scheduleRefresh();
+    outcome = [e.message, "error"];
   }
+  // Controls of a node that was not replaced meanwhile take input again.
+  controls.forEach((c) => (c.disabled = false));
+  await refresh();
+  setNote(item.msgid, ...outcome);
 }
 
 function rawView(item) {
@@ -196,12 +201,7 @@ function renderCompose(data) {
   ui.compose.hidden = options.length === 0;
 }
 
-let loads = 0;
-
 function render(data) {
-  // How many times the view was loaded (tests use it to tell a reload from a live update).
-  loads += 1;
-  ui.messages.dataset.loads = String(loads);
   state.apps = new Map(data.all_apps.map((a) => [a.agentid, a]));
   const notes = [];
   if (!data.licensed) notes.push("No basic API licence: messages to this member are not delivered (unlicenseduser).");
