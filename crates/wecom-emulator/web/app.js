@@ -158,6 +158,15 @@ function rawView(item) {
   return details;
 }
 
+/** The rendered content; a body the renderers cannot read shows as such (see its JSON). */
+function content(item) {
+  try {
+    return renderContent(item, { act });
+  } catch (e) {
+    return h("div", { class: "bubble unknown" }, `This ${item.msgtype} message could not be shown (${e.message}); see its JSON.`);
+  }
+}
+
 function messageNode(item) {
   const name = appName(item.agentid);
   const time = h("time", { datetime: new Date(item.sent_at_ms).toISOString() }, formatTime(item.sent_at_ms));
@@ -179,7 +188,7 @@ function messageNode(item) {
       "div",
       { class: "msg-main" },
       h("header", { class: "msg-head" }, h("span", { class: "msg-from" }, mine ? `You → ${name}` : name), " ", time, ...badges),
-      renderContent(item, { act }),
+      content(item),
       h("p", { class: "action-note", role: "status", dataset: { kind: note?.kind ?? "" } }, note?.text ?? ""),
       rawView(item),
     ),
