@@ -14,4 +14,17 @@ mod inbox {
 
     mod cards;
     mod render;
+
+    use std::path::{Path, PathBuf};
+
+    /// `target/artifacts` (screenshots), created.
+    pub(crate) fn artifacts() -> PathBuf {
+        let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+            || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"),
+            PathBuf::from,
+        );
+        let dir = target.join("artifacts");
+        std::fs::create_dir_all(&dir).expect("target/artifacts can be created");
+        dir
+    }
 }

@@ -223,6 +223,8 @@ async fn a_vote_sends_the_selected_items_and_the_app_closes_it_with_update_templ
         .await;
     assert_eq!(inputs, json!({ "disabled": true, "checked": ["a", "b"] }));
     assert!(still_same_document(&browser).await, "the card updated without a reload");
+    std::fs::write(super::artifacts().join("inbox-vote-closed.png"), browser.screenshot().await)
+        .expect("the screenshot is saved");
 
     // The app side: the SelectedItems of the callback, and its API call succeeded.
     assert_eq!(

@@ -3,8 +3,6 @@
 //! marked, the JSON view byte for byte, a narrow window in one column, and the polling
 //! fallback. Saves a screenshot to `target/artifacts/inbox.png`.
 
-use std::path::{Path, PathBuf};
-
 use serde_json::json;
 use wecom_emulator::Config;
 
@@ -14,15 +12,6 @@ use super::support::{BOT, Emu};
 mod corpus;
 
 use corpus::{NOTES, RAW_TEXT, msg, send, send_every_kind};
-
-/// `target/artifacts`, created.
-fn artifacts() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"), PathBuf::from);
-    let dir = target.join("artifacts");
-    std::fs::create_dir_all(&dir).expect("target/artifacts can be created");
-    dir
-}
 
 /// What the page rendered, collected in one script: `arguments[0]` is the list of msgids in
 /// send order.
@@ -182,12 +171,12 @@ async fn every_message_kind_renders_as_in_the_client_and_safely() {
     browser.resize(1200, 1200).await;
     let png = browser.screenshot().await;
     assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
-    std::fs::write(artifacts().join("inbox.png"), &png).expect("the screenshot is saved");
+    std::fs::write(super::artifacts().join("inbox.png"), &png).expect("the screenshot is saved");
     // And the whole conversation, for a look at every kind.
     let height = browser.exec("return document.documentElement.scrollHeight", vec![]).await;
     let height = u32::try_from(height.as_u64().unwrap_or(900).min(12_000)).unwrap_or(900);
     browser.resize(1200, height + 100).await;
-    std::fs::write(artifacts().join("inbox-full.png"), browser.screenshot().await)
+    std::fs::write(super::artifacts().join("inbox-full.png"), browser.screenshot().await)
         .expect("the screenshot is saved");
     browser.resize(1200, 900).await;
 
@@ -224,7 +213,7 @@ async fn every_message_kind_renders_as_in_the_client_and_safely() {
         )
         .await;
     let wide = browser.exec("return [window.innerWidth, document.documentElement.scrollWidth, [...document.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 15).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))]", vec![]).await;
-    std::fs::write(artifacts().join("narrow.png"), browser.screenshot().await).unwrap();
+    std::fs::write(super::artifacts().join("narrow.png"), browser.screenshot().await).unwrap();
     assert_eq!(narrow, json!({ "fits": true }), "{wide:#}");
     browser.resize(1200, 900).await;
 
