@@ -8,7 +8,7 @@ mod users;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use bytes::Bytes;
 use serde::Deserialize;
@@ -51,10 +51,9 @@ pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AdminError> {
     serde_json::from_slice(body).map_err(|e| AdminError::bad(format!("invalid JSON body: {e}")))
 }
 
-/// The `/emulator/` routes and the placeholder page at `/`.
+/// The `/emulator/` routes.
 pub(crate) fn router() -> Router<EmulatorState> {
     Router::new()
-        .route("/", get(index))
         .route("/emulator/messages", get(messages))
         .route("/emulator/messages/{msgid}", get(message))
         .route("/emulator/reset", post(reset))
@@ -69,15 +68,6 @@ pub(crate) fn router() -> Router<EmulatorState> {
         .route("/emulator/uploads/{file}", get(uploaded_image))
         .merge(users::router())
         .layer(DefaultBodyLimit::max(1024 * 1024))
-}
-
-async fn index() -> Html<&'static str> {
-    Html(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>WeCom emulator</title></head>\
-         <body><h1>WeCom emulator</h1><p>The WeCom API is served under <code>/cgi-bin/</code>; \
-         the admin API under <code>/emulator/</code> (try <a href=\"/emulator/messages\">messages</a>, \
-         <a href=\"/emulator/callbacks\">callbacks</a>, <a href=\"/emulator/config\">config</a>).</p></body></html>",
-    )
 }
 
 #[derive(Deserialize)]

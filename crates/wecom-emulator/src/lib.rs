@@ -79,14 +79,39 @@
 //! | `POST /emulator/users/{userid}/cards/{msgid}/submit {"selections"?: {"question_key": ["option", …]}}` | a member submits a vote or selection |
 //! | `POST /emulator/users/{userid}/cards/{msgid}/menu {"key"}` | a member picks an `action_menu` item |
 //! | `GET /emulator/uploads/{id}.{ext}` | images uploaded with `media/uploadimg` (their URL) |
+//! | `GET /emulator/users` | members with the apps whose visible range includes them, and the apps (with whether each has a callback URL) |
+//! | `GET /emulator/users/{userid}/inbox[?agentid=&limit=200]` | one member's view, newest first: each message with that member's `status` (`delivered`, `dropped`, `recalled`, or `sent` for their own messages to an app), their copy's `card` state, the body, and the stored `media` it refers to |
+//! | `GET /emulator/events` | changes as server-sent events named `message_accepted`, `card_updated`, `recalled`, `callback`, `reset` (data: the [`Event`] as JSON); opens with `ready`; `lagged` when a slow reader missed some |
+//! | `GET /emulator/media/{media_id}` | uploaded temporary media without a token, also after the 3 days of `media/get` |
+//! | `GET /emulator/messages/{msgid}/body` | a message body byte for byte as received |
 //!
 //! Member actions wait for the callback delivery and answer with its record (add
 //! `?wait=false` to answer at once). Card actions hand out a fresh `ResponseCode`.
 //!
+//! # Web inbox
+//!
+//! Open [`EmulatorHandle::base_url`] (the banner prints it) in a browser: pick a member on the
+//! left and see what they received, newest first and live (server-sent events, or polling
+//! with `/?transport=poll`), rendered as the WeCom client shows it — text with links,
+//! textcard, news, mpnews (its HTML in a sandboxed frame without scripts), the markdown
+//! subset, miniprogram_notice, images, voice, video and files from the stored uploads, and all
+//! five template cards. Recalled copies show as recalled, dropped ones as not delivered.
+//! Act as the member: press card buttons, tick options and submit a vote or selection, pick
+//! an action-menu item, or type a text to an app; the callback goes to the app and its
+//! answer — a passive reply, `update_button`, `update_template_card` — shows up in place.
+//! Each message has a JSON view of its body exactly as received. `/#alice` opens alice's
+//! conversation.
+//!
+//! The page is plain HTML, CSS and JavaScript modules compiled into the binary (no build step,
+//! nothing fetched from elsewhere), served with a strict Content-Security-Policy; message
+//! content only ever becomes DOM text, and only `http(s)` links open. It works with the
+//! keyboard and on narrow windows.
+//!
 //! # Embedding
 //!
 //! [`app`] gives the [`axum::Router`] for your own server; [`EmulatorState::subscribe`]
-//! broadcasts changes ([`Event`]) for live views. `/` serves a placeholder page.
+//! broadcasts changes ([`Event`]) for live views. Call [`EmulatorState::close_streams`]
+//! before a graceful shutdown of your server, or open event streams keep it waiting.
 
 mod admin;
 pub(crate) mod api;
@@ -97,6 +122,7 @@ mod events;
 mod faults;
 mod hash;
 mod ids;
+mod inbox;
 mod persist;
 mod server;
 mod state;
@@ -117,7 +143,7 @@ pub use state::{
 };
 
 /// The emulator's HTTP application: the WeCom API under `/cgi-bin/`, the admin API under
-/// `/emulator/`, and a placeholder page at `/`.
+/// `/emulator/`, and the web inbox at `/`.
 pub fn app(state: EmulatorState) -> axum::Router {
-    api::router(state.clone()).merge(admin::router()).with_state(state)
+    api::router(state.clone()).merge(admin::router()).merge(inbox::router()).with_state(state)
 }

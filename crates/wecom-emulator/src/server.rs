@@ -253,12 +253,14 @@ impl EmulatorHandle {
                 );
             }
         }
+        let _ = writeln!(out, "  inbox: {}/", self.base_url);
         let _ = writeln!(out, "  admin API: {}/emulator/messages", self.base_url);
         out
     }
 
     /// Stops serving (finishing requests in flight) and writes the state file.
     pub async fn shutdown(mut self) -> Result<(), StateFileError> {
+        self.state.close_streams();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 use wecom_crypto::MsgCrypt;
 
 use crate::callback::CallbackRecord;
@@ -51,6 +51,9 @@ pub(crate) struct Inner {
     pub(crate) faults: Faults,
     pub(crate) stats: crate::stats::Stats,
     pub(crate) events: broadcast::Sender<Event>,
+    /// Set when the server shuts down: open event streams end so that the graceful
+    /// shutdown does not wait for them forever.
+    pub(crate) closing: watch::Sender<bool>,
     pub(crate) http: reqwest::Client,
     pub(crate) dirty: AtomicBool,
 }
@@ -115,6 +118,7 @@ impl EmulatorState {
                 faults: Faults::default(),
                 stats: crate::stats::Stats::default(),
                 events,
+                closing: watch::Sender::new(false),
                 http,
                 dirty: AtomicBool::new(false),
             }),
@@ -134,6 +138,12 @@ impl EmulatorState {
     /// Subscribes to state changes.
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.inner.events.subscribe()
+    }
+
+    /// Ends the open event streams (`GET /emulator/events`), as before a shutdown: a
+    /// graceful shutdown waits for every response, and a stream never finishes by itself.
+    pub fn close_streams(&self) {
+        self.inner.closing.send_replace(true);
     }
 
     /// A snapshot of every accepted message, oldest first.

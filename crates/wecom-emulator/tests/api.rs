@@ -6,6 +6,7 @@ mod api {
 
     mod callbacks;
     mod faults;
+    mod inbox;
     mod lifecycle;
     mod media;
     mod persistence;
