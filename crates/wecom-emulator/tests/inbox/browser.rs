@@ -78,11 +78,6 @@ impl Browser {
     pub(crate) async fn start(width: u32, height: u32) -> Option<Self> {
         let (chromium, chromedriver) = installed()?;
         let turn = ONE_AT_A_TIME.lock().await;
-        // reqwest wants a crypto provider when another crate of the build turns on rustls,
-        // even for plain HTTP (the emulator installs the same one).
-        if rustls::crypto::CryptoProvider::get_default().is_none() {
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        }
         let http = reqwest::Client::builder().no_proxy().build().expect("HTTP client");
         let profile = tempfile::tempdir().expect("a temporary directory");
         let port = free_port();
