@@ -100,4 +100,6 @@ pub use receipt::SendReceipt;
 pub use secret::Secret;
 pub use throttle::{OnLimit, Throttle};
 pub use token::{AccessToken, CachedToken, MemoryTokenStore, TokenKey, TokenStore};
+#[cfg(feature = "redis")]
+pub use token::{RedisTokenStore, RedisTokenStoreBuilder};
 pub use update_card::{UpdateTemplateCard, UpdateTemplateCardResponse};

@@ -20,12 +20,16 @@
 
 mod flight;
 mod memory;
+#[cfg(feature = "redis")]
+mod redis;
 
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use futures::future::BoxFuture;
 
+#[cfg(feature = "redis")]
+pub use self::redis::{RedisStoreError, RedisTokenStore, RedisTokenStoreBuilder};
 pub(crate) use flight::{TokenCache, TokenTiming};
 pub use memory::MemoryTokenStore;
 
