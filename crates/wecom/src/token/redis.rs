@@ -1,8 +1,8 @@
 //! [`RedisTokenStore`]: access tokens and refresh leases in Redis, shared by every process of a
 //! service (feature `redis`).
 //!
-//! Guide: `docs/redis.md` in the repository (when to use it, configuration, key layout, what
-//! happens when Redis is down).
+//! Guide: [`docs/redis.md`](https://github.com/wecom-rs/wecom-rs/blob/main/docs/redis.md) (when to use it, configuration, key
+//! layout, what happens when Redis is down).
 //!
 //! # Key layout
 //!
@@ -375,9 +375,9 @@ impl RedisStoreError {
         }
     }
 
-    pub(super) fn connect_failed(op: &str, addr: &str, reason: &str) -> Self {
+    pub(super) fn connect_failed(op: &str, addr: &str, reason: &str, timed_out: bool) -> Self {
         Self {
-            kind: Kind::Unavailable,
+            kind: if timed_out { Kind::Timeout } else { Kind::Unavailable },
             message: format!("Redis `{op}` at {addr} failed: could not connect ({reason})"),
         }
     }
@@ -396,7 +396,7 @@ impl RedisStoreError {
         Self { kind: Kind::Command, message: format!("Redis `{op}` at {addr} failed: {err}") }
     }
 
-    /// Whether Redis did not answer within the command timeout.
+    /// Whether Redis did not answer in time (a connection or a command).
     pub fn is_timeout(&self) -> bool {
         self.kind == Kind::Timeout
     }

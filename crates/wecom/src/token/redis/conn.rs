@@ -97,14 +97,12 @@ impl Connector {
                 RedisStoreError::command(op, &self.addr, &err)
             })
         };
-        match tokio::time::timeout(self.timeouts.command, attempt).await {
-            Ok(result) => result,
-            Err(_) => {
-                let ms = millis(self.timeouts.command);
-                self.forget(None, format!("no answer within {ms} ms"));
-                Err(RedisStoreError::timeout(op, &self.addr, self.timeouts.command))
-            }
+        if let Ok(result) = tokio::time::timeout(self.timeouts.command, attempt).await {
+            return result;
         }
+        let ms = millis(self.timeouts.command);
+        self.forget(None, format!("no answer within {ms} ms"));
+        Err(RedisStoreError::timeout(op, &self.addr, self.timeouts.command))
     }
 
     async fn connection(&self, op: &str) -> Result<(u64, MultiplexedConnection), RedisStoreError> {
@@ -131,10 +129,14 @@ impl Connector {
                 }
                 return Ok((id, conn));
             }
-            Ok(Err(err)) => err.to_string(),
-            Err(_) => format!("no connection within {} ms", millis(self.timeouts.connect)),
+            // The crate's own connect timeout may fire first; both mean the same.
+            Ok(Err(err)) if !err.is_timeout() => (err.to_string(), false),
+            Ok(Err(_)) | Err(_) => {
+                (format!("no answer within {} ms", millis(self.timeouts.connect)), true)
+            }
         };
-        let err = RedisStoreError::connect_failed(op, &self.addr, &reason);
+        let (reason, timed_out) = reason;
+        let err = RedisStoreError::connect_failed(op, &self.addr, &reason, timed_out);
         self.forget(None, reason);
         Err(err)
     }
