@@ -7,6 +7,9 @@
 //! operations fail at once for `retry_delay` instead of each waiting for its own connect
 //! timeout: a Redis that is down costs callers nothing, and one that comes back is used again
 //! within `retry_delay`.
+//!
+//! The same code serves `wecom-callback`'s Redis de-duplication store; the two crates do not
+//! depend on each other, so each has its copy. Keep them alike.
 
 use std::fmt;
 use std::future::Future;
