@@ -83,6 +83,26 @@ async fn redis_killed_mid_run_then_restarted_sharing_resumes() {
 }
 
 #[tokio::test]
+async fn a_lease_left_by_a_crashed_process_delays_a_refresh_but_never_blocks_it() {
+    let Some(redis) = RedisServer::start() else { return };
+    let emu = emulator().await;
+    let crashed = store(&redis.url(), "wecom:");
+    let key = TokenKey::new(emu.corp_id(), crate::support::AGENT);
+    let _never_released = crashed.try_lock(&key, Duration::from_secs(600)).await.unwrap().unwrap();
+    let secret = emu.app(crate::support::AGENT).unwrap().secret.expose().to_owned();
+    let client = wecom::Client::builder(emu.corp_id(), crate::support::AGENT, secret)
+        .base_url(emu.base_url())
+        .token_store(store(&redis.url(), "wecom:"))
+        .token_refresh_lease(Duration::from_secs(10), Duration::from_millis(300))
+        .build()
+        .unwrap();
+    send_all(&[&client], 5).await;
+    assert_eq!(gettokens(&emu).await, 1);
+    // The token it fetched without the lease is shared all the same.
+    assert!(crashed.get(&key).await.unwrap().is_some());
+}
+
+#[tokio::test]
 async fn a_required_store_that_is_down_fails_calls_clearly_and_sends_nothing() {
     let emu = emulator().await;
     let secret = emu.app(crate::support::AGENT).unwrap().secret.expose().to_owned();
