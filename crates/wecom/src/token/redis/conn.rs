@@ -13,6 +13,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -45,7 +46,7 @@ pub(super) struct Connector {
 
 #[derive(Default)]
 struct State {
-    /// The open connection and its number.
+    /// The open connection and its number (from 1).
     conn: Option<(u64, MultiplexedConnection)>,
     opened: u64,
     /// Set by a failure, cleared by the next successful connect.
@@ -91,8 +92,11 @@ impl Connector {
         F: FnOnce(MultiplexedConnection) -> Fut,
         Fut: Future<Output = RedisResult<T>>,
     {
+        // The connection the attempt used (0: none yet), for dropping it if it hangs.
+        let used = AtomicU64::new(0);
         let attempt = async {
             let (id, conn) = self.connection(op).await?;
+            used.store(id, Ordering::Relaxed);
             command(conn).await.map_err(|err| {
                 if breaks_connection(&err) {
                     self.forget(Some(id), err.to_string());
@@ -104,7 +108,8 @@ impl Connector {
             return result;
         }
         let ms = millis(self.timeouts.command);
-        self.forget(None, format!("no answer within {ms} ms"));
+        let used = Some(used.load(Ordering::Relaxed)).filter(|&id| id != 0);
+        self.forget(used, format!("no answer within {ms} ms"));
         Err(RedisStoreError::timeout(op, &self.addr, self.timeouts.command))
     }
 
@@ -163,8 +168,9 @@ impl Connector {
         }
     }
 
-    /// Drops the connection (only connection `id` if given: a newer one stays) and holds new
-    /// attempts back for the retry delay. Logs once per outage.
+    /// Drops the connection (only connection `id` if given, so a newer one opened meanwhile
+    /// stays; any if `None`) and holds new attempts back for the retry delay. Logs once per
+    /// outage.
     fn forget(&self, id: Option<u64>, reason: String) {
         let mut state = self.lock();
         if id.is_none() || state.conn.as_ref().map(|(open, _)| *open) == id {
