@@ -29,6 +29,7 @@
 //! [`ClientBuilder::token_store_required`](crate::ClientBuilder::token_store_required)).
 
 mod conn;
+mod error;
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -39,6 +40,7 @@ use futures::future::BoxFuture;
 use super::{AccessToken, CachedToken, Lease, TokenKey, TokenStore};
 use crate::error::{Error, Result, StoreError};
 use conn::{Connector, Timeouts, millis};
+pub use error::RedisStoreError;
 
 const DEFAULT_PREFIX: &str = "wecom:";
 const DEFAULT_TIMEOUTS: Timeouts = Timeouts {
@@ -351,70 +353,6 @@ impl TokenStore for RedisTokenStore {
 fn unix_ms(at: SystemTime) -> u64 {
     millis(at.duration_since(UNIX_EPOCH).unwrap_or_default())
 }
-
-/// Why a [`RedisTokenStore`] operation failed: the command, the server (`host:port`, never a
-/// password) and the cause. Never contains a token.
-#[derive(Debug, Clone)]
-pub struct RedisStoreError {
-    kind: Kind,
-    message: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Timeout,
-    Unavailable,
-    Command,
-}
-
-impl RedisStoreError {
-    pub(super) fn timeout(op: &str, addr: &str, after: Duration) -> Self {
-        Self {
-            kind: Kind::Timeout,
-            message: format!("Redis `{op}` at {addr}: no answer within {} ms", millis(after)),
-        }
-    }
-
-    pub(super) fn connect_failed(op: &str, addr: &str, reason: &str, timed_out: bool) -> Self {
-        Self {
-            kind: if timed_out { Kind::Timeout } else { Kind::Unavailable },
-            message: format!("Redis `{op}` at {addr} failed: could not connect ({reason})"),
-        }
-    }
-
-    pub(super) fn unavailable(op: &str, addr: &str, reason: &str, retry_in: Duration) -> Self {
-        Self {
-            kind: Kind::Unavailable,
-            message: format!(
-                "Redis `{op}` at {addr} not attempted: unavailable ({reason}); next attempt in {} ms",
-                millis(retry_in)
-            ),
-        }
-    }
-
-    pub(super) fn command(op: &str, addr: &str, err: &::redis::RedisError) -> Self {
-        Self { kind: Kind::Command, message: format!("Redis `{op}` at {addr} failed: {err}") }
-    }
-
-    /// Whether Redis did not answer in time (a connection or a command).
-    pub fn is_timeout(&self) -> bool {
-        self.kind == Kind::Timeout
-    }
-
-    /// Whether the operation was not attempted because Redis could not be reached (now, or
-    /// moments ago: see [`RedisTokenStoreBuilder::retry_delay`]).
-    pub fn is_unavailable(&self) -> bool {
-        self.kind == Kind::Unavailable
-    }
-}
-
-impl fmt::Display for RedisStoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for RedisStoreError {}
 
 #[cfg(test)]
 mod tests {
