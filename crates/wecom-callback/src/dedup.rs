@@ -6,10 +6,11 @@
 //! delivery is still being handled is recognised too.
 //!
 //! [`MemoryDedup`] is the default: one process, keys expire after their TTL, memory bounded.
-//! Several server processes behind a load balancer need a shared store (Redis, say):
-//! implement [`DedupStore`] for it. A store may fail, or take longer than 1 second; the
-//! server then logs it and handles the callback anyway (a possible duplicate beats a lost
-//! message).
+//! Several server processes behind a load balancer need a shared store: `RedisDedup` (feature
+//! `redis`, guide in [`docs/redis.md`](https://github.com/wecom-rs/wecom-rs/blob/main/docs/redis.md)),
+//! or your own [`DedupStore`]. A store may fail, or take longer than 1 second; the server then
+//! logs it and handles the callback anyway (a possible duplicate beats a lost message).
+//! `RedisDedup` falls back to memory before that happens.
 //!
 //! Marking on arrival means "at most once" per key while the key lives: a callback whose
 //! handler fails, or whose process dies mid-way, is not handled again when WeCom retries.
@@ -21,6 +22,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
+
+#[cfg(feature = "redis")]
+mod redis;
+#[cfg(feature = "redis")]
+pub use self::redis::{RedisDedup, RedisDedupBuilder};
 
 /// Why a [`DedupStore`] could not answer (for example, a remote store is unreachable).
 #[derive(Debug, thiserror::Error)]

@@ -44,6 +44,12 @@
 //! The server marks each callback's key as seen when it arrives — before the handler runs —
 //! so retries, even those arriving while the first delivery is still being handled, are
 //! answered 200 empty without calling the handler again. See [`dedup`].
+//!
+//! # Features
+//!
+//! * `redis`: `RedisDedup`, de-duplication shared by every instance of a service through
+//!   Redis, falling back to memory while Redis is down. Guide:
+//!   [`docs/redis.md`](https://github.com/wecom-rs/wecom-rs/blob/main/docs/redis.md).
 
 pub mod callback;
 pub mod dedup;
@@ -55,6 +61,8 @@ pub mod server;
 
 pub use callback::{Callback, Event, EventBody, Header, Message, MessageBody, Unknown};
 pub use dedup::{DedupError, DedupStore, MemoryDedup};
+#[cfg(feature = "redis")]
+pub use dedup::{RedisDedup, RedisDedupBuilder};
 pub use element::Element;
 pub use error::{Error, FieldProblem};
 pub use receive::{CallbackQuery, Received, receive, verify_url};

@@ -106,7 +106,9 @@ pub enum Error {
     /// base URL or proxy URL, conflicting options).
     #[error("invalid WeCom client configuration: {0}")]
     Config(String),
-    /// The [`TokenStore`](crate::TokenStore) failed.
+    /// The [`TokenStore`](crate::TokenStore) failed, and the client was told to require it
+    /// ([`ClientBuilder::token_store_required`](crate::ClientBuilder::token_store_required));
+    /// by default the client works around a failing store instead.
     #[error("access-token store failed: {0}")]
     TokenStore(#[source] Arc<dyn std::error::Error + Send + Sync + 'static>),
     /// Reading local input (a media file or reader) failed.

@@ -75,6 +75,10 @@
 //! * `rustls` (default): TLS through rustls with reqwest's built-in crypto provider; nothing is
 //!   installed process-wide, so other `reqwest` clients in the program are unaffected.
 //! * `native-tls`: TLS through the platform library instead.
+//! * `redis`: `RedisTokenStore`, a [`TokenStore`] in Redis, so that every process of a service
+//!   shares one access token per app and one refresh. The client keeps the token in memory
+//!   (Redis is not asked on every call) and keeps sending on a token of its own while Redis is
+//!   down. Guide: [`docs/redis.md`](https://github.com/wecom-rs/wecom-rs/blob/main/docs/redis.md).
 
 pub mod bulk;
 pub mod card;
@@ -100,4 +104,6 @@ pub use receipt::SendReceipt;
 pub use secret::Secret;
 pub use throttle::{OnLimit, Throttle};
 pub use token::{AccessToken, CachedToken, MemoryTokenStore, TokenKey, TokenStore};
+#[cfg(feature = "redis")]
+pub use token::{RedisTokenStore, RedisTokenStoreBuilder};
 pub use update_card::{UpdateTemplateCard, UpdateTemplateCardResponse};

@@ -2,30 +2,43 @@
 //!
 //! A token belongs to one app of one corp, so it is keyed by [`TokenKey`] — the corp id and
 //! the agent id, never the secret. The client keeps tokens in a [`TokenStore`]; the default is
-//! [`MemoryTokenStore`], and a shared remote store (Redis, a database) can implement the same
-//! small trait so that several processes share one token and one refresh.
+//! [`MemoryTokenStore`], and a shared remote store can implement the same small trait so that
+//! several processes share one token and one refresh. `RedisTokenStore` (feature `redis`) is
+//! one; [`docs/redis.md`](https://github.com/wecom-rs/wecom-rs/blob/main/docs/redis.md) explains when and how to use it.
 //!
 //! # What the client does with a store
 //!
-//! 1. [`get`](TokenStore::get) on every call; a token that is not within the refresh margin of
-//!    its expiry is used as is.
-//! 2. Otherwise one caller per process refreshes (single flight; everyone else waits for its
-//!    result). It reads the store again, then takes the refresh lease with
-//!    [`try_lock`](TokenStore::try_lock), calls `gettoken`, [`put`](TokenStore::put)s the new
-//!    token and [`unlock`](TokenStore::unlock)s. A process that does not get the lease polls
-//!    [`get`](TokenStore::get) for a fresh token for a bounded time, then fetches one itself.
-//! 3. When WeCom rejects a token (40001, 40014, 41001, 42001), the client calls
-//!    [`invalidate`](TokenStore::invalidate) with the rejected token: the store removes it
-//!    only if it is still the stored one, so a fresh token stored by someone else survives.
+//! 1. It keeps its current token in memory and uses it, without asking the store, until it is
+//!    within the refresh margin of its expiry.
+//! 2. Then it [`get`](TokenStore::get)s the stored token and uses it if it is fresh (another
+//!    process may have refreshed it). Otherwise one caller per process refreshes (single
+//!    flight; everyone else waits for its result): it takes the refresh lease with
+//!    [`try_lock`](TokenStore::try_lock), reads the store once more, calls `gettoken`,
+//!    [`put`](TokenStore::put)s the new token and [`unlock`](TokenStore::unlock)s. A process
+//!    that does not get the lease polls [`get`](TokenStore::get) for a fresh token for a
+//!    bounded time, then fetches one itself.
+//! 3. When WeCom rejects a token (40001, 40014, 41001, 42001), the client forgets it and calls
+//!    [`invalidate`](TokenStore::invalidate) with it, once however many calls failed with it:
+//!    the store removes it only if it is still the stored one, so a fresh token stored by
+//!    someone else survives. Then it goes on as in step 2.
+//!
+//! If the store fails, the client carries on with a token of its own and tries the store again
+//! next time it needs it (warning at most once a minute), unless told with
+//! [`ClientBuilder::token_store_required`](crate::ClientBuilder::token_store_required) to fail
+//! calls instead.
 
 mod flight;
 mod memory;
+#[cfg(feature = "redis")]
+mod redis;
 
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use futures::future::BoxFuture;
 
+#[cfg(feature = "redis")]
+pub use self::redis::{RedisStoreError, RedisTokenStore, RedisTokenStoreBuilder};
 pub(crate) use flight::{TokenCache, TokenTiming};
 pub use memory::MemoryTokenStore;
 
@@ -139,11 +152,15 @@ impl Lease {
 /// Where access tokens live. Implement it to share tokens between processes.
 ///
 /// The methods return boxed futures so the trait can be used as `Arc<dyn TokenStore>`. Every
-/// method may fail with a [`StoreError`]; the client reports it as
-/// [`Error::TokenStore`](crate::Error::TokenStore) (failures of `put` and `unlock` are only
-/// logged, since the caller already holds a good token).
+/// method may fail with a [`StoreError`]: the client then works around the store with a token
+/// of its own, or — with
+/// [`ClientBuilder::token_store_required`](crate::ClientBuilder::token_store_required) —
+/// reports [`Error::TokenStore`](crate::Error::TokenStore) (failures of `put` and `unlock` are
+/// only logged either way, since the caller already holds a good token).
 ///
-/// Implementations must be cheap to call concurrently: `get` runs on every API call.
+/// The client asks the store only when its token in memory is near expiry or rejected, but
+/// many processes may do so at once: implementations must be safe to call concurrently, and
+/// every method should give up after a timeout of its own rather than hang.
 pub trait TokenStore: Send + Sync + 'static {
     /// The stored token for `key`, if any. It may be returned even if expired; the client
     /// checks [`CachedToken::is_fresh`] itself.

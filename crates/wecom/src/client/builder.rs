@@ -48,6 +48,7 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     retry: RetryPolicy,
     store: Option<Arc<dyn TokenStore>>,
+    store_required: bool,
     timing: TokenTiming,
     throttle: Option<Throttle>,
 }
@@ -70,6 +71,7 @@ impl ClientBuilder {
             http_client: None,
             retry: RetryPolicy::default(),
             store: None,
+            store_required: false,
             timing: DEFAULT_TOKEN_TIMING,
             throttle: None,
         }
@@ -196,9 +198,25 @@ impl ClientBuilder {
     }
 
     /// Where access tokens are kept (default: a fresh [`MemoryTokenStore`]). Pass a shared
-    /// store to share tokens between clients or processes.
+    /// store to share tokens between clients or processes (for example a `RedisTokenStore`,
+    /// feature `redis`).
+    ///
+    /// The client keeps its current token in memory as well and asks the store only when it
+    /// needs another: near expiry, or when WeCom rejects it. If the store fails, calls go on
+    /// with a token of the client's own (a warning at most once a minute); see
+    /// [`token_store_required`](Self::token_store_required).
     pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
         self.store = Some(store);
+        self
+    }
+
+    /// Whether a failing token store fails calls with
+    /// [`Error::TokenStore`](crate::Error::TokenStore) (`true`) instead of being worked around
+    /// (`false`, the default: the client fetches a token of its own, keeps it in memory and
+    /// keeps sending; the store is used again as soon as it answers). Failures to store a new
+    /// token or release a lease are only logged either way.
+    pub fn token_store_required(mut self, required: bool) -> Self {
+        self.store_required = required;
         self
     }
 
@@ -269,7 +287,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 request_timeout: self.request_timeout,
                 upload_timeout: self.upload_timeout,
-                tokens: TokenCache::new(key, store, self.timing),
+                tokens: TokenCache::new(key, store, self.timing, self.store_required),
                 proxy_summary: self.proxy.summary(),
                 limiter: self.throttle.map(Limiter::new),
             }),

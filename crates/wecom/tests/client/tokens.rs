@@ -302,7 +302,7 @@ async fn clients_sharing_a_store_refresh_once_through_the_lease() {
 }
 
 #[tokio::test]
-async fn a_store_failure_is_reported() {
+async fn a_store_failure_fails_calls_only_when_the_store_is_required() {
     struct Broken;
     impl wecom::TokenStore for Broken {
         fn get<'a>(
@@ -330,7 +330,16 @@ async fn a_store_failure_is_reported() {
         }
     }
     let mock = Mock::start().await;
+    // By default the client works around the store with a token of its own.
     let client = mock.client().token_store(Arc::new(Broken)).build().unwrap();
+    client.send(Recipients::users(["a"]), Text::new("x")).await.unwrap();
+    client.send(Recipients::users(["a"]), Text::new("y")).await.unwrap();
+    assert_eq!(mock.gettokens(), 1);
+    assert_eq!(mock.requests(SEND).len(), 2);
+
+    let mock = Mock::start().await;
+    let client =
+        mock.client().token_store(Arc::new(Broken)).token_store_required(true).build().unwrap();
     let err = client.send(Recipients::users(["a"]), Text::new("x")).await.unwrap_err();
     assert!(
         matches!(err, Error::TokenStore(_)) && err.to_string().contains("connection refused"),

@@ -1,0 +1,215 @@
+//! What the Redis tests share: a `redis-server` of their own on a free port, a server that
+//! accepts connections and never answers, and the emulator with its counters.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use wecom::{Client, RedisTokenStore, TokenStore};
+use wecom_emulator::{Config, Emulator, EmulatorHandle};
+
+/// The demo corp's build bot.
+pub(crate) const AGENT: i64 = 1_000_002;
+
+/// A `redis-server` on 127.0.0.1, without persistence, killed on drop.
+pub(crate) struct RedisServer {
+    child: Option<Child>,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl RedisServer {
+    /// A fresh server; `None` (after saying so) when `redis-server` is not installed, unless
+    /// `WECOM_REQUIRE_REDIS=1`, which turns that into a failure.
+    pub(crate) fn start() -> Option<Self> {
+        if !installed() {
+            skip();
+            return None;
+        }
+        // A free port may be taken by someone else before redis binds it: try a few.
+        for _ in 0..5 {
+            let port = free_port();
+            let mut server = RedisServer { child: None, port, dir: tempfile::tempdir().unwrap() };
+            if server.launch() {
+                return Some(server);
+            }
+        }
+        panic!("redis-server did not start on any of five free ports");
+    }
+
+    /// `redis://127.0.0.1:{port}`.
+    pub(crate) fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// Kills the server (the port is then closed).
+    pub(crate) fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts it again on the same port, empty.
+    pub(crate) fn restart(&mut self) {
+        self.stop();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.launch() {
+            assert!(Instant::now() < deadline, "redis-server did not restart on {}", self.port);
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// A synchronous connection for looking inside.
+    pub(crate) fn inspect(&self) -> redis::Connection {
+        redis::Client::open(self.url()).unwrap().get_connection().unwrap()
+    }
+
+    fn launch(&mut self) -> bool {
+        let mut child = Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+            .arg("--dir")
+            .arg(self.dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server is installed but could not be started");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if child.try_wait().unwrap().is_some() {
+                return false; // the port was taken
+            }
+            if pong(self.port) {
+                self.child = Some(child);
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        false
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn installed() -> bool {
+    Command::new("redis-server")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+fn skip() {
+    assert!(
+        std::env::var("WECOM_REQUIRE_REDIS").as_deref() != Ok("1"),
+        "WECOM_REQUIRE_REDIS=1 but redis-server is not on PATH (apt-get install redis-server)"
+    );
+    // Straight to the process's stderr: libtest hides `eprintln!` output of passing tests.
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: install redis-server (apt-get install redis-server) to run this test"
+    );
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn pong(port: u16) -> bool {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else { return false };
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+    let mut reply = [0_u8; 7];
+    stream.write_all(b"PING\r\n").is_ok()
+        && stream.read_exact(&mut reply).is_ok()
+        && &reply == b"+PONG\r\n"
+}
+
+/// A port where nothing listens.
+pub(crate) fn closed_port_url() -> String {
+    format!("redis://127.0.0.1:{}", free_port())
+}
+
+/// A server that accepts connections and never answers: Redis hung or behind a black hole.
+/// Lives as long as the test's runtime.
+pub(crate) async fn silent_server_url() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    format!("redis://{addr}")
+}
+
+/// A store on `url` with a short retry delay, so tests see recovery quickly.
+pub(crate) fn store(url: &str, prefix: &str) -> Arc<RedisTokenStore> {
+    Arc::new(
+        RedisTokenStore::builder(url)
+            .prefix(prefix)
+            .retry_delay(Duration::from_millis(100))
+            .build()
+            .unwrap(),
+    )
+}
+
+/// The emulator with the demo corp.
+pub(crate) async fn emulator() -> EmulatorHandle {
+    Emulator::start(Config::demo()).await.unwrap()
+}
+
+/// A client of the build bot using `store`.
+pub(crate) fn client(emu: &EmulatorHandle, store: Arc<dyn TokenStore>) -> Client {
+    let secret = emu.app(AGENT).unwrap().secret.expose().to_owned();
+    Client::builder(emu.corp_id(), AGENT, secret)
+        .base_url(emu.base_url())
+        .token_store(store)
+        .build()
+        .unwrap()
+}
+
+/// Successful `gettoken` calls of the build bot so far.
+pub(crate) async fn gettokens(emu: &EmulatorHandle) -> u64 {
+    let stats: serde_json::Value = reqwest::get(format!("{}/emulator/stats", emu.base_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    stats["gettoken_ok"][AGENT.to_string()].as_u64().unwrap_or(0)
+}
+
+/// Makes WeCom reject every live token of the build bot from now on (42001).
+pub(crate) async fn expire_tokens(emu: &EmulatorHandle) {
+    let reply: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/emulator/tokens/expire", emu.base_url()))
+        .json(&serde_json::json!({ "agentid": AGENT }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(reply["expired"].as_u64().unwrap() >= 1, "{reply}");
+}
+
+/// Waits until `store` reaches Redis again (after a restart).
+pub(crate) async fn until_reachable(store: &RedisTokenStore) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while let Err(err) = store.ping().await {
+        assert!(Instant::now() < deadline, "Redis still unreachable: {err}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
