@@ -37,7 +37,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::UpdateCard(args) => manage::update_card(&args, &settings, out),
         Command::Upload(args) => manage::upload(&args, &settings, out),
         Command::Token(args) => manage::token(&args, &settings, out),
-        Command::Listen(args) => listen::run(args, &settings, out),
+        Command::Listen(args) => listen::run(&args, &settings, out),
         Command::Crypto(cmd) => crypto::run(cmd, &settings, out),
         Command::Emulator(_) | Command::Demo(_) => unreachable!("handled above"),
     }

@@ -42,6 +42,7 @@ impl Output {
     }
 
     /// Prints a note on stderr (progress, warnings), for people and scripts alike.
+    #[allow(clippy::unused_self)] // A method, so every output goes through `Output`.
     pub(crate) fn note(self, text: &str) {
         let mut stderr = std::io::stderr().lock();
         let _ = writeln!(stderr, "{text}");

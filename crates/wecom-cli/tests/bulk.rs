@@ -4,6 +4,7 @@
 mod support;
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use predicates::prelude::*;
 use serde_json::json;
@@ -13,7 +14,7 @@ use support::{Emu, stdout_json, tempdir};
 fn users_file(dir: &tempfile::TempDir, n: usize) -> std::path::PathBuf {
     let mut text = String::from("# members to notify\n\n");
     for i in 0..n {
-        text.push_str(&format!("u{i:05}\n"));
+        let _ = writeln!(text, "u{i:05}");
         if i % 500 == 0 {
             text.push_str("   \n# a comment in the middle\n");
         }
@@ -89,7 +90,10 @@ fn an_interrupted_run_resumes_without_sending_twice() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
     let summary = stdout_json(&out);
-    assert_eq!((summary["delivered"].as_u64(), summary["failed"].as_u64()), (Some(1500), Some(1000)));
+    assert_eq!(
+        (summary["delivered"].as_u64(), summary["failed"].as_u64()),
+        (Some(1500), Some(1000))
+    );
     assert_eq!(summary["complete"], false);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("45009") && stderr.contains("run the same command again"), "{stderr}");
@@ -115,7 +119,8 @@ fn an_interrupted_run_resumes_without_sending_twice() {
 fn the_summary_counts_invalid_unlicensed_and_duplicates() {
     let emu = Emu::start();
     let dir = tempdir();
-    std::fs::write(dir.path().join("team.txt"), "alice\nbob\nALICE\ndave\nnobody\n# end\n").unwrap();
+    std::fs::write(dir.path().join("team.txt"), "alice\nbob\nALICE\ndave\nnobody\n# end\n")
+        .unwrap();
     let out = emu
         .cmd(&dir)
         .args(["send", "markdown", "**hi**", "--to-file", "team.txt"])

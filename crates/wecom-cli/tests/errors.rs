@@ -46,7 +46,11 @@ fn over_limit_text_names_the_field_and_the_limit() {
         .stderr(predicate::str::contains("text.content").and(predicate::str::contains("2048")));
     assert_eq!(sent(&emu), 0);
     let stats = emu.call(reqwest::Method::GET, "/emulator/stats", None);
-    assert_eq!(stats["calls"]["/cgi-bin/gettoken"].as_u64().unwrap_or(0), 0, "no token fetched: {stats}");
+    assert_eq!(
+        stats["calls"]["/cgi-bin/gettoken"].as_u64().unwrap_or(0),
+        0,
+        "no token fetched: {stats}"
+    );
 }
 
 #[test]
@@ -76,11 +80,9 @@ fn malformed_json_is_refused_before_sending() {
 #[test]
 fn missing_settings_name_the_flag_and_the_variable() {
     let dir = tempdir();
-    wecom(&dir)
-        .args(["send", "text", "hi", "--to", "alice"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--agent-id").and(predicate::str::contains("WECOM_AGENT_ID")));
+    wecom(&dir).args(["send", "text", "hi", "--to", "alice"]).assert().code(2).stderr(
+        predicate::str::contains("--agent-id").and(predicate::str::contains("WECOM_AGENT_ID")),
+    );
     wecom(&dir)
         .env("WECOM_CORP_ID", "ww1")
         .env("WECOM_AGENT_ID", "1000002")
@@ -99,7 +101,8 @@ fn a_wecom_errcode_exits_3_with_the_code_and_a_hint() {
         "/emulator/faults",
         Some(serde_json::json!({ "path": "message/send", "count": 1, "kind": "errcode", "errcode": 45009 })),
     );
-    let out = emu.cmd(&dir).args(["--json", "send", "text", "hi", "--to", "alice"]).output().unwrap();
+    let out =
+        emu.cmd(&dir).args(["--json", "send", "text", "hi", "--to", "alice"]).output().unwrap();
     assert_eq!(out.status.code(), Some(3));
     let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
     assert_eq!(err["ok"], false);
@@ -143,13 +146,24 @@ fn an_unreachable_server_exits_4() {
 fn a_card_update_needs_an_audience() {
     let emu = Emu::start();
     let dir = tempdir();
-    let out = emu.cmd(&dir).args(["update-card", "rc-1", "--button-text", "Done"]).output().unwrap();
+    let out =
+        emu.cmd(&dir).args(["update-card", "rc-1", "--button-text", "Done"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--all"));
     // And a bad button spec is refused before anything is sent.
     let out = emu
         .cmd(&dir)
-        .args(["--json", "send", "button-card", "--title", "T", "--button", "k=Go:9", "--to", "alice"])
+        .args([
+            "--json",
+            "send",
+            "button-card",
+            "--title",
+            "T",
+            "--button",
+            "k=Go:9",
+            "--to",
+            "alice",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));

@@ -33,7 +33,11 @@ fn recall_withdraws_the_message() {
     emu.cmd(&dir).args(["recall", msgid]).assert().success().stdout(format!("recalled {msgid}\n"));
     assert_eq!(status_of(&emu, msgid, "alice")["status"], "recalled");
     // Recalling again: WeCom's errcode, exit code 3.
-    emu.cmd(&dir).args(["recall", msgid]).assert().code(3).stderr(predicate::str::contains("40058"));
+    emu.cmd(&dir)
+        .args(["recall", msgid])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("40058"));
 }
 
 #[test]
@@ -60,10 +64,7 @@ fn update_card_replaces_the_button_text() {
         assert_eq!(card["disabled"], true);
     }
     // The code is single use.
-    emu.cmd(&dir)
-        .args(["update-card", code, "--button-text", "Again", "--all"])
-        .assert()
-        .code(3);
+    emu.cmd(&dir).args(["update-card", code, "--button-text", "Again", "--all"]).assert().code(3);
 }
 
 #[test]
@@ -73,7 +74,17 @@ fn update_card_replaces_the_whole_card_from_a_file() {
     let receipt = send_json(
         &emu,
         &dir,
-        &["vote-card", "--title", "Lunch?", "--option", "a=Noodles", "--task-id", "lunch-1", "--to", "alice"],
+        &[
+            "vote-card",
+            "--title",
+            "Lunch?",
+            "--option",
+            "a=Noodles",
+            "--task-id",
+            "lunch-1",
+            "--to",
+            "alice",
+        ],
     );
     let code = receipt["response_code"].as_str().unwrap();
     let replacement = json!({
@@ -99,7 +110,8 @@ fn upload_temporary_media_and_a_permanent_image() {
     let emu = Emu::start();
     let dir = tempdir();
     std::fs::write(dir.path().join("logo.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR0000").unwrap();
-    let out = emu.cmd(&dir).args(["--json", "upload", "--type", "image", "logo.png"]).output().unwrap();
+    let out =
+        emu.cmd(&dir).args(["--json", "upload", "--type", "image", "logo.png"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v = stdout_json(&out);
     assert_eq!(v["type"], "image");
@@ -139,7 +151,11 @@ fn token_shows_validity_and_the_token_only_when_asked() {
     // Without --show the token appears nowhere, in either format.
     for args in [vec!["token"], vec!["--json", "token"]] {
         let out = emu.cmd(&dir).args(&args).output().unwrap();
-        let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(all.contains("expires in") || all.contains("expires_in"), "{all}");
         // Each run fetches its own token; none of them may be printed.
         let fresh = emu.cmd(&dir).args(["--json", "token", "--show"]).output().unwrap();

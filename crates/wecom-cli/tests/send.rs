@@ -108,15 +108,34 @@ fn media_kinds_by_media_id() {
     let (_, body) = send(&emu, &dir, &["image", "--media-id", &image, "--to", "alice"]);
     assert_eq!(body["image"], json!({ "media_id": image }));
     let (_, body) = send(&emu, &dir, &["voice", "--media-id", &voice, "--to", "alice"]);
-    assert_eq!(body, json!({ "touser": "alice", "msgtype": "voice", "agentid": AGENT_ID, "voice": { "media_id": voice } }));
+    assert_eq!(
+        body,
+        json!({ "touser": "alice", "msgtype": "voice", "agentid": AGENT_ID, "voice": { "media_id": voice } })
+    );
     let (_, body) = send(
         &emu,
         &dir,
-        &["video", "--media-id", &video, "--title", "Demo", "--description", "2 min", "--to", "alice"],
+        &[
+            "video",
+            "--media-id",
+            &video,
+            "--title",
+            "Demo",
+            "--description",
+            "2 min",
+            "--to",
+            "alice",
+        ],
     );
-    assert_eq!(body["video"], json!({ "media_id": video, "title": "Demo", "description": "2 min" }));
+    assert_eq!(
+        body["video"],
+        json!({ "media_id": video, "title": "Demo", "description": "2 min" })
+    );
     let (_, body) = send(&emu, &dir, &["file", "--media-id", &file, "--to", "alice", "--safe"]);
-    assert_eq!(body, json!({ "touser": "alice", "msgtype": "file", "agentid": AGENT_ID, "file": { "media_id": file }, "safe": 1 }));
+    assert_eq!(
+        body,
+        json!({ "touser": "alice", "msgtype": "file", "agentid": AGENT_ID, "file": { "media_id": file }, "safe": 1 })
+    );
 }
 
 #[test]
@@ -124,15 +143,23 @@ fn a_file_is_uploaded_then_sent() {
     let emu = Emu::start();
     let dir = tempdir();
     std::fs::write(dir.path().join("chart.png"), PNG).unwrap();
-    let out = emu.cmd(&dir).args(["send", "image", "--file", "chart.png", "--to", "alice"]).output().unwrap();
+    let out = emu
+        .cmd(&dir)
+        .args(["send", "image", "--file", "chart.png", "--to", "alice"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let body = emu.last_body();
     let media_id = body["image"]["media_id"].as_str().unwrap();
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains(&format!("uploaded chart.png as image media {media_id}")),
+        String::from_utf8_lossy(&out.stderr)
+            .contains(&format!("uploaded chart.png as image media {media_id}")),
         "the upload is reported with the media id that was sent"
     );
-    assert_eq!(emu.call(reqwest::Method::GET, "/emulator/stats", None)["calls"]["/cgi-bin/media/upload"], 1);
+    assert_eq!(
+        emu.call(reqwest::Method::GET, "/emulator/stats", None)["calls"]["/cgi-bin/media/upload"],
+        1
+    );
 }
 
 #[test]
@@ -142,7 +169,19 @@ fn textcard_news_and_mpnews() {
     let (_, body) = send(
         &emu,
         &dir,
-        &["textcard", "--title", "Expense", "--description", "1,200", "--url", "https://e.com/77", "--btntxt", "Open", "--to", "alice"],
+        &[
+            "textcard",
+            "--title",
+            "Expense",
+            "--description",
+            "1,200",
+            "--url",
+            "https://e.com/77",
+            "--btntxt",
+            "Open",
+            "--to",
+            "alice",
+        ],
     );
     assert_eq!(
         body["textcard"],
@@ -173,7 +212,14 @@ fn textcard_news_and_mpnews() {
     let (_, body) = send(
         &emu,
         &dir,
-        &["mpnews", "--article", "title=Report,thumb=thumb.png,content_file=body.html,author=Finance,digest=Up", "--to", "alice", "--corp-only"],
+        &[
+            "mpnews",
+            "--article",
+            "title=Report,thumb=thumb.png,content_file=body.html,author=Finance,digest=Up",
+            "--to",
+            "alice",
+            "--corp-only",
+        ],
     );
     let article = &body["mpnews"]["articles"][0];
     assert_eq!(article["title"], "Report");
@@ -193,9 +239,20 @@ fn miniprogram_notice() {
         &emu,
         &dir,
         &[
-            "miniprogram-notice", "--appid", "wxdemo0000000001", "--title", "会议室预订成功",
-            "--page", "pages/b?id=8", "--description", "周一 10:00", "--item", "会议室=4F-402",
-            "--emphasis-first-item", "--to", "alice",
+            "miniprogram-notice",
+            "--appid",
+            "wxdemo0000000001",
+            "--title",
+            "会议室预订成功",
+            "--page",
+            "pages/b?id=8",
+            "--description",
+            "周一 10:00",
+            "--item",
+            "会议室=4F-402",
+            "--emphasis-first-item",
+            "--to",
+            "alice",
         ],
     );
     assert_eq!(
@@ -214,9 +271,25 @@ fn notice_cards() {
         &emu,
         &dir,
         &[
-            "text-notice", "--title", "Backup done", "--desc", "14 databases", "--url", "https://ops.example.com",
-            "--source", "Ops", "--emphasis", "14/14=verified", "--row", "Took=6 min", "--jump", "Log=https://ops.example.com/log",
-            "--quote", "All green", "--to", "alice",
+            "text-notice",
+            "--title",
+            "Backup done",
+            "--desc",
+            "14 databases",
+            "--url",
+            "https://ops.example.com",
+            "--source",
+            "Ops",
+            "--emphasis",
+            "14/14=verified",
+            "--row",
+            "Took=6 min",
+            "--jump",
+            "Log=https://ops.example.com/log",
+            "--quote",
+            "All green",
+            "--to",
+            "alice",
         ],
     );
     assert_eq!(
@@ -236,9 +309,23 @@ fn notice_cards() {
         &emu,
         &dir,
         &[
-            "news-notice", "--title", "Offsite", "--url", "https://e.com/o", "--image", "https://e.com/o.png",
-            "--aspect-ratio", "1.5", "--paragraph", "Where=Lake house", "--menu", "mute=Mute", "--task-id", "offsite-1",
-            "--to", "alice",
+            "news-notice",
+            "--title",
+            "Offsite",
+            "--url",
+            "https://e.com/o",
+            "--image",
+            "https://e.com/o.png",
+            "--aspect-ratio",
+            "1.5",
+            "--paragraph",
+            "Where=Lake house",
+            "--menu",
+            "mute=Mute",
+            "--task-id",
+            "offsite-1",
+            "--to",
+            "alice",
         ],
     );
     assert_eq!(
@@ -263,9 +350,21 @@ fn interactive_cards_print_response_code_and_task_id() {
         &emu,
         &dir,
         &[
-            "button-card", "--title", "Deploy v1.4?", "--desc", "by bob", "--task-id", "deploy-14",
-            "--button", "approve=Approve", "--button", "reject=Reject:2", "--link-button", "Logs=https://ci.example.com/14",
-            "--to", "alice",
+            "button-card",
+            "--title",
+            "Deploy v1.4?",
+            "--desc",
+            "by bob",
+            "--task-id",
+            "deploy-14",
+            "--button",
+            "approve=Approve",
+            "--button",
+            "reject=Reject:2",
+            "--link-button",
+            "Logs=https://ci.example.com/14",
+            "--to",
+            "alice",
         ],
     );
     assert_eq!(
@@ -282,14 +381,33 @@ fn interactive_cards_print_response_code_and_task_id() {
         })
     );
     assert_eq!(receipt["task_id"], "deploy-14");
-    assert_eq!(receipt["response_code"], emu.messages().last().unwrap().response_code.clone().unwrap());
+    assert_eq!(
+        receipt["response_code"],
+        emu.messages().last().unwrap().response_code.clone().unwrap()
+    );
 
     let (receipt, body) = send(
         &emu,
         &dir,
         &[
-            "vote-card", "--title", "Lunch?", "--option", "a=Noodles", "--option", "b=Rice", "--checked", "b",
-            "--multiple", "--question-key", "lunch", "--submit", "Vote", "--submit-key", "lunch_submit", "--to", "alice",
+            "vote-card",
+            "--title",
+            "Lunch?",
+            "--option",
+            "a=Noodles",
+            "--option",
+            "b=Rice",
+            "--checked",
+            "b",
+            "--multiple",
+            "--question-key",
+            "lunch",
+            "--submit",
+            "Vote",
+            "--submit-key",
+            "lunch_submit",
+            "--to",
+            "alice",
         ],
     );
     let card = &body["template_card"];
@@ -302,13 +420,26 @@ fn interactive_cards_print_response_code_and_task_id() {
     );
     assert_eq!(card["submit_button"], json!({ "text": "Vote", "key": "lunch_submit" }));
     let generated = card["task_id"].as_str().unwrap();
-    assert!(generated.starts_with('t') && generated.len() > 10, "a task id is generated: {generated}");
+    assert!(
+        generated.starts_with('t') && generated.len() > 10,
+        "a task id is generated: {generated}"
+    );
     assert_eq!(receipt["task_id"], generated);
 
     let (_, body) = send(
         &emu,
         &dir,
-        &["multiple-card", "--title", "Survey", "--select", "team:Team=infra:Infra,app:Apps", "--select", "size=s:Small,l:Large", "--to", "alice"],
+        &[
+            "multiple-card",
+            "--title",
+            "Survey",
+            "--select",
+            "team:Team=infra:Infra,app:Apps",
+            "--select",
+            "size=s:Small,l:Large",
+            "--to",
+            "alice",
+        ],
     );
     let card = &body["template_card"];
     assert_eq!(card["card_type"], "multiple_interaction");

@@ -46,7 +46,11 @@ fn wait_for(rx: &mpsc::Receiver<String>, what: impl Fn(&str) -> bool) -> String 
 
 /// Starts `wecom listen --port 0` with the demo app's callback settings; the process, its
 /// stdout lines and the URL it listens on.
-fn listen(emu: &Emu, dir: &tempfile::TempDir, extra: &[&str]) -> (Running, mpsc::Receiver<String>, String) {
+fn listen(
+    emu: &Emu,
+    dir: &tempfile::TempDir,
+    extra: &[&str],
+) -> (Running, mpsc::Receiver<String>, String) {
     let (token, key) = emu.callback_keys();
     let mut child = wecom_std(dir)
         .env("WECOM_TOKEN", token)
@@ -95,16 +99,33 @@ fn listen_prints_each_callback_as_a_json_line() {
     assert_eq!(line["content"], "hello app");
     assert_eq!(line["from_user_name"], "alice");
     assert_eq!(line["agent_id"], AGENT_ID);
-    assert!(record.get("reply").is_none_or(|r| r["msgtype"].is_null()), "no reply without --reply: {record}");
+    assert!(
+        record.get("reply").is_none_or(|r| r["msgtype"].is_null()),
+        "no reply without --reply: {record}"
+    );
 
     // A card click arrives typed, with its ResponseCode.
     let out = emu
         .cmd(&dir)
-        .args(["--json", "send", "button-card", "--title", "Go?", "--button", "go=Go", "--to", "alice"])
+        .args([
+            "--json",
+            "send",
+            "button-card",
+            "--title",
+            "Go?",
+            "--button",
+            "go=Go",
+            "--to",
+            "alice",
+        ])
         .output()
         .unwrap();
     let msgid = stdout_json(&out)["msgid"].as_str().unwrap().to_owned();
-    emu.call(reqwest::Method::POST, &format!("/emulator/users/alice/cards/{msgid}/click"), Some(json!({ "key": "go" })));
+    emu.call(
+        reqwest::Method::POST,
+        &format!("/emulator/users/alice/cards/{msgid}/click"),
+        Some(json!({ "key": "go" })),
+    );
     let line: Value = serde_json::from_str(&wait_for(&stdout, |_| true)).unwrap();
     assert_eq!(line["event"], "template_card_event");
     assert_eq!(line["event_key"], "go");
@@ -121,7 +142,12 @@ fn listen_reply_answers_with_a_passive_text() {
     assert_eq!(record["reply"]["msgtype"], "text", "{record}");
     assert_eq!(record["reply"]["applied"], true, "{record}");
     let inbox = emu.call(reqwest::Method::GET, "/emulator/messages?user=bob", None);
-    let reply = inbox["messages"].as_array().unwrap().iter().find(|m| m["origin"] == "passive_reply").unwrap();
+    let reply = inbox["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["origin"] == "passive_reply")
+        .unwrap();
     assert_eq!(reply["body"]["text"]["content"], "Got it", "{reply}");
 }
 
@@ -130,22 +156,25 @@ fn listen_exec_output_becomes_the_reply() {
     let emu = Emu::start();
     let dir = tempdir();
     // The command sees the JSON line on stdin.
-    let (_child, _stdout, _) = listen(&emu, &dir, &["--exec", "grep -o '\"content\":\"[^\"]*\"' | tr a-z A-Z"]);
+    let (_child, _stdout, _) =
+        listen(&emu, &dir, &["--exec", "grep -o '\"content\":\"[^\"]*\"' | tr a-z A-Z"]);
     let record = user_says(&emu, "carol", "shout");
     assert_eq!(record["reply"]["applied"], true, "{record}");
     let inbox = emu.call(reqwest::Method::GET, "/emulator/messages?user=carol", None);
-    let reply = inbox["messages"].as_array().unwrap().iter().find(|m| m["origin"] == "passive_reply").unwrap();
+    let reply = inbox["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["origin"] == "passive_reply")
+        .unwrap();
     assert_eq!(reply["body"]["text"]["content"], "\"CONTENT\":\"SHOUT\"");
 }
 
 #[test]
 fn the_emulator_command_serves_the_api_and_prints_its_credentials() {
     let dir = tempdir();
-    let mut child = wecom_std(&dir)
-        .args(["emulator", "--port", "0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        wecom_std(&dir).args(["emulator", "--port", "0"]).stdout(Stdio::piped()).spawn().unwrap();
     let stdout = lines(child.stdout.take().unwrap());
     let _running = Running(child);
     let banner: Vec<String> = (0..40)
@@ -154,13 +183,13 @@ fn the_emulator_command_serves_the_api_and_prints_its_credentials() {
         .collect();
     let text = banner.join("\n");
     assert!(text.contains("inbox: http://127.0.0.1:"), "{text}");
-    let base = text.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).unwrap().trim_end_matches('/');
-    let secret = text
-        .split("secret ")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
+    let base = text
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
         .unwrap()
-        .to_owned();
+        .trim_end_matches('/');
+    let secret =
+        text.split("secret ").nth(1).and_then(|s| s.split_whitespace().next()).unwrap().to_owned();
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let token: Value = rt.block_on(async {
         reqwest::Client::builder()
@@ -186,12 +215,24 @@ fn the_demo_runs_everything_and_ends_with_the_inbox() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
     for kind in [
-        "text", "image", "voice", "video", "file", "textcard", "news", "mpnews", "markdown",
-        "miniprogram_notice", "text_notice", "news_notice", "button_interaction", "vote_interaction",
+        "text",
+        "image",
+        "voice",
+        "video",
+        "file",
+        "textcard",
+        "news",
+        "mpnews",
+        "markdown",
+        "miniprogram_notice",
+        "text_notice",
+        "news_notice",
+        "button_interaction",
+        "vote_interaction",
         "multiple_interaction",
     ] {
         assert!(
-            text.lines().any(|l| l.trim_start().split_whitespace().any(|w| w == kind) && l.contains("msgid")),
+            text.lines().any(|l| l.split_whitespace().any(|w| w == kind) && l.contains("msgid")),
             "{kind} not sent:\n{text}"
         );
     }
@@ -203,7 +244,8 @@ fn the_demo_runs_everything_and_ends_with_the_inbox() {
     let last = text.lines().last().unwrap();
     assert!(last.starts_with("Open the inbox: http://127.0.0.1:") && last.ends_with('/'), "{last}");
 
-    let out = wecom(&dir).args(["--json", "demo"]).timeout(Duration::from_secs(60)).output().unwrap();
+    let out =
+        wecom(&dir).args(["--json", "demo"]).timeout(Duration::from_secs(60)).output().unwrap();
     assert!(out.status.success());
     let v = stdout_json(&out);
     assert_eq!(v["ok"], true);

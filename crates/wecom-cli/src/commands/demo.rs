@@ -7,6 +7,7 @@
 
 mod samples;
 
+use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -371,7 +372,7 @@ async fn send_all(
         let receipt = client.send(Recipients::users([ALICE, BOB]), message).await?;
         let mut text = format!("{kind:<36} msgid {}", receipt.msgid);
         if let Some(code) = &receipt.response_code {
-            text.push_str(&format!("  response_code {code}"));
+            let _ = write!(text, "  response_code {code}");
         }
         t.step(
             &text,

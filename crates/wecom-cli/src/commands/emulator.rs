@@ -1,6 +1,7 @@
 //! `wecom emulator`: the local WeCom emulator in the foreground, with its credentials and
 //! the web inbox address printed at start.
 
+use std::fmt::Write as _;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,16 +41,17 @@ pub(crate) fn inbox_url(handle: &EmulatorHandle) -> String {
 pub(crate) fn banner(handle: &EmulatorHandle) -> String {
     let mut text = handle.banner();
     if !text.contains("inbox") {
-        text.push_str(&format!("  inbox: {}\n", inbox_url(handle)));
+        let _ = writeln!(text, "  inbox: {}", inbox_url(handle));
     }
     if let Some(app) = handle.apps().first() {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "\nPoint the CLI at it:\n  export WECOM_BASE_URL={} WECOM_CORP_ID={} WECOM_AGENT_ID={} WECOM_SECRET={}\n",
             handle.base_url(),
             handle.corp_id(),
             app.agentid,
             app.secret.expose()
-        ));
+        );
     }
     text
 }

@@ -83,7 +83,7 @@ pub(crate) fn crypt(settings: &Settings) -> Result<MsgCrypt> {
 }
 
 /// Runs `listen`.
-pub(crate) fn run(args: ListenArgs, settings: &Settings, out: Output) -> Result<ExitCode> {
+pub(crate) fn run(args: &ListenArgs, settings: &Settings, out: Output) -> Result<ExitCode> {
     let crypt = crypt(settings)?;
     let exec = args.exec.clone().map(Arc::<str>::from);
     let reply = args.reply.clone();

@@ -1,5 +1,6 @@
 //! The small API commands: `recall`, `update-card`, `upload` and `token`.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -127,7 +128,7 @@ pub(crate) fn update_card(
         client::runtime()?.block_on(client.update_template_card(update)).map_err(exit::api)?;
     let mut text = "card updated".to_owned();
     if !response.invalid_users.is_empty() {
-        text.push_str(&format!("\nnot updated for: {}", response.invalid_users.join(", ")));
+        let _ = write!(text, "\nnot updated for: {}", response.invalid_users.join(", "));
     }
     out.result(&text, &json!({ "ok": true, "invalid_users": response.invalid_users }));
     Ok(ExitCode::SUCCESS)

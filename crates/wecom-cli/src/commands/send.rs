@@ -11,6 +11,7 @@ mod journal;
 mod json;
 mod kinds;
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -204,7 +205,7 @@ pub(crate) fn run(args: SendArgs, settings: &Settings, out: Output) -> Result<Ex
 }
 
 /// The options given by flags, over those read from JSON.
-fn apply_options(request: &mut MessageRequest, target: &Target) -> Result<()> {
+fn apply_options(request: &mut MessageRequest, target: &Target) {
     if target.safe {
         request.options.safe = Some(Safe::Confidential);
     }
@@ -217,7 +218,6 @@ fn apply_options(request: &mut MessageRequest, target: &Target) -> Result<()> {
     if let Some(secs) = target.duplicate_check {
         request.options.duplicate_check = Some(Duration::from_secs(secs));
     }
-    Ok(())
 }
 
 /// Recipients from the flags; none at all is a usage error that says how to name them.
@@ -266,7 +266,7 @@ fn request(settings: &Settings, target: &Target, draft: &Draft) -> Result<Messag
         (None, Some(to)) => MessageRequest::new(agent_id, to, draft.message.clone()),
         (None, None) => return Err(no_recipients()),
     };
-    apply_options(&mut request, target)?;
+    apply_options(&mut request, target);
     Ok(request)
 }
 
@@ -323,10 +323,10 @@ fn task_id(message: &Message) -> Option<&str> {
 pub(crate) fn print_receipt(out: Output, receipt: &SendReceipt, message: &Message) {
     let mut text = format!("sent {} message, msgid {}", message.msgtype(), receipt.msgid);
     if let Some(code) = &receipt.response_code {
-        text.push_str(&format!("\nresponse_code {code} (single use, valid 72 hours)"));
+        let _ = write!(text, "\nresponse_code {code} (single use, valid 72 hours)");
     }
     if let Some(task) = task_id(message) {
-        text.push_str(&format!("\ntask_id {task}"));
+        let _ = write!(text, "\ntask_id {task}");
     }
     let lists = [
         ("invalid users", &receipt.invalid_users),
@@ -337,7 +337,7 @@ pub(crate) fn print_receipt(out: Output, receipt: &SendReceipt, message: &Messag
     ];
     for (label, list) in lists {
         if !list.is_empty() {
-            text.push_str(&format!("\n{label}: {}", list.join(", ")));
+            let _ = write!(text, "\n{label}: {}", list.join(", "));
         }
     }
     out.result(

@@ -10,6 +10,7 @@
 //! re-run (WeCom drops the copy within the window of `--duplicate-check`).
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -133,7 +134,7 @@ pub(super) fn run(
     if let Some(body) = &draft.from_json {
         request.options = body.options.clone();
     }
-    apply_options(&mut request, target)?;
+    apply_options(&mut request, target);
     request.validate().map_err(|e| exit::api(e.into()))?;
     if task_id(&request.message).is_some() && users.len() > Recipients::MAX_USERS {
         return Err(usage(anyhow!(
@@ -145,15 +146,14 @@ pub(super) fn run(
         )));
     }
     let journal_path = bulk.journal.clone().or_else(|| default_journal(users_file));
-    let (journal, resume) = match &journal_path {
-        Some(path) => {
-            let (j, r) = Journal::open(path, &message_fingerprint(&request)?)?;
-            (Some(j), r)
-        }
-        None => {
-            out.note("no journal (users read from stdin): pass --journal PATH to make the send resumable");
-            (None, journal::Resume::default())
-        }
+    let (journal, resume) = if let Some(path) = &journal_path {
+        let (j, r) = Journal::open(path, &message_fingerprint(&request)?)?;
+        (Some(j), r)
+    } else {
+        out.note(
+            "no journal (users read from stdin): pass --journal PATH to make the send resumable",
+        );
+        (None, journal::Resume::default())
     };
     let total_listed = users.len();
     let (left, duplicates, skipped) = remaining(users, &resume.done);
@@ -254,7 +254,7 @@ pub(super) fn run(
     summary(
         out,
         &totals,
-        SummaryCounts { listed: total_listed, duplicates, skipped, not_started, complete },
+        &SummaryCounts { listed: total_listed, duplicates, skipped, not_started, complete },
         journal_path.as_deref(),
     );
     if let Some(err) = totals.first_error {
@@ -274,35 +274,41 @@ struct SummaryCounts {
     complete: bool,
 }
 
-fn summary(out: Output, t: &Totals, c: SummaryCounts, journal: Option<&Path>) {
+fn summary(out: Output, t: &Totals, c: &SummaryCounts, journal: Option<&Path>) {
     let mut text = format!(
         "{} member(s) listed: delivered {}, invalid {}, unlicensed {}, held back {}, failed {}",
         c.listed, t.delivered, t.invalid, t.unlicensed, t.held_back, t.failed
     );
     if c.skipped > 0 {
-        text.push_str(&format!(", already done before {}", c.skipped));
+        let _ = write!(text, ", already done before {}", c.skipped);
     }
     if c.duplicates > 0 {
-        text.push_str(&format!(", duplicates ignored {}", c.duplicates));
+        let _ = write!(text, ", duplicates ignored {}", c.duplicates);
     }
     if c.not_started > 0 {
-        text.push_str(&format!(", not sent (interrupted) {}", c.not_started));
+        let _ = write!(text, ", not sent (interrupted) {}", c.not_started);
     }
-    text.push_str(&format!(" — {} request(s)", t.batches));
+    let _ = write!(text, " — {} request(s)", t.batches);
     match (journal, c.complete) {
-        (Some(path), true) => text.push_str(&format!(
-            "\ncomplete: everyone was sent to; the journal {} only guards against sending this \
-             message again and can be deleted",
-            path.display()
-        )),
-        (Some(path), false) => text.push_str(&format!(
-            "\nnot complete: the journal {} records who is finished; run the same command again \
-             to send to the rest (failed, held back, not sent)",
-            path.display()
-        )),
+        (Some(path), true) => {
+            let _ = write!(
+                text,
+                "\ncomplete: everyone was sent to; the journal {} only guards against sending \
+                 this message again and can be deleted",
+                path.display()
+            );
+        }
+        (Some(path), false) => {
+            let _ = write!(
+                text,
+                "\nnot complete: the journal {} records who is finished; run the same command \
+                 again to send to the rest (failed, held back, not sent)",
+                path.display()
+            );
+        }
         (None, true) => text.push_str("\ncomplete"),
         (None, false) => {
-            text.push_str("\nnot complete (no journal: a re-run sends to everyone again)")
+            text.push_str("\nnot complete (no journal: a re-run sends to everyone again)");
         }
     }
     out.result(

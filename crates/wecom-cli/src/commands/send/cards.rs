@@ -210,7 +210,7 @@ fn jumps(jump: &[String]) -> Result<Vec<JumpItem>> {
 }
 
 /// Builds a `text_notice` card.
-pub(crate) fn text_notice(a: TextNoticeArgs) -> Result<Draft> {
+pub(crate) fn text_notice(a: &TextNoticeArgs) -> Result<Draft> {
     let action = CardAction::url(&a.url);
     let mut card = match (&a.core.title, &a.sub_title) {
         (Some(_), _) => TextNotice::new(main_title(&a.core), action),
@@ -234,7 +234,7 @@ pub(crate) fn text_notice(a: TextNoticeArgs) -> Result<Draft> {
 }
 
 /// Builds a `news_notice` card.
-pub(crate) fn news_notice(a: NewsNoticeArgs) -> Result<Draft> {
+pub(crate) fn news_notice(a: &NewsNoticeArgs) -> Result<Draft> {
     if a.core.title.is_none() {
         return Err(usage(anyhow!("news-notice needs --title")));
     }
@@ -287,7 +287,7 @@ fn button(value: &str) -> Result<Button> {
 }
 
 /// Builds a `button_interaction` card.
-pub(crate) fn button_card(a: ButtonCardArgs) -> Result<Draft> {
+pub(crate) fn button_card(a: &ButtonCardArgs) -> Result<Draft> {
     if a.core.title.is_none() {
         return Err(usage(anyhow!("button-card needs --title")));
     }
@@ -314,7 +314,7 @@ fn submit(s: &SubmitArgs) -> SubmitButton {
 }
 
 /// Builds a `vote_interaction` card.
-pub(crate) fn vote_card(a: VoteCardArgs) -> Result<Draft> {
+pub(crate) fn vote_card(a: &VoteCardArgs) -> Result<Draft> {
     if a.core.title.is_none() {
         return Err(usage(anyhow!("vote-card needs --title")));
     }
@@ -366,7 +366,7 @@ fn selector(value: &str) -> Result<Selector> {
 }
 
 /// Builds a `multiple_interaction` card.
-pub(crate) fn multiple_card(a: MultipleCardArgs) -> Result<Draft> {
+pub(crate) fn multiple_card(a: &MultipleCardArgs) -> Result<Draft> {
     if a.core.title.is_none() {
         return Err(usage(anyhow!("multiple-card needs --title")));
     }

@@ -122,8 +122,8 @@ pub(crate) fn draft(kind: Kind) -> Result<Draft> {
         Kind::File(a) => media(&a, MediaType::File, |id| File::new(id).into()),
         Kind::Video(a) => media(&a.media, MediaType::Video, |id| {
             let mut video = Video::new(id);
-            video.title = a.title.clone();
-            video.description = a.description.clone();
+            video.title.clone_from(&a.title);
+            video.description.clone_from(&a.description);
             video.into()
         }),
         Kind::Textcard(a) => {
@@ -144,11 +144,11 @@ pub(crate) fn draft(kind: Kind) -> Result<Draft> {
             }
             Draft::new(notice)
         }
-        Kind::TextNotice(a) => cards::text_notice(a)?,
-        Kind::NewsNotice(a) => cards::news_notice(a)?,
-        Kind::ButtonCard(a) => cards::button_card(a)?,
-        Kind::VoteCard(a) => cards::vote_card(a)?,
-        Kind::MultipleCard(a) => cards::multiple_card(a)?,
+        Kind::TextNotice(a) => cards::text_notice(&a)?,
+        Kind::NewsNotice(a) => cards::news_notice(&a)?,
+        Kind::ButtonCard(a) => cards::button_card(&a)?,
+        Kind::VoteCard(a) => cards::vote_card(&a)?,
+        Kind::MultipleCard(a) => cards::multiple_card(&a)?,
         Kind::Json(_) => unreachable!("JSON bodies are read by the json module"),
     })
 }
@@ -187,10 +187,10 @@ fn articles_json<T: for<'de> Deserialize<'de>>(path: &str) -> Result<Vec<T>> {
 }
 
 fn news(args: &NewsArgs) -> Result<News> {
+    const KEYS: &[&str] = &["title", "url", "picurl", "description", "appid", "pagepath"];
     if let Some(path) = &args.articles {
         return Ok(News::new(articles_json::<Article>(path)?));
     }
-    const KEYS: &[&str] = &["title", "url", "picurl", "description", "appid", "pagepath"];
     let mut articles = Vec::new();
     for value in &args.article {
         let f = parse::fields("article", value, KEYS)?;
@@ -210,9 +210,6 @@ fn news(args: &NewsArgs) -> Result<News> {
 }
 
 fn mpnews(args: &MpNewsArgs) -> Result<Draft> {
-    if let Some(path) = &args.articles {
-        return Ok(Draft::new(MpNews::new(articles_json::<MpArticle>(path)?)));
-    }
     const KEYS: &[&str] = &[
         "title",
         "content",
@@ -223,6 +220,9 @@ fn mpnews(args: &MpNewsArgs) -> Result<Draft> {
         "digest",
         "content_source_url",
     ];
+    if let Some(path) = &args.articles {
+        return Ok(Draft::new(MpNews::new(articles_json::<MpArticle>(path)?)));
+    }
     let mut articles = Vec::new();
     let mut uploads = Vec::new();
     for (i, value) in args.article.iter().enumerate() {
