@@ -209,6 +209,21 @@ fn the_emulator_command_serves_the_api_and_prints_its_credentials() {
 }
 
 #[test]
+fn the_emulator_command_reads_a_corp_file_given_with_config() {
+    let dir = tempdir();
+    let corp = concat!(env!("CARGO_MANIFEST_DIR"), "/../wecom-emulator/examples/corp.toml");
+    let mut child = wecom_std(&dir)
+        .args(["emulator", "--port", "0", "--config", corp])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = lines(child.stdout.take().unwrap());
+    let _running = Running(child);
+    let line = wait_for(&stdout, |l| l.contains("corp_id"));
+    assert!(line.contains("wwacme0000000001"), "{line}");
+}
+
+#[test]
 fn the_demo_runs_everything_and_ends_with_the_inbox() {
     let dir = tempdir();
     let out = wecom(&dir).arg("demo").timeout(Duration::from_secs(60)).output().unwrap();
