@@ -5,6 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::commands::crypto::CryptoCommand;
+use crate::commands::demo::DemoArgs;
+use crate::commands::emulator::EmulatorArgs;
+use crate::commands::listen::ListenArgs;
+use crate::commands::manage::{RecallArgs, TokenArgs, UpdateCardArgs, UploadArgs};
+use crate::commands::send::SendArgs;
 
 /// Send WeCom (企业微信) application messages, receive callbacks, debug crypto.
 ///
@@ -71,6 +76,22 @@ pub(crate) struct AppArgs {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// Send a message or template card of any kind (`wecom send text "hi" --to alice`).
+    Send(Box<SendArgs>),
+    /// Recall a message sent within the last 24 hours.
+    Recall(RecallArgs),
+    /// Update a sent template card with its response code.
+    UpdateCard(UpdateCardArgs),
+    /// Upload a media file (three days) or a permanent image (a URL).
+    Upload(UploadArgs),
+    /// Fetch an access token and show how long it is valid (the token itself only with --show).
+    Token(TokenArgs),
+    /// Run a callback server and print each decrypted message or event as a JSON line.
+    Listen(ListenArgs),
+    /// Run the local WeCom emulator (the API, an admin API and a web inbox).
+    Emulator(EmulatorArgs),
+    /// Try everything offline: an emulator, a callback app, every message kind, card clicks.
+    Demo(DemoArgs),
     /// Sign, encrypt and decrypt callbacks by hand.
     #[command(subcommand)]
     Crypto(CryptoCommand),

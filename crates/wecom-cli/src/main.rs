@@ -3,11 +3,14 @@
 //!
 //! Exit codes: see [`exit`].
 
+mod callback_json;
 mod cli;
+mod client;
 mod commands;
 mod config;
 mod exit;
 mod output;
+mod parse;
 
 use std::process::ExitCode;
 
