@@ -257,7 +257,8 @@ fn the_demo_runs_everything_and_ends_with_the_inbox() {
     assert!(text.contains("card replaced"), "{text}");
     assert!(text.contains("recalled "), "{text}");
     let last = text.lines().last().unwrap();
-    assert!(last.starts_with("Open the inbox: http://127.0.0.1:") && last.ends_with('/'), "{last}");
+    assert!(last.starts_with("Web inbox: http://127.0.0.1:"), "{last}");
+    assert!(last.contains("/ (it stops with the demo: run `wecom demo --serve`"), "{last}");
 
     let out =
         wecom(&dir).args(["--json", "demo"]).timeout(Duration::from_secs(60)).output().unwrap();

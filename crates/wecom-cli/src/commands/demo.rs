@@ -216,8 +216,17 @@ async fn demo(args: &DemoArgs, out: Output) -> Result<()> {
     t.step(&format!("recalled {text_msgid}"), json!({ "step": "recall", "msgid": text_msgid }));
 
     let inbox = inbox_url(&emu);
+    // Without --serve the emulator stops when the demo ends, so say how to keep it open
+    // rather than print an address that is about to go away.
+    let inbox_line = if args.serve {
+        format!("Open the inbox: {inbox}")
+    } else {
+        format!(
+            "Web inbox: {inbox} (it stops with the demo: run `wecom demo --serve` to keep it open)"
+        )
+    };
     out.line(&format!(
-        "\nDone in {:.2} s: {} messages sent, 2 cards updated, 1 recalled.\nOpen the inbox: {inbox}",
+        "\nDone in {:.2} s: {} messages sent, 2 cards updated, 1 recalled.\n{inbox_line}",
         started.elapsed().as_secs_f64(),
         sent.len()
     ));
