@@ -60,7 +60,7 @@ async fn upload_all(client: &Client) -> MediaIds {
 }
 
 /// Replaces, anywhere in `value`, the placeholders the fixtures use for what only a live
-/// corp has: media ids, the app's bound mini program, tag 12 (unknown in the demo corp).
+/// corp has: media ids and the app's bound mini program.
 fn localise(value: &mut Value, msgtype: &str, ids: &MediaIds, mini_program: &str) {
     match value {
         Value::Object(map) => {
@@ -81,7 +81,9 @@ fn localise(value: &mut Value, msgtype: &str, ids: &MediaIds, mini_program: &str
             }
         }
         Value::Array(items) => {
-            items.iter_mut().for_each(|v| localise(v, msgtype, ids, mini_program))
+            for v in items {
+                localise(v, msgtype, ids, mini_program);
+            }
         }
         _ => {}
     }

@@ -118,7 +118,7 @@ async fn update_template_card_replaces_the_card_with_the_code_from_a_click() {
     let replacement =
         TextNotice::new("Rejected by alice", CardAction::url("https://ci.example.com/r/14"))
             .sub_title_text("The deploy was cancelled.");
-    let expected = serde_json::to_value(&wecom::TemplateCard::from(replacement.clone())).unwrap();
+    let expected = serde_json::to_value(wecom::TemplateCard::from(replacement.clone())).unwrap();
     let update =
         UpdateTemplateCard::replace_card(code.clone(), Recipients::users(["alice"]), replacement);
     let answer = client.update_template_card(update).await.unwrap();
