@@ -9,6 +9,7 @@ mod support;
 
 mod catalog;
 mod endpoints;
+mod limits;
 mod media;
 mod recipients;
 mod reliability;
