@@ -170,14 +170,16 @@ async fn a_click_answered_through_update_template_card_with_the_callback_code() 
         deploy_card("loop-button-2").replace_text("Approved by alice"),
     ))
     .unwrap();
-    let m = env.message(&receipt.msgid).await;
-    let alice = &recipient(&m, "alice").unwrap()["card"];
+    // alice's inbox shows her copy updated; bob's copy is as sent.
+    let inbox = env.messages("?user=alice").await;
+    let m = inbox.iter().find(|m| m["msgid"] == receipt.msgid.as_str()).expect("in alice's inbox");
+    let alice = &recipient(m, "alice").unwrap()["card"];
     assert_eq!(alice["replaced_card"], expected);
     assert_eq!(
         (alice["button_text"].as_str(), alice["disabled"].as_bool()),
         (Some("Approved by alice"), Some(true))
     );
-    assert!(recipient(&m, "bob").unwrap()["card"].get("replaced_card").is_none());
+    assert!(recipient(m, "bob").unwrap()["card"].get("replaced_card").is_none());
 }
 
 #[tokio::test]

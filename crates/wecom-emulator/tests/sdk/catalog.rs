@@ -121,6 +121,7 @@ async fn every_fixture_message_is_accepted_as_serialized() {
     let ids = upload_all(&client).await;
     let mut msgtypes = BTreeSet::new();
     let mut card_types = BTreeSet::new();
+    let mut bodies = Vec::new();
     for (name, mut body) in fixtures("messages") {
         let msgtype = body["msgtype"].as_str().unwrap().to_owned();
         localise(&mut body, &msgtype, &ids, "wxdemo0000000001");
@@ -131,6 +132,7 @@ async fn every_fixture_message_is_accepted_as_serialized() {
             serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
         // The SDK reads its fixture back without losing or adding anything.
         assert_eq!(serde_json::to_value(&request).unwrap(), body, "{name}");
+        bodies.push(serde_json::to_string(&request).unwrap());
         let (receipt, record) = send_and_compare(&env, &client, request).await;
         assert_eq!(record["msgtype"], msgtype.as_str(), "{name}");
         assert!(!record["recipients"].as_array().unwrap().is_empty(), "{name}: {record}");
@@ -164,6 +166,8 @@ async fn every_fixture_message_is_accepted_as_serialized() {
         "vote_interaction",
     ];
     assert_eq!(card_types, all_cards.iter().map(|s| (*s).to_owned()).collect());
+    // The inbox lists them all, in order, as sent.
+    assert_eq!(env.raw_bodies("").await, bodies);
 }
 
 #[tokio::test]

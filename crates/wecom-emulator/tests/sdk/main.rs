@@ -7,6 +7,7 @@
 
 mod support;
 
+mod bulk;
 mod catalog;
 mod endpoints;
 mod limits;

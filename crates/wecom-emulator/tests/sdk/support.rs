@@ -108,6 +108,22 @@ impl Env {
         self.get(&format!("/emulator/messages/{msgid}")).await
     }
 
+    /// The bodies of the recorded messages matching `query`, byte for byte as received.
+    pub(crate) async fn raw_bodies(&self, query: &str) -> Vec<String> {
+        #[derive(Deserialize)]
+        struct Record {
+            body: Box<RawValue>,
+        }
+        #[derive(Deserialize)]
+        struct List {
+            messages: Vec<Record>,
+        }
+        let url = self.url(&format!("/emulator/messages{query}"));
+        let text = self.http.get(url).send().await.unwrap().text().await.unwrap();
+        let list: List = serde_json::from_str(&text).expect("a message list");
+        list.messages.into_iter().map(|m| m.body.get().to_owned()).collect()
+    }
+
     /// The body of a recorded message, byte for byte as the emulator received it.
     pub(crate) async fn raw_body(&self, msgid: &str) -> String {
         #[derive(Deserialize)]
