@@ -27,6 +27,8 @@
 //!   messages in this mode go to the members in turn (`user000000`, `user000001`, …) instead
 //!   of all to `alice`; the fan-out reaches all 100,000.
 //!
+//! For a server it started, the driver also prints the server's CPU time during each scenario.
+//!
 //! The client runs on tokio's multi-threaded runtime; `WECOM_BENCH_RUNTIME=current` runs it on
 //! the single-threaded one instead.
 //!
@@ -106,6 +108,8 @@ fn driver() {
         if !filters.is_empty() && !filters.iter().any(|f| scenario.contains(f.as_str())) {
             continue;
         }
+        let server_pid = server.as_ref().map(|s| s.id().to_string());
+        let server_cpu = server_pid.as_deref().map(cpu_time_of);
         let output = Command::new(&exe)
             .env("WECOM_BENCH_ROLE", "client")
             .env("WECOM_BENCH_SCENARIO", scenario)
@@ -115,6 +119,10 @@ fn driver() {
             .expect("run a scenario");
         std::io::stdout().write_all(&output.stdout).expect("stdout");
         assert!(output.status.success(), "scenario {scenario} failed");
+        if let (Some(pid), Some(before)) = (server_pid.as_deref(), server_cpu) {
+            let used = cpu_time_of(pid).saturating_sub(before);
+            println!("  server CPU {:.0} ms (warm-up included)", used.as_secs_f64() * 1e3);
+        }
     }
     if let Some(server) = &mut server {
         // Closing its stdin tells the server to stop.
@@ -219,9 +227,14 @@ fn report(name: &str, n: u64, elapsed: Duration, cpu: Duration) {
     );
 }
 
-/// User + system CPU time of this process, from `/proc/self/stat` (clock ticks of 10 ms).
+/// User + system CPU time of this process (clock ticks of 10 ms).
 fn cpu_time() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    cpu_time_of("self")
+}
+
+/// User + system CPU time of process `pid` (or `self`), from `/proc/<pid>/stat`.
+fn cpu_time_of(pid: &str) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
     let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
     let fields: Vec<&str> = rest.split_whitespace().collect();
