@@ -53,9 +53,11 @@ const SCENARIOS: [&str; 3] = ["sequential", "inflight64", "fanout"];
 /// Members of the fan-out (and of the emulator's corp).
 const FANOUT: u64 = 100_000;
 
-/// Whether the server is the emulator (`WECOM_BENCH_SERVER=emulator`), read by every process.
+/// Whether the server is the emulator (`WECOM_BENCH_SERVER=emulator`), read once by every
+/// process.
 fn emulator_mode() -> bool {
-    std::env::var("WECOM_BENCH_SERVER").as_deref() == Ok("emulator")
+    static MODE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *MODE.get_or_init(|| std::env::var("WECOM_BENCH_SERVER").as_deref() == Ok("emulator"))
 }
 
 /// The `i`-th member id of the fan-out: `user000000` …
