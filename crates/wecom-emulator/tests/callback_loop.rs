@@ -3,7 +3,7 @@
 //! interactive cards, emulated members click, vote and write, and the app answers — with
 //! passive replies, or through the SDK's `update_template_card` with the callback's code.
 
-#[allow(dead_code)] // shared with the SDK tests; not every helper is used here
+#[allow(dead_code)] // shared with the SDK tests, which use more of it
 #[path = "sdk/support.rs"]
 mod support;
 
