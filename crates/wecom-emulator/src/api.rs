@@ -61,8 +61,15 @@ async fn faults(State(state): State<EmulatorState>, req: Request, next: Next) ->
             ApiError::new(errcode, detail).into_response()
         }
         Some(Action::Stall(d)) => {
-            tokio::time::sleep(d).await;
-            next.run(req).await
+            // A client that times out hangs up, and the server would drop this future with
+            // the connection; WeCom finishes the call anyway (the case a client cannot tell
+            // from a lost one), so it runs to the end in a task of its own.
+            let call = tokio::spawn(async move {
+                tokio::time::sleep(d).await;
+                next.run(req).await
+            });
+            call.await
+                .unwrap_or_else(|e| ApiError::new(code::SYSTEM_BUSY, e.to_string()).into_response())
         }
         None => next.run(req).await,
     }

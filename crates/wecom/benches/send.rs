@@ -1,25 +1,40 @@
 //! Sending throughput, CPU cost and fan-out memory of the client, over loopback.
 //!
 //! ```text
-//! cargo bench -p wecom --bench send                 # every scenario
-//! cargo bench -p wecom --bench send -- inflight64   # one scenario
+//! cargo bench -p wecom --bench send                                  # against the stand-in
+//! cargo bench -p wecom --bench send -- inflight64                    # one scenario
+//! WECOM_BENCH_SERVER=emulator cargo bench -p wecom --bench send      # against the emulator
 //! WECOM_BENCH_BASE_URL=http://127.0.0.1:8080 cargo bench -p wecom --bench send   # another server
 //! ```
 //!
-//! The bench starts a minimal WeCom stand-in (this same binary, as a child process) that
-//! answers `gettoken` and `message/send` the way WeCom does, without parsing request bodies,
-//! and runs each scenario in a child process of its own, so that the CPU time and the peak
-//! memory it reports are the client's alone:
+//! The bench starts a server (this same binary, as a child process) and runs each scenario in
+//! a child process of its own, so that the CPU time and the peak memory it reports are the
+//! client's alone:
 //!
 //! * `sequential`: one text message at a time;
 //! * `inflight64`: 64 messages in flight;
 //! * `fanout`: one `send_bulk` to 100,000 recipients (100 requests of 1,000).
 //!
+//! Two servers are built in:
+//!
+//! * the **stand-in** (the default): a minimal WeCom that answers `gettoken` and
+//!   `message/send` the way WeCom does, without parsing request bodies — the client's cost
+//!   with the server's almost nil;
+//! * the **emulator** (`WECOM_BENCH_SERVER=emulator`): `wecom-emulator` with a corp of
+//!   100,000 members in one department visible to the app — every request fully validated,
+//!   resolved against the visible range, checked against WeCom's per-member limits (30 a
+//!   minute, 1,000 an hour, unchanged) and stored. So that no copy is dropped by those limits,
+//!   messages in this mode go to the members in turn (`user000000`, `user000001`, …) instead
+//!   of all to `alice`; the fan-out reaches all 100,000.
+//!
+//! For a server it started, the driver also prints the server's CPU time during each scenario.
+//!
 //! The client runs on tokio's multi-threaded runtime; `WECOM_BENCH_RUNTIME=current` runs it on
 //! the single-threaded one instead.
 //!
-//! `WECOM_BENCH_BASE_URL` points the scenarios at another server (the emulator, say) that
-//! accepts corp id `ww-bench`, agent 1000002 and secret `bench-secret`.
+//! `WECOM_BENCH_BASE_URL` points the scenarios at a server started elsewhere that accepts corp
+//! id `wwbench`, agent 1000002 and secret `bench-secret` (set `WECOM_BENCH_SERVER=emulator`
+//! too if it only knows the members `user000000` to `user099999`).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::{BufRead, BufReader, Write};
@@ -31,13 +46,34 @@ use std::time::{Duration, Instant};
 use wecom::bulk::BulkOptions;
 use wecom::{Client, Recipients, Text};
 
-const CORP: &str = "ww-bench";
+const CORP: &str = "wwbench";
 const AGENT: i64 = 1_000_002;
 const SECRET: &str = "bench-secret";
 const SCENARIOS: [&str; 3] = ["sequential", "inflight64", "fanout"];
+/// Members of the fan-out (and of the emulator's corp).
+const FANOUT: u64 = 100_000;
+
+/// Whether the server is the emulator (`WECOM_BENCH_SERVER=emulator`), read once by every
+/// process.
+fn emulator_mode() -> bool {
+    static MODE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *MODE.get_or_init(|| std::env::var("WECOM_BENCH_SERVER").as_deref() == Ok("emulator"))
+}
+
+/// The `i`-th member id of the fan-out: `user000000` …
+fn member(i: u64) -> String {
+    format!("user{:06}", i % FANOUT)
+}
+
+/// Who the `i`-th message goes to: always `alice` for the stand-in; the members in turn for
+/// the emulator, which applies WeCom's per-member limits.
+fn recipient(i: u64) -> Recipients {
+    if emulator_mode() { Recipients::user(member(i)) } else { Recipients::user("alice") }
+}
 
 fn main() {
     match std::env::var("WECOM_BENCH_ROLE").as_deref() {
+        Ok("server") if emulator_mode() => emulator_server(),
         Ok("server") => server(),
         Ok("client") => {
             let scenario = std::env::var("WECOM_BENCH_SCENARIO").expect("WECOM_BENCH_SCENARIO");
@@ -68,11 +104,14 @@ fn driver() {
             .expect("server address");
         (line.trim().to_owned(), Some(child))
     };
-    println!("server: {base_url}");
+    let kind = if emulator_mode() { "emulator" } else { "stand-in" };
+    println!("server: {base_url} ({kind})");
     for scenario in SCENARIOS {
         if !filters.is_empty() && !filters.iter().any(|f| scenario.contains(f.as_str())) {
             continue;
         }
+        let server_pid = server.as_ref().map(|s| s.id().to_string());
+        let server_cpu = server_pid.as_deref().map(cpu_time_of);
         let output = Command::new(&exe)
             .env("WECOM_BENCH_ROLE", "client")
             .env("WECOM_BENCH_SCENARIO", scenario)
@@ -82,6 +121,10 @@ fn driver() {
             .expect("run a scenario");
         std::io::stdout().write_all(&output.stdout).expect("stdout");
         assert!(output.status.success(), "scenario {scenario} failed");
+        if let (Some(pid), Some(before)) = (server_pid.as_deref(), server_cpu) {
+            let used = cpu_time_of(pid).saturating_sub(before);
+            println!("  server CPU {:.0} ms (warm-up included)", used.as_secs_f64() * 1e3);
+        }
     }
     if let Some(server) = &mut server {
         // Closing its stdin tells the server to stop.
@@ -102,8 +145,8 @@ fn client(scenario: &str, base_url: &str) {
         let client =
             Client::builder(CORP, AGENT, SECRET).base_url(base_url).build().expect("client");
         // Token and connections warm.
-        for _ in 0..200 {
-            client.send(Recipients::user("alice"), Text::new("warm-up")).await.expect("send");
+        for i in 0..200 {
+            client.send(recipient(i), Text::new("warm-up")).await.expect("send");
         }
         match scenario {
             "sequential" => sequential(&client).await,
@@ -119,10 +162,7 @@ async fn sequential(client: &Client) {
     let cpu = cpu_time();
     let start = Instant::now();
     for i in 0..n {
-        client
-            .send(Recipients::user("alice"), Text::new(format!("message {i}")))
-            .await
-            .expect("send");
+        client.send(recipient(i), Text::new(format!("message {i}"))).await.expect("send");
     }
     report("sequential", n, start.elapsed(), cpu_time().saturating_sub(cpu));
 }
@@ -137,11 +177,12 @@ async fn in_flight(client: &Client, tasks: u64) {
             let client = client.clone();
             let next = Arc::clone(&next);
             tokio::spawn(async move {
-                while next.fetch_add(1, Ordering::Relaxed) < n {
-                    client
-                        .send(Recipients::user("alice"), Text::new("build #42 passed"))
-                        .await
-                        .expect("send");
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= n {
+                        break;
+                    }
+                    client.send(recipient(i), Text::new("build #42 passed")).await.expect("send");
                 }
             })
         })
@@ -153,9 +194,9 @@ async fn in_flight(client: &Client, tasks: u64) {
 }
 
 async fn fanout(client: &Client) {
-    let n = 100_000;
+    let n = FANOUT;
     let rss_before = rss_kib("VmRSS");
-    let users: Vec<String> = (0..n).map(|i| format!("user{i:06}")).collect();
+    let users: Vec<String> = (0..n).map(member).collect();
     let cpu = cpu_time();
     let start = Instant::now();
     let report = client
@@ -163,7 +204,7 @@ async fn fanout(client: &Client) {
         .await
         .expect("bulk send");
     let elapsed = start.elapsed();
-    assert_eq!(report.totals().delivered, n);
+    assert_eq!(u64::try_from(report.totals().delivered).expect("count"), n);
     let cpu = cpu_time().saturating_sub(cpu);
     println!(
         "fanout: {n} recipients in {} requests, {:.0} ms, CPU {:.0} ms, RSS before {} KiB, peak \
@@ -188,9 +229,14 @@ fn report(name: &str, n: u64, elapsed: Duration, cpu: Duration) {
     );
 }
 
-/// User + system CPU time of this process, from `/proc/self/stat` (clock ticks of 10 ms).
+/// User + system CPU time of this process (clock ticks of 10 ms).
 fn cpu_time() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    cpu_time_of("self")
+}
+
+/// User + system CPU time of process `pid` (or `self`), from `/proc/<pid>/stat`.
+fn cpu_time_of(pid: &str) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
     let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
     let fields: Vec<&str> = rest.split_whitespace().collect();
@@ -269,5 +315,35 @@ fn server() {
         })
         .await
         .expect("stdin");
+    });
+}
+
+/// The emulator as the server: a corp of [`FANOUT`] members in one department, all visible
+/// to the app, with WeCom's limits. Prints its address, serves until stdin closes.
+fn emulator_server() {
+    let users: Vec<serde_json::Value> = (0..FANOUT)
+        .map(|i| serde_json::json!({ "userid": member(i), "departments": [1] }))
+        .collect();
+    let config: wecom_emulator::Config = serde_json::from_value(serde_json::json!({
+        "corp_id": CORP,
+        "corp_name": "Bench Corp",
+        "departments": [{ "id": 1, "name": "Bench Corp" }],
+        "users": users,
+        "apps": [{ "agentid": AGENT, "name": "Bench", "secret": SECRET, "visible_parties": [1] }],
+    }))
+    .expect("bench corp");
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let emulator = wecom_emulator::Emulator::start(config).await.expect("start the emulator");
+        println!("{}", emulator.base_url());
+        std::io::stdout().flush().expect("flush");
+        tokio::task::spawn_blocking(|| {
+            let mut sink = String::new();
+            while std::io::stdin().read_line(&mut sink).is_ok_and(|n| n > 0) {}
+        })
+        .await
+        .expect("stdin");
+        drop(emulator);
     });
 }
