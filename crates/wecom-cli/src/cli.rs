@@ -1,5 +1,6 @@
 //! Command-line arguments (clap derive).
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -95,4 +96,57 @@ pub(crate) enum Command {
     /// Sign, encrypt and decrypt callbacks by hand.
     #[command(subcommand)]
     Crypto(CryptoCommand),
+}
+
+/// Global options that take a value, so the value is not mistaken for the command name.
+const GLOBAL_VALUE_OPTIONS: &[&str] = &[
+    "--config",
+    "--profile",
+    "-p",
+    "--corp-id",
+    "--agent-id",
+    "--secret",
+    "--token",
+    "--aes-key",
+    "--base-url",
+];
+
+/// Accepts `wecom send --json FILE|-` as another spelling of `wecom send json FILE|-`.
+///
+/// `--json` is also the global "print JSON" switch, so the rewrite is narrow: only `--json`
+/// directly after `send` and followed by a word that is not a message kind (so
+/// `wecom send --json text hi` keeps meaning JSON output of a text send).
+pub(crate) fn normalize_args(args: Vec<OsString>) -> Vec<OsString> {
+    use clap::CommandFactory as _;
+
+    let mut i = 1;
+    while i < args.len() {
+        let Some(arg) = args[i].to_str() else { return args };
+        if arg == "send" {
+            break;
+        }
+        if !arg.starts_with('-') {
+            return args; // another command
+        }
+        if GLOBAL_VALUE_OPTIONS.contains(&arg) {
+            i += 1; // skip the option's value
+        }
+        i += 1;
+    }
+    let (Some(flag), Some(value)) = (args.get(i + 1), args.get(i + 2)) else { return args };
+    if flag != "--json" {
+        return args;
+    }
+    let command = Cli::command();
+    let is_kind = command.find_subcommand("send").is_some_and(|send| {
+        value.to_str().is_some_and(|v| {
+            send.get_subcommands().any(|k| k.get_name() == v || k.get_all_aliases().any(|a| a == v))
+        })
+    });
+    if is_kind {
+        return args;
+    }
+    let mut args = args;
+    args[i + 1] = OsString::from("json");
+    args
 }

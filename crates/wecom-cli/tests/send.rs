@@ -304,3 +304,33 @@ fn json_content_from_stdin_with_recipients_from_flags() {
         .success();
     assert_eq!(emu.last_body()["template_card"]["card_type"], "text_notice");
 }
+
+#[test]
+fn send_dash_dash_json_reads_a_file_or_stdin_and_still_means_output_before_a_kind() {
+    let emu = Emu::start();
+    let dir = tempdir();
+    std::fs::write(
+        dir.path().join("card.json"),
+        r#"{"touser":"alice","msgtype":"markdown","markdown":{"content":"from a file"}}"#,
+    )
+    .unwrap();
+    // `wecom send --json FILE`: the file is the message.
+    emu.cmd(&dir).args(["send", "--json", "card.json"]).assert().success();
+    assert_eq!(emu.last_body()["markdown"]["content"], "from a file");
+    // `wecom send --json -`: stdin is the message; a global `--json` still asks for JSON output.
+    let out = emu
+        .cmd(&dir)
+        .args(["--json", "send", "--json", "-", "--to", "bob"])
+        .write_stdin(r#"{"msgtype":"text","text":{"content":"from stdin"}}"#)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(emu.last_body()["text"]["content"], "from stdin");
+    assert!(stdout_json(&out)["msgid"].is_string());
+    // Before a kind name, `--json` is the output switch.
+    let out =
+        emu.cmd(&dir).args(["send", "--json", "text", "plain", "--to", "bob"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(emu.last_body()["text"]["content"], "plain");
+    assert!(stdout_json(&out)["msgid"].is_string());
+}

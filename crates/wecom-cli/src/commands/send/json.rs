@@ -1,5 +1,5 @@
-//! `wecom send json FILE|-`: any message written as WeCom JSON, read through the SDK's types
-//! so it is validated like any other send.
+//! `wecom send json FILE|-` (also spelled `wecom send --json FILE|-`): any message written as
+//! WeCom JSON, read through the SDK's types so it is validated like any other send.
 //!
 //! Accepted shapes:
 //! * a full `message/send` body (`touser`…, `msgtype`, the content, options; `agentid` may
