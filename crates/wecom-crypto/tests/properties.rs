@@ -1,7 +1,7 @@
 //! Property tests: no input, however malformed, panics; encrypt then decrypt is the identity.
 
 use proptest::prelude::*;
-use wecom_crypto::{MsgCrypt, signature};
+use wecom_crypto::{MsgCrypt, extract_encrypt, signature, verify_signature};
 
 fn crypt() -> MsgCrypt {
     MsgCrypt::new("QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "wx5823bf96d3bd56c7")
@@ -51,6 +51,31 @@ proptest! {
     #[test]
     fn decrypt_never_panics_on_arbitrary_base64_text(encrypt in "[A-Za-z0-9+/=]{0,200}") {
         let _ = crypt().decrypt(&encrypt);
+    }
+
+    #[test]
+    fn signature_and_comparison_never_panic(a in ".{0,40}", b in ".{0,40}", c in ".{0,40}", d in ".{0,80}") {
+        let sig = signature(&a, &b, &c, &d);
+        prop_assert_eq!(sig.as_str().len(), 40);
+        prop_assert!(sig.matches(sig.as_str()));
+        prop_assert!(!verify_signature(sig.as_str(), &d) || d == sig.as_str());
+    }
+
+    #[test]
+    fn extract_encrypt_never_panics(body in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let _ = extract_encrypt(&body);
+    }
+
+    #[test]
+    fn reply_encryption_never_panics_and_refuses_unsafe_fields(msg in ".{0,200}", ts in ".{0,24}", nonce in ".{0,70}") {
+        match crypt().encrypt_reply(&msg, &ts, &nonce) {
+            Ok(xml) => {
+                // Accepted only when both fields are plain digits / alphanumerics.
+                prop_assert!(ts.bytes().all(|b| b.is_ascii_digit()) && nonce.bytes().all(|b| b.is_ascii_alphanumeric()));
+                prop_assert!(xml.starts_with("<xml><Encrypt><![CDATA["));
+            }
+            Err(e) => prop_assert!(matches!(e, wecom_crypto::Error::ReplyField(_))),
+        }
     }
 
     #[test]
