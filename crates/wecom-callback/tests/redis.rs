@@ -16,9 +16,7 @@ use wecom_callback::{Callback, CallbackServer, DedupStore, RedisDedup};
 mod support;
 use support::*;
 
-#[path = "support/redis_server.rs"]
-mod redis_server;
-use redis_server::{RedisServer, closed_port_url, silent_server_url};
+use wecom_redis::test_server::{RedisServer, closed_port_url, silent_server_url};
 
 /// Far above any timeout involved: reaching it means something hung.
 const HANG: Duration = Duration::from_secs(20);

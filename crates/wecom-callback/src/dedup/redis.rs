@@ -3,14 +3,12 @@
 //!
 //! Guide: [`docs/redis.md`](https://github.com/wecom-rs/wecom-rs/blob/main/docs/redis.md).
 
-mod conn;
-
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::{DedupError, DedupStore, MemoryDedup};
-use conn::{Connector, Timeouts, millis};
+use wecom_redis::{Connector, Error as RedisStoreError, Timeouts, millis};
 
 const DEFAULT_PREFIX: &str = "wecom:dedup:";
 const DEFAULT_TIMEOUTS: Timeouts = Timeouts {
@@ -203,12 +201,12 @@ impl RedisDedup {
         let now = Instant::now();
         if health.last_warning.is_some_and(|at| now.duration_since(at) < WARN_EVERY) {
             health.unreported += 1;
-            tracing::debug!(error = %err, cause = ?err.kind, "Redis de-duplication failed; used memory");
+            tracing::debug!(error = %err, cause = ?err.kind(), "Redis de-duplication failed; used memory");
             return;
         }
         tracing::warn!(
             error = %err,
-            cause = ?err.kind,
+            cause = ?err.kind(),
             failures_not_logged = health.unreported,
             "Redis de-duplication failed; de-duplicating in this process's memory until it \
              answers (logged at most once a minute)"
@@ -249,59 +247,6 @@ impl DedupStore for RedisDedup {
         }
     }
 }
-
-/// Why a Redis operation failed: the command, the server (`host:port`, never a password) and
-/// the cause.
-#[derive(Debug, Clone)]
-struct RedisStoreError {
-    kind: Kind,
-    message: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Timeout,
-    Unavailable,
-    Command,
-}
-
-impl RedisStoreError {
-    fn timeout(op: &str, addr: &str, after: Duration) -> Self {
-        Self {
-            kind: Kind::Timeout,
-            message: format!("Redis `{op}` at {addr}: no answer within {} ms", millis(after)),
-        }
-    }
-
-    fn connect_failed(op: &str, addr: &str, reason: &str, timed_out: bool) -> Self {
-        Self {
-            kind: if timed_out { Kind::Timeout } else { Kind::Unavailable },
-            message: format!("Redis `{op}` at {addr} failed: could not connect ({reason})"),
-        }
-    }
-
-    fn unavailable(op: &str, addr: &str, reason: &str, retry_in: Duration) -> Self {
-        Self {
-            kind: Kind::Unavailable,
-            message: format!(
-                "Redis `{op}` at {addr} not attempted: unavailable ({reason}); next attempt in {} ms",
-                millis(retry_in)
-            ),
-        }
-    }
-
-    fn command(op: &str, addr: &str, err: &::redis::RedisError) -> Self {
-        Self { kind: Kind::Command, message: format!("Redis `{op}` at {addr} failed: {err}") }
-    }
-}
-
-impl fmt::Display for RedisStoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for RedisStoreError {}
 
 #[cfg(test)]
 mod tests {

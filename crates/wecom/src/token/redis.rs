@@ -28,9 +28,6 @@
 //! it: it carries on with a token of its own (see
 //! [`ClientBuilder::token_store_required`](crate::ClientBuilder::token_store_required)).
 
-mod conn;
-mod error;
-
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -39,8 +36,8 @@ use futures::future::BoxFuture;
 
 use super::{AccessToken, CachedToken, Lease, TokenKey, TokenStore};
 use crate::error::{Error, Result, StoreError};
-use conn::{Connector, Timeouts, millis};
-pub use error::RedisStoreError;
+pub use wecom_redis::Error as RedisStoreError;
+use wecom_redis::{Connector, Timeouts, millis};
 
 const DEFAULT_PREFIX: &str = "wecom:";
 const DEFAULT_TIMEOUTS: Timeouts = Timeouts {

@@ -8,8 +8,6 @@
 //! timeout: a Redis that is down costs callers nothing, and one that comes back is used again
 //! within `retry_delay`.
 //!
-//! The same code serves `wecom-callback`'s Redis de-duplication store; the two crates do not
-//! depend on each other, so each has its copy. Keep them alike.
 
 use std::fmt;
 use std::future::Future;
@@ -20,20 +18,22 @@ use std::time::{Duration, Instant};
 use ::redis::aio::MultiplexedConnection;
 use ::redis::{AsyncConnectionConfig, RedisResult};
 
-use super::RedisStoreError;
+use crate::Error;
 
 /// Timeouts of a [`Connector`].
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Timeouts {
+pub struct Timeouts {
     /// The most opening a connection may take.
-    pub(super) connect: Duration,
+    pub connect: Duration,
     /// The most one operation may take, opening a connection included.
-    pub(super) command: Duration,
+    pub command: Duration,
     /// How long operations fail at once after a failure before a new connection is tried.
-    pub(super) retry_delay: Duration,
+    pub retry_delay: Duration,
 }
 
-pub(super) struct Connector {
+/// One shared Redis connection, opened lazily, with a deadline on every operation and a quick
+/// failure while Redis is known to be down.
+pub struct Connector {
     client: ::redis::Client,
     /// `host:port` (never the password), for errors and logs.
     addr: String,
@@ -60,7 +60,8 @@ struct Down {
 }
 
 impl Connector {
-    pub(super) fn new(client: ::redis::Client, timeouts: Timeouts) -> Self {
+    /// A connector for `client`'s server; nothing is opened until the first operation.
+    pub fn new(client: ::redis::Client, timeouts: Timeouts) -> Self {
         let addr = client.get_connection_info().addr().to_string();
         // The crate's own timeouts as a second line; ours below bound the whole operation.
         let config = AsyncConnectionConfig::new()
@@ -77,17 +78,18 @@ impl Connector {
     }
 
     /// Where the server is (`host:port`, no credentials).
-    pub(super) fn addr(&self) -> &str {
+    pub fn addr(&self) -> &str {
         &self.addr
     }
 
-    pub(super) fn timeouts(&self) -> Timeouts {
+    /// The timeouts in force.
+    pub fn timeouts(&self) -> Timeouts {
         self.timeouts
     }
 
     /// Runs `command` on the shared connection within the command timeout. `op` names the
-    /// operation in errors (`GET wecom:token:…`, never a value).
-    pub(super) async fn run<T, F, Fut>(&self, op: &str, command: F) -> Result<T, RedisStoreError>
+    /// operation in errors (`GET wecom:token:…`: a command and key, never a value).
+    pub async fn run<T, F, Fut>(&self, op: &str, command: F) -> Result<T, Error>
     where
         F: FnOnce(MultiplexedConnection) -> Fut,
         Fut: Future<Output = RedisResult<T>>,
@@ -101,7 +103,7 @@ impl Connector {
                 if breaks_connection(&err) {
                     self.forget(Some(id), err.to_string());
                 }
-                RedisStoreError::command(op, &self.addr, &err)
+                Error::command(op, &self.addr, &err)
             })
         };
         if let Ok(result) = tokio::time::timeout(self.timeouts.command, attempt).await {
@@ -110,10 +112,10 @@ impl Connector {
         let ms = millis(self.timeouts.command);
         let used = Some(used.load(Ordering::Relaxed)).filter(|&id| id != 0);
         self.forget(used, format!("no answer within {ms} ms"));
-        Err(RedisStoreError::timeout(op, &self.addr, self.timeouts.command))
+        Err(Error::timeout(op, &self.addr, self.timeouts.command))
     }
 
-    async fn connection(&self, op: &str) -> Result<(u64, MultiplexedConnection), RedisStoreError> {
+    async fn connection(&self, op: &str) -> Result<(u64, MultiplexedConnection), Error> {
         if let Some(open) = self.current(op)? {
             return Ok(open);
         }
@@ -144,13 +146,13 @@ impl Connector {
             }
         };
         let (reason, timed_out) = reason;
-        let err = RedisStoreError::connect_failed(op, &self.addr, &reason, timed_out);
+        let err = Error::connect_failed(op, &self.addr, &reason, timed_out);
         self.forget(None, reason);
         Err(err)
     }
 
     /// The open connection; an error while a recent failure holds new attempts back.
-    fn current(&self, op: &str) -> Result<Option<(u64, MultiplexedConnection)>, RedisStoreError> {
+    fn current(&self, op: &str) -> Result<Option<(u64, MultiplexedConnection)>, Error> {
         let state = self.lock();
         if let Some(open) = &state.conn {
             return Ok(Some(open.clone()));
@@ -161,7 +163,7 @@ impl Connector {
                 if left.is_zero() {
                     Ok(None)
                 } else {
-                    Err(RedisStoreError::unavailable(op, &self.addr, &down.reason, left))
+                    Err(Error::unavailable(op, &self.addr, &down.reason, left))
                 }
             }
             None => Ok(None),
@@ -212,6 +214,7 @@ fn breaks_connection(err: &::redis::RedisError) -> bool {
         || err.is_unrecoverable_error()
 }
 
-pub(super) fn millis(d: Duration) -> u64 {
+/// A duration in whole milliseconds, saturating.
+pub fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }

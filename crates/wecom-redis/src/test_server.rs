@@ -1,6 +1,10 @@
-//! A `redis-server` of the test's own on a free port, a closed port, and a server that accepts
-//! connections and never answers. (The `wecom` crate's Redis tests have the same harness.)
-#![allow(dead_code, unreachable_pub)]
+//! For tests of the crates that use Redis: a `redis-server` of the test's own on a free port,
+//! a closed port, and a server that accepts connections and never answers.
+//!
+//! Without `redis-server` on `PATH`, [`RedisServer::start`] returns `None` after printing a
+//! "skipped" line — unless `WECOM_REQUIRE_REDIS=1` is set (as in CI), when it panics instead,
+//! so a CI machine without Redis cannot pass by skipping.
+#![allow(clippy::missing_panics_doc, clippy::print_stderr)]
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -8,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A `redis-server` on 127.0.0.1, without persistence, killed on drop.
-pub(crate) struct RedisServer {
+pub struct RedisServer {
     child: Option<Child>,
     port: u16,
     dir: tempfile::TempDir,
@@ -17,7 +21,7 @@ pub(crate) struct RedisServer {
 impl RedisServer {
     /// A fresh server; `None` (after saying so) when `redis-server` is not installed, unless
     /// `WECOM_REQUIRE_REDIS=1`, which turns that into a failure.
-    pub(crate) fn start() -> Option<Self> {
+    pub fn start() -> Option<Self> {
         if !installed() {
             skip();
             return None;
@@ -34,12 +38,12 @@ impl RedisServer {
     }
 
     /// `redis://127.0.0.1:{port}`.
-    pub(crate) fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}", self.port)
     }
 
     /// Kills the server (the port is then closed).
-    pub(crate) fn stop(&mut self) {
+    pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
@@ -47,7 +51,7 @@ impl RedisServer {
     }
 
     /// Starts it again on the same port, empty.
-    pub(crate) fn restart(&mut self) {
+    pub fn restart(&mut self) {
         self.stop();
         let deadline = Instant::now() + Duration::from_secs(10);
         while !self.launch() {
@@ -57,7 +61,7 @@ impl RedisServer {
     }
 
     /// A synchronous connection for looking inside.
-    pub(crate) fn inspect(&self) -> redis::Connection {
+    pub fn inspect(&self) -> redis::Connection {
         redis::Client::open(self.url()).unwrap().get_connection().unwrap()
     }
 
@@ -130,13 +134,13 @@ fn pong(port: u16) -> bool {
 }
 
 /// A port where nothing listens.
-pub(crate) fn closed_port_url() -> String {
+pub fn closed_port_url() -> String {
     format!("redis://127.0.0.1:{}", free_port())
 }
 
 /// A server that accepts connections and never answers: Redis hung or behind a black hole.
 /// Lives as long as the test's runtime.
-pub(crate) async fn silent_server_url() -> String {
+pub async fn silent_server_url() -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
