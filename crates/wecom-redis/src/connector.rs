@@ -59,7 +59,28 @@ struct Down {
     reason: String,
 }
 
+impl Timeouts {
+    /// The defaults both stores document: 500 ms to connect, 500 ms per operation (connecting
+    /// included), and 1 s of failing fast after a failure.
+    pub const DEFAULT: Timeouts = Timeouts {
+        connect: Duration::from_millis(500),
+        command: Duration::from_millis(500),
+        retry_delay: Duration::from_secs(1),
+    };
+}
+
 impl Connector {
+    /// Checks `url` and `timeouts` and builds a connector; nothing is opened until the first
+    /// operation. The error, in words, names what is wrong (never the password).
+    pub fn open(url: &str, timeouts: Timeouts) -> Result<Self, String> {
+        if timeouts.connect.is_zero() || timeouts.command.is_zero() {
+            return Err("Redis timeouts must be greater than zero".into());
+        }
+        let client = ::redis::Client::open(url)
+            .map_err(|err| format!("the Redis URL is not usable: {err}"))?;
+        Ok(Self::new(client, timeouts))
+    }
+
     /// A connector for `client`'s server; nothing is opened until the first operation.
     pub fn new(client: ::redis::Client, timeouts: Timeouts) -> Self {
         let addr = client.get_connection_info().addr().to_string();

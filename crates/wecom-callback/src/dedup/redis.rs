@@ -11,11 +11,6 @@ use super::{DedupError, DedupStore, MemoryDedup};
 use wecom_redis::{Connector, Error as RedisStoreError, Timeouts, millis};
 
 const DEFAULT_PREFIX: &str = "wecom:dedup:";
-const DEFAULT_TIMEOUTS: Timeouts = Timeouts {
-    connect: Duration::from_millis(500),
-    command: Duration::from_millis(500),
-    retry_delay: Duration::from_secs(1),
-};
 /// At most one warning about a failing Redis per store in this interval.
 const WARN_EVERY: Duration = Duration::from_secs(60);
 
@@ -114,13 +109,8 @@ impl RedisDedupBuilder {
     /// A URL the `redis` crate does not accept (`redis://`, `redis+unix://`; TLS is not built
     /// in), or a zero timeout.
     pub fn build(self) -> Result<RedisDedup, DedupError> {
-        if self.timeouts.connect.is_zero() || self.timeouts.command.is_zero() {
-            return Err(DedupError::new("Redis timeouts must be greater than zero"));
-        }
-        let client = ::redis::Client::open(self.url.as_str())
-            .map_err(|err| DedupError::new(format!("the Redis URL is not usable: {err}")))?;
         Ok(RedisDedup {
-            conn: Connector::new(client, self.timeouts),
+            conn: Connector::open(&self.url, self.timeouts).map_err(DedupError::new)?,
             prefix: self.prefix,
             local: MemoryDedup::new(self.local_capacity),
             health: Mutex::new(Health::default()),
@@ -150,7 +140,7 @@ impl RedisDedup {
         RedisDedupBuilder {
             url: url.into(),
             prefix: DEFAULT_PREFIX.to_owned(),
-            timeouts: DEFAULT_TIMEOUTS,
+            timeouts: Timeouts::DEFAULT,
             local_capacity: MemoryDedup::DEFAULT_CAPACITY,
         }
     }

@@ -40,11 +40,6 @@ pub use wecom_redis::Error as RedisStoreError;
 use wecom_redis::{Connector, Timeouts, millis};
 
 const DEFAULT_PREFIX: &str = "wecom:";
-const DEFAULT_TIMEOUTS: Timeouts = Timeouts {
-    connect: Duration::from_millis(500),
-    command: Duration::from_millis(500),
-    retry_delay: Duration::from_secs(1),
-};
 
 /// Replaces the token hash whole and sets its expiry, in one step.
 const PUT: &str = r"
@@ -143,13 +138,8 @@ impl RedisTokenStoreBuilder {
     /// [`Error::Config`] for a URL the `redis` crate does not accept (`redis://`,
     /// `redis+unix://`; TLS is not built in) or a zero timeout.
     pub fn build(self) -> Result<RedisTokenStore> {
-        if self.timeouts.connect.is_zero() || self.timeouts.command.is_zero() {
-            return Err(Error::Config("Redis timeouts must be greater than zero".into()));
-        }
-        let client = ::redis::Client::open(self.url.as_str())
-            .map_err(|err| Error::Config(format!("the Redis URL is not usable: {err}")))?;
         Ok(RedisTokenStore {
-            conn: Connector::new(client, self.timeouts),
+            conn: Connector::open(&self.url, self.timeouts).map_err(Error::Config)?,
             prefix: self.prefix,
             put: Script::new(PUT),
             invalidate: Script::new(INVALIDATE),
@@ -179,7 +169,7 @@ impl RedisTokenStore {
         RedisTokenStoreBuilder {
             url: url.into(),
             prefix: DEFAULT_PREFIX.to_owned(),
-            timeouts: DEFAULT_TIMEOUTS,
+            timeouts: Timeouts::DEFAULT,
         }
     }
 
