@@ -2,6 +2,7 @@
 //! the web inbox address printed at start.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,6 +59,15 @@ pub(crate) fn banner(handle: &EmulatorHandle) -> String {
 
 /// Runs `emulator`.
 pub(crate) fn run(args: &EmulatorArgs, out: Output) -> Result<ExitCode> {
+    if !args.host.is_loopback() {
+        // Anyone who can reach the address can read every message and, with
+        // `?secrets=true`, the apps' secrets: say so where the user will see it.
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: listening on {}: the admin API has no authentication; anyone who can reach it can read every message and the apps' secrets",
+            args.host
+        );
+    }
     let mut builder = Emulator::builder().addr(SocketAddr::new(args.host, args.port));
     if let Some(path) = &args.corp {
         builder = builder.config_file(path).map_err(usage)?;
