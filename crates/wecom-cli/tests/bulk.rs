@@ -155,3 +155,43 @@ fn a_journal_of_another_message_is_refused() {
         .success();
     assert_eq!(emu.messages().len(), 2);
 }
+
+#[test]
+fn a_button_card_to_2500_members_gets_a_task_id_per_request_and_reaches_everyone() {
+    let emu = Emu::with_members(2500);
+    let dir = tempdir();
+    users_file(&dir, 2500);
+    // Concurrency 1: every wave is one request, so only per-request ids keep the emulator,
+    // like WeCom, from refusing a reused task id.
+    let out = emu
+        .cmd(&dir)
+        .args([
+            "--json",
+            "send",
+            "button-card",
+            "--title",
+            "Deploy v1.4?",
+            "--task-id",
+            "deploy-14",
+        ])
+        .args(["--button", "go=Go", "--to-file", "users.txt", "--rate", "50", "--concurrency", "1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary = stdout_json(&out);
+    assert_eq!(summary["delivered"], 2500, "{summary}");
+    assert_eq!(summary["requests"], 3);
+    let mut task_ids: Vec<String> = emu
+        .messages()
+        .iter()
+        .map(|m| {
+            let body: serde_json::Value = serde_json::from_str(m.body.get()).unwrap();
+            body["template_card"]["task_id"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    task_ids.sort();
+    task_ids.dedup();
+    assert_eq!(task_ids.len(), 3, "{task_ids:?}");
+    assert!(task_ids.iter().all(|id| id.starts_with("deploy-14-")), "{task_ids:?}");
+    assert!(copies(&emu).values().all(|&n| n == 1));
+}

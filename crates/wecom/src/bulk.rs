@@ -37,6 +37,11 @@
 //!   a bulk send is started again.
 //! * **Memory**: the recipients are held once, with one byte of outcome each; requests are
 //!   built one batch at a time.
+//! * **Template cards with a `task_id`**: WeCom refuses a task id used twice by one app, so
+//!   when the recipients need more than one request, each request gets the card's id followed
+//!   by `-` and 8 random hex digits (`deploy-42-1f0c9a7e`), checked before anything is sent;
+//!   [`BatchReport::task_id`] says which batch got which. A card sent in one request keeps its
+//!   id unchanged.
 //!
 //! Every member counts against the app's daily quota (corp account cap × 200 person-sends).
 //! A timed-out batch is not resent unless [`BulkOptions::duplicate_check`] is on (then WeCom
@@ -52,6 +57,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 
+use crate::card::TaskId;
 use crate::client::Client;
 use crate::error::{InvalidArgument, Result};
 use crate::message::{Message, MessageRequest, Recipients, Safe, member_key, user_id_problem};
@@ -70,6 +76,7 @@ pub struct BulkOptions {
     enable_id_trans: Option<bool>,
     duplicate_check: Option<Duration>,
     on_member_limit: Option<OnLimit>,
+    per_request_task_ids: Option<bool>,
     skip: HashSet<String>,
 }
 
@@ -92,6 +99,7 @@ impl BulkOptions {
             enable_id_trans: None,
             duplicate_check: None,
             on_member_limit: None,
+            per_request_task_ids: None,
             skip: HashSet::new(),
         }
     }
@@ -132,6 +140,16 @@ impl BulkOptions {
     /// throttle's setting.
     pub fn on_member_limit(mut self, on_limit: OnLimit) -> Self {
         self.on_member_limit = Some(on_limit);
+        self
+    }
+
+    /// Whether a template card's `task_id` is replaced by a derived one per request. By
+    /// default only when the recipients need more than one request; `true` forces it even for
+    /// one (for callers that split one logical send over several bulk sends, which would
+    /// otherwise reuse the id), `false` forbids it (a card in several requests is then
+    /// refused before anything is sent, since WeCom refuses a reused task id).
+    pub fn per_request_task_ids(mut self, on: bool) -> Self {
+        self.per_request_task_ids = Some(on);
         self
     }
 
@@ -220,6 +238,11 @@ impl BulkSend {
 
         let mut tally = Tally::new(users.len(), options.batch_size);
         let ranges = tally.ranges();
+        let task_ids =
+            batch_task_ids(&template.message, ranges.len(), options.per_request_task_ids)?;
+        for (index, id) in task_ids.iter().enumerate() {
+            tally.set_task_id(index, id.as_str().to_owned());
+        }
         tracing::debug!(
             users = users.len(),
             batches = ranges.len(),
@@ -231,10 +254,16 @@ impl BulkSend {
             let users = &users;
             let template = &template;
             let client = &client;
+            let task_ids = &task_ids;
             let mut finished = futures::stream::iter(ranges.into_iter().enumerate())
                 .map(|(index, range)| {
                     let mut request = template.clone();
                     request.recipients = Recipients::users(users[range].iter().cloned());
+                    if let (Some(id), Message::TemplateCard(card)) =
+                        (task_ids.get(index), &mut request.message)
+                    {
+                        card.set_task_id(id.clone());
+                    }
                     let mut send = client.send_request(request);
                     if let Some(mode) = options.on_member_limit {
                         send = send.on_member_limit(mode);
@@ -287,6 +316,54 @@ impl Client {
             on_batch: None,
         }
     }
+}
+
+/// The task id of each batch: none unless the message is a template card with a task id that
+/// goes out in more than one request (or `per_request` says so); then the card's id plus `-`
+/// and 8 random hex digits per batch, all different.
+fn batch_task_ids(
+    message: &Message,
+    batches: usize,
+    per_request: Option<bool>,
+) -> Result<Vec<TaskId>, InvalidArgument> {
+    const SUFFIX: usize = 9; // "-" and 8 hex digits
+    let Message::TemplateCard(card) = message else { return Ok(Vec::new()) };
+    let Some(base) = card.task_id() else { return Ok(Vec::new()) };
+    match per_request {
+        None if batches <= 1 => return Ok(Vec::new()),
+        Some(false) if batches > 1 => {
+            return Err(InvalidArgument::new(
+                "template_card.task_id",
+                format!(
+                    "the recipients need {batches} requests and WeCom refuses a task id used \
+                     twice; allow per-request task ids or send to at most one request's worth"
+                ),
+            ));
+        }
+        Some(false) => return Ok(Vec::new()),
+        None | Some(true) => {}
+    }
+    let max = TaskId::MAX_BYTES - SUFFIX;
+    if base.as_str().len() > max {
+        return Err(InvalidArgument::new(
+            "template_card.task_id",
+            format!(
+                "must be at most {max} bytes when the recipients need more than one request \
+                 (got {}): each request gets the id plus `-` and 8 hex digits, because WeCom \
+                 refuses a task id used twice",
+                base.as_str().len()
+            ),
+        ));
+    }
+    let mut seen = HashSet::with_capacity(batches);
+    let mut ids = Vec::with_capacity(batches);
+    while ids.len() < batches {
+        let suffix = rand::random::<u32>();
+        if seen.insert(suffix) {
+            ids.push(TaskId::new(format!("{}-{suffix:08x}", base.as_str())));
+        }
+    }
+    Ok(ids)
 }
 
 fn check_options(options: &BulkOptions) -> Result<(), InvalidArgument> {

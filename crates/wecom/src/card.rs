@@ -130,6 +130,17 @@ impl TemplateCard {
         }
     }
 
+    /// Replaces the card's `task_id` (a bulk send gives each request its own).
+    pub(crate) fn set_task_id(&mut self, id: TaskId) {
+        match self {
+            TemplateCard::TextNotice(card) => card.task_id = Some(id),
+            TemplateCard::NewsNotice(card) => card.task_id = Some(id),
+            TemplateCard::ButtonInteraction(card) => card.task_id = id,
+            TemplateCard::VoteInteraction(card) => card.task_id = id,
+            TemplateCard::MultipleInteraction(card) => card.task_id = id,
+        }
+    }
+
     /// Checks every documented hard limit of the card for sending; errors name the field as
     /// it appears in the request body (`template_card.button_list[2].key`).
     pub fn validate(&self) -> Result<(), InvalidArgument> {

@@ -97,6 +97,10 @@ pub struct BatchReport {
     pub users: Range<usize>,
     /// The message id, when WeCom accepted the request.
     pub msgid: Option<String>,
+    /// The template card's `task_id` in this request, when it differs per request: a card
+    /// with a task id sent in more than one request gets a derived id per request (see the
+    /// [`bulk`](crate::bulk) module). Callbacks from this batch's members carry it.
+    pub task_id: Option<String>,
     /// Why the request failed, when it did.
     pub error: Option<Error>,
 }
@@ -238,6 +242,7 @@ impl Tally {
                 index,
                 users: index * batch_size..((index + 1) * batch_size).min(users),
                 msgid: None,
+                task_id: None,
                 error: None,
             })
             .collect();
@@ -247,6 +252,11 @@ impl Tally {
     }
 
     /// The recipient positions of each batch.
+    /// Records the task id batch `index` is sent with.
+    pub(super) fn set_task_id(&mut self, index: usize, task_id: String) {
+        self.batches[index].task_id = Some(task_id);
+    }
+
     pub(super) fn ranges(&self) -> Vec<Range<usize>> {
         self.batches.iter().map(|b| b.users.clone()).collect()
     }

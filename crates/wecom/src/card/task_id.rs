@@ -7,9 +7,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::validate::{Check, Path, max_bytes, non_empty};
 
-/// The most bytes a task id may have.
-const MAX_BYTES: usize = 128;
-
 /// A template card's `task_id`: at most 128 bytes of `0-9`, `A-Z`, `a-z`, `_`, `-` and `@`,
 /// never reused within one app.
 ///
@@ -34,6 +31,9 @@ const MAX_BYTES: usize = 128;
 pub struct TaskId(String);
 
 impl TaskId {
+    /// The most bytes a task id may have.
+    pub const MAX_BYTES: usize = 128;
+
     /// The task id `id` (checked by validation, not here).
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
@@ -59,7 +59,7 @@ impl TaskId {
 
     pub(crate) fn validate(&self, path: &Path<'_>) -> Check {
         non_empty(path, &self.0)?;
-        max_bytes(path, &self.0, MAX_BYTES)?;
+        max_bytes(path, &self.0, Self::MAX_BYTES)?;
         match self
             .0
             .chars()

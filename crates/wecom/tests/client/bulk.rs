@@ -251,3 +251,92 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     assert_eq!(refused(err.unwrap_err()).field, "batch_size");
     assert!(mock.all_requests().is_empty());
 }
+
+#[tokio::test]
+async fn a_card_in_several_requests_gets_its_own_task_id_per_request() {
+    use wecom::card::{Button, ButtonInteraction};
+
+    let mock = Mock::start().await;
+    let client = mock.client().build().unwrap();
+    let card = ButtonInteraction::new("Deploy?", "deploy-42", [Button::callback("Go", "go")]);
+    let report = client.send_bulk(users(2500), card.clone(), BulkOptions::new()).await.unwrap();
+
+    let mut sent: Vec<(String, String)> = mock
+        .requests(SEND)
+        .iter()
+        .map(|r| {
+            let body = r.json();
+            let first = body["touser"].as_str().unwrap().split('|').next().unwrap().to_owned();
+            (first, body["template_card"]["task_id"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    sent.sort();
+    assert_eq!(sent.len(), 3);
+    let ids: std::collections::HashSet<&str> = sent.iter().map(|(_, id)| id.as_str()).collect();
+    assert_eq!(ids.len(), 3, "a task id is never used twice: {sent:?}");
+    for (_, id) in &sent {
+        let suffix = id.strip_prefix("deploy-42-").unwrap_or_else(|| panic!("{id}"));
+        assert!(suffix.len() == 8 && suffix.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+    }
+    // The report says which batch went out with which id.
+    for batch in report.batches() {
+        let first = &report.users()[batch.users.start];
+        let sent_id = &sent.iter().find(|(u, _)| u == first).unwrap().1;
+        assert_eq!(batch.task_id.as_deref(), Some(sent_id.as_str()));
+    }
+
+    // One request keeps the card's own id.
+    let one = Mock::start().await;
+    let client = one.client().build().unwrap();
+    let report = client.send_bulk(users(10), card, BulkOptions::new()).await.unwrap();
+    assert_eq!(one.requests(SEND)[0].json()["template_card"]["task_id"], "deploy-42");
+    assert_eq!(report.batches()[0].task_id, None);
+}
+
+#[tokio::test]
+async fn a_task_id_too_long_to_derive_from_is_refused_before_anything_is_sent() {
+    use wecom::card::{Button, ButtonInteraction};
+
+    let mock = Mock::start().await;
+    let client = mock.client().build().unwrap();
+    let card = ButtonInteraction::new("Deploy?", "t".repeat(120), [Button::callback("Go", "go")]);
+    let err = client.send_bulk(users(1500), card, BulkOptions::new()).await.unwrap_err();
+    match err {
+        Error::InvalidArgument(e) => {
+            assert_eq!(e.field, "template_card.task_id");
+            assert!(e.problem.contains("at most 119 bytes"), "{}", e.problem);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(mock.requests(SEND).is_empty());
+    assert!(mock.requests("/cgi-bin/gettoken").is_empty(), "not even a token is fetched");
+}
+
+#[tokio::test]
+async fn per_request_task_ids_can_be_forced_or_forbidden() {
+    use wecom::card::{Button, ButtonInteraction};
+
+    let card = ButtonInteraction::new("Deploy?", "deploy-43", [Button::callback("Go", "go")]);
+    // Forced: even one request gets a derived id.
+    let mock = Mock::start().await;
+    let client = mock.client().build().unwrap();
+    let report = client
+        .send_bulk(users(10), card.clone(), BulkOptions::new().per_request_task_ids(true))
+        .await
+        .unwrap();
+    let sent = mock.requests(SEND)[0].json()["template_card"]["task_id"].clone();
+    assert!(sent.as_str().unwrap().starts_with("deploy-43-"), "{sent}");
+    assert_eq!(report.batches()[0].task_id.as_deref(), sent.as_str());
+    // Forbidden: a card that needs two requests is refused before anything is sent.
+    let mock = Mock::start().await;
+    let client = mock.client().build().unwrap();
+    let err = client
+        .send_bulk(users(1001), card, BulkOptions::new().per_request_task_ids(false))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidArgument(e) if e.field == "template_card.task_id"),
+        "{err}"
+    );
+    assert!(mock.requests(SEND).is_empty());
+}

@@ -24,7 +24,7 @@ use wecom::message::{Message, MessageRequest, Recipients};
 use wecom::{OnLimit, Throttle};
 
 use super::journal::{self, Journal};
-use super::{BulkArgs, Draft, Target, apply_options, task_id, upload_all};
+use super::{BulkArgs, Draft, Target, apply_options, upload_all};
 use crate::client::{self, ClientOptions};
 use crate::config::Settings;
 use crate::exit::{self, usage};
@@ -136,15 +136,6 @@ pub(super) fn run(
     }
     apply_options(&mut request, target);
     request.validate().map_err(|e| exit::api(e.into()))?;
-    if task_id(&request.message).is_some() && users.len() > Recipients::MAX_USERS {
-        return Err(usage(anyhow!(
-            "a template card with a task_id cannot go to more than {} members: every batch \
-             would reuse the task id, which WeCom refuses; split the users into files of at \
-             most {} and give each its own --task-id",
-            Recipients::MAX_USERS,
-            Recipients::MAX_USERS
-        )));
-    }
     let journal_path = bulk.journal.clone().or_else(|| default_journal(users_file));
     let (journal, resume) = if let Some(path) = &journal_path {
         let (j, r) = Journal::open(path, &message_fingerprint(&request)?)?;
@@ -191,6 +182,12 @@ pub(super) fn run(
         watch_ctrl_c(Arc::clone(&stop), out, journal_path.clone());
         let message: Message = request.message.clone();
         let mut options = BulkOptions::new().concurrency(bulk.concurrency);
+        // The members go out in waves, one bulk send each. A card's task id must not be used
+        // twice, so when the whole send needs more than one request — or resumes one whose
+        // requests already used the id — every request gets its own, even a wave of one.
+        if left.len() > Recipients::MAX_USERS || skipped > 0 {
+            options = options.per_request_task_ids(true);
+        }
         if let Some(safe) = request.options.safe {
             options = options.safe(safe);
         }
