@@ -4,9 +4,9 @@
 //! be repeated) and hands it to [`Client::call`]. This module adds the access token, sends,
 //! decodes the envelope, refreshes a rejected token once and retries what is safe to retry.
 //! Bodies are kept as [`Bytes`], so every retry sends exactly the same bytes (multipart
-//! included). A new JSON endpoint is a few lines:
+//! included). A new JSON endpoint is a few lines (crate-internal, so not a doctest):
 //!
-//! ```ignore
+//! ```text
 //! let call = Call::post_json("/cgi-bin/message/update_template_card", &body)?;
 //! let reply: UpdateReply = client.call(call).await?;
 //! ```
