@@ -9,10 +9,9 @@
 //! [`Error`] is `Clone` so that one failed token fetch can be handed to every caller that was
 //! waiting for it.
 
-pub mod codes;
-mod hint;
+pub use wecom_model::InvalidArgument;
+pub use wecom_model::codes;
 
-use std::fmt;
 use std::sync::Arc;
 
 /// A `Result` with this crate's [`Error`].
@@ -202,7 +201,7 @@ impl Error {
     /// ```
     pub fn hint(&self) -> Option<&'static str> {
         match self {
-            Error::Api { code, .. } | Error::Credentials { code, .. } => hint::for_code(*code),
+            Error::Api { code, .. } | Error::Credentials { code, .. } => codes::hint(*code),
             Error::DeliveryUnknown { .. } => Some(
                 "Check whether the message arrived before sending it again; with \
                  duplicate_check enabled the client retries such sends safely by itself.",
@@ -232,29 +231,28 @@ impl Error {
     }
 }
 
-/// A request value broke a documented limit; nothing was sent.
-///
-/// `field` is the path of the offending value in WeCom's JSON body, for example
-/// `template_card.button_list[2].key`; `problem` says which limit it broke and by how much.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InvalidArgument {
-    /// Path of the field in the request body.
-    pub field: String,
-    /// The rule that was broken, in words, with the limit.
-    pub problem: String,
-}
+#[cfg(test)]
+mod tests {
+    use super::Error;
 
-impl InvalidArgument {
-    /// A new error for `field` with a description of the broken rule.
-    pub fn new(field: impl Into<String>, problem: impl Into<String>) -> Self {
-        Self { field: field.into(), problem: problem.into() }
+    #[test]
+    fn errors_carry_the_hint_of_their_code() {
+        let api = |code| Error::Api { code, msg: "x".into() };
+        assert!(api(60020).hint().unwrap().contains("trusted IPs"));
+        assert!(api(40001).hint().unwrap().contains("secret"));
+        assert!(api(42001).hint().unwrap().contains("refreshes it"));
+        assert!(api(40014).hint().unwrap().contains("refreshes it"));
+        assert!(api(45009).hint().unwrap().contains("back off"));
+        assert!(api(45033).hint().unwrap().contains("concurrency"));
+        assert!(api(81013).hint().unwrap().contains("visible range"));
+        assert!(api(40007).hint().unwrap().contains("3 days"));
+        assert!(api(301_002).hint().unwrap().contains("agent id"));
+        assert_eq!(api(99_999).hint(), None);
+        let creds = Error::Credentials { code: 40013, msg: "invalid corpid".into() };
+        assert!(creds.hint().unwrap().contains("corp id"));
+        let config = Error::Config("x".into());
+        assert_eq!(config.hint(), None);
+        let http = Error::Http { path: "/cgi-bin/x".into(), status: 502, body: String::new() };
+        assert!(http.hint().unwrap().contains("proxy"));
     }
 }
-
-impl fmt::Display for InvalidArgument {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid `{}`: {}", self.field, self.problem)
-    }
-}
-
-impl std::error::Error for InvalidArgument {}

@@ -81,18 +81,19 @@
 //!   down. Guide: [`docs/redis.md`](https://github.com/wecom-rs/wecom-rs/blob/main/docs/redis.md).
 
 pub mod bulk;
-pub mod card;
 pub mod client;
 pub mod error;
 pub mod media;
-pub mod message;
-mod quirks;
 pub mod receipt;
 mod secret;
 pub mod throttle;
 pub mod token;
 pub mod update_card;
-mod validate;
+
+// The wire model lives in `wecom-model`, shared with the callback server, the emulator and the
+// CLI; it is re-exported here so that `wecom::card` and `wecom::message` are where users look.
+pub use wecom_model::{card, message};
+use wecom_model::{quirks, validate};
 
 pub use bulk::{BulkOptions, BulkReport, BulkSend};
 pub use card::TemplateCard;

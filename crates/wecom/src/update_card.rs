@@ -226,10 +226,10 @@ impl Serialize for UpdateTemplateCardBody<'_> {
             CardUpdate::Card(card) => (None, Some(card)),
         };
         WireOut {
-            userids: &u.audience.users,
-            partyids: &u.audience.parties,
-            tagids: &u.audience.tags,
-            atall: u.audience.all.then_some(IntBool(true)),
+            userids: u.audience.user_ids(),
+            partyids: u.audience.party_ids(),
+            tagids: u.audience.tag_ids(),
+            atall: u.audience.is_all().then_some(IntBool(true)),
             agentid: self.agent_id,
             response_code: &u.response_code,
             enable_id_trans: u.enable_id_trans,
@@ -281,12 +281,11 @@ impl WireIn {
                 return Err(E::custom("give exactly one of `button` and `template_card`"));
             }
         };
-        let audience = Recipients {
-            users: self.userids,
-            parties: self.partyids,
-            tags: self.tagids,
-            all: matches!(self.atall, Some(IntBool(true))),
-        };
+        let everyone = matches!(self.atall, Some(IntBool(true)));
+        let base =
+            if everyone { Recipients::all() } else { Recipients::users(Vec::<String>::new()) };
+        let audience =
+            base.and_users(self.userids).and_parties(self.partyids).and_tags(self.tagids);
         Ok((
             self.agentid,
             UpdateTemplateCard {

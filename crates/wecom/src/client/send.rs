@@ -95,14 +95,14 @@ impl SendMessage {
         let mut held_back = Vec::new();
         if let Some(limiter) = client.limiter()
             && limiter.counts_members()
-            && !request.recipients.users.is_empty()
+            && !request.recipients.user_ids().is_empty()
         {
             match on_member_limit.unwrap_or(limiter.settings().on_member_limit_mode()) {
-                OnLimit::Delay => limiter.wait_for_members(&request.recipients.users).await,
+                OnLimit::Delay => limiter.wait_for_members(request.recipients.user_ids()).await,
                 OnLimit::Report => {
-                    let held = limiter.admit_members_now(&request.recipients.users);
+                    let held = limiter.admit_members_now(request.recipients.user_ids());
                     if !held.is_empty() {
-                        held_back = take_positions(&mut request.recipients.users, &held);
+                        held_back = take_positions(request.recipients.user_ids_mut(), &held);
                         if request.recipients.is_empty() {
                             return Ok(SendReceipt { held_back, ..SendReceipt::default() });
                         }

@@ -1,0 +1,36 @@
+//! `voice`: an AMR recording from temporary media.
+
+use serde::{Deserialize, Serialize};
+
+use crate::validate::{Check, Path, non_empty};
+
+/// A voice message (`msgtype: voice`): an AMR recording uploaded with `media/upload` (type `voice`).
+///
+/// No `safe`, no id translation.
+///
+/// ```
+/// use wecom_model::message::{Voice, MessageRequest, Recipients};
+///
+/// let req = MessageRequest::new(1000002, Recipients::users(["alice"]), Voice::new("3a8asd892asd8asd"));
+/// req.validate()?;
+/// assert_eq!(serde_json::to_value(&req)?["voice"]["media_id"], "3a8asd892asd8asd");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Voice {
+    /// The media id returned by `media/upload`: required.
+    #[serde(default)]
+    pub media_id: String,
+}
+
+impl Voice {
+    /// A voice message playing the uploaded recording `media_id`.
+    pub fn new(media_id: impl Into<String>) -> Self {
+        Self { media_id: media_id.into() }
+    }
+
+    pub(crate) fn validate(&self, path: &Path<'_>) -> Check {
+        non_empty(&path.field("media_id"), &self.media_id)
+    }
+}
