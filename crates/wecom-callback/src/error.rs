@@ -75,6 +75,13 @@ impl fmt::Display for FieldProblem {
     }
 }
 
+impl From<wecom_model::InvalidArgument> for Error {
+    /// A reply (or a card in it) that breaks one of WeCom's rules.
+    fn from(e: wecom_model::InvalidArgument) -> Self {
+        Error::Reply { field: e.field, problem: e.problem }
+    }
+}
+
 impl Error {
     /// The official `WXBizMsgCrypt` code for crypto and XML failures (`-40001` … `-40011`),
     /// `None` for the others.

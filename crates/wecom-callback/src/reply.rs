@@ -30,9 +30,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod kinds;
-pub mod template_card;
-pub(crate) mod writer;
+mod update_button;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -40,9 +38,14 @@ use wecom_crypto::MsgCrypt;
 
 use crate::callback::Header;
 use crate::error::Error;
-pub use kinds::{Article, Image, News, Text, UpdateButton, Video, Voice};
-pub use template_card::TemplateCard;
-use writer::XmlWriter;
+pub use update_button::UpdateButton;
+use wecom_model::InvalidArgument;
+/// Template cards for `update_template_card` replies: the cards of `message/send`, written
+/// in their XML form.
+pub use wecom_model::card::{self as template_card, TemplateCard};
+/// The content of a reply is the content of a message: one model for sending and replying.
+pub use wecom_model::message::{Article, Image, News, Text, Video, Voice};
+use wecom_model::xml::XmlWriter;
 
 /// Longest text reply WeCom delivers whole (bytes).
 pub const MAX_TEXT_BYTES: usize = 2048;
@@ -99,6 +102,18 @@ reply_from!(
     News(News),
     UpdateButton(UpdateButton),
 );
+
+macro_rules! card_reply_from {
+    ($($kind:ident),*) => {$(
+        impl From<template_card::$kind> for Reply {
+            fn from(card: template_card::$kind) -> Self {
+                Reply::UpdateTemplateCard(Box::new(TemplateCard::from(card)))
+            }
+        }
+    )*};
+}
+
+card_reply_from!(TextNotice, NewsNotice, ButtonInteraction, VoteInteraction, MultipleInteraction);
 
 impl From<TemplateCard> for Reply {
     fn from(card: TemplateCard) -> Self {
@@ -200,7 +215,7 @@ impl Reply {
             Reply::UpdateButton(b) => {
                 check_non_empty("update_button.replace_name", &b.replace_name)
             }
-            Reply::UpdateTemplateCard(card) => card.validate(),
+            Reply::UpdateTemplateCard(card) => card.validate_reply().map_err(Error::from),
         }
     }
 
@@ -260,7 +275,7 @@ impl Reply {
         }
     }
 
-    fn write_body(&self, w: &mut XmlWriter) -> Result<(), Error> {
+    fn write_body(&self, w: &mut XmlWriter) -> Result<(), InvalidArgument> {
         match self {
             Reply::Text(t) => w.text("Content", &t.content),
             Reply::Image(i) => w.element("Image", |w| w.text("MediaId", &i.media_id)),
@@ -277,7 +292,7 @@ impl Reply {
                         w.element("item", |w| {
                             w.text("Title", &a.title)?;
                             w.opt_text("Description", a.description.as_deref())?;
-                            w.opt_text("PicUrl", a.pic_url.as_deref())?;
+                            w.opt_text("PicUrl", a.picurl.as_deref())?;
                             w.opt_text("Url", a.url.as_deref())
                         })?;
                     }
@@ -287,7 +302,7 @@ impl Reply {
             Reply::UpdateButton(b) => {
                 w.element("Button", |w| w.text("ReplaceName", &b.replace_name))
             }
-            Reply::UpdateTemplateCard(card) => card.write(w),
+            Reply::UpdateTemplateCard(card) => card.write_xml(w),
         }
     }
 }

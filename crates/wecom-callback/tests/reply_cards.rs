@@ -3,10 +3,10 @@
 
 use wecom_callback::Reply;
 use wecom_callback::reply::template_card::{
-    ActionItem, ActionMenu, Button, ButtonInteraction, ButtonSelection, CardAction, CardImage,
-    CheckBox, CheckOption, EmphasisContent, HorizontalContent, ImageTextArea, Jump, MainTitle,
-    MultipleInteraction, NewsNotice, QuoteArea, SelectList, SelectOption, Source, SubmitButton,
-    TextNotice, VerticalContent, VoteInteraction,
+    ActionMenu, Button, ButtonInteraction, ButtonSelection, ButtonStyle, CardAction, CardImage,
+    Checkbox, CheckboxMode, CheckboxOption, DescColor, EmphasisContent, HorizontalItem,
+    ImageTextArea, JumpItem, MainTitle, MenuAction, MultipleInteraction, NewsNotice, QuoteArea,
+    SelectOption, Selector, Source, SubmitButton, TextNotice, VerticalContent, VoteInteraction,
 };
 
 const HEAD: &str = "<xml><ToUserName><![CDATA[alice]]></ToUserName><FromUserName><![CDATA[ww1436e0e65a779aee]]></FromUserName><CreateTime>1700000001</CreateTime>";
@@ -21,29 +21,21 @@ fn golden(msg_type: &str, body: &str) -> String {
 
 #[test]
 fn text_notice_card_has_every_element_in_xml_spelling() {
-    let card = TextNotice::new(CardAction::url("https://e.com/card"))
-        .source(Source::new().icon_url("https://e.com/i.png").desc("Bot").desc_color(1))
-        .main_title(MainTitle::new().title("Title").desc("Desc"))
-        .sub_title_text("Sub")
-        .emphasis_content(EmphasisContent::new().title("100").desc("points"))
-        .quote_area(
-            QuoteArea::new()
-                .kind(2)
-                .appid("wx123")
-                .page_path("pages/a")
-                .title("Q")
-                .quote_text("quoted"),
-        )
-        .horizontal_content_list([
-            HorizontalContent::new("Env").value("prod"),
-            HorizontalContent::new("Owner").value("alice").kind(3).user_id("alice"),
-        ])
-        .jump_list([
-            Jump::new("Docs").kind(1).url("https://e.com/d"),
-            Jump::new("App").kind(2).app_id("wx9"),
-        ])
-        .action_menu(ActionMenu::new([ActionItem::new("Mute", "mute")]).desc("More"))
-        .task_id("task-1");
+    let card = TextNotice::new(
+        MainTitle::new("Title").desc("Desc"),
+        CardAction::url("https://e.com/card"),
+    )
+    .source(Source::new("Bot").icon_url("https://e.com/i.png").desc_color(DescColor::Black))
+    .sub_title_text("Sub")
+    .emphasis_content(EmphasisContent::new("100").desc("points"))
+    .quote_area(QuoteArea::new("quoted").title("Q").mini_program("wx123", "pages/a"))
+    .horizontal_content_list([
+        HorizontalItem::text("Env", "prod"),
+        HorizontalItem::member("Owner", "alice", "alice"),
+    ])
+    .jump_list([JumpItem::url("Docs", "https://e.com/d"), JumpItem::mini_program("App", "wx9", "")])
+    .action_menu(ActionMenu::new([MenuAction::new("Mute", "mute")]).desc("More"))
+    .task_id("task-1");
     assert_eq!(
         xml(card),
         golden(
@@ -69,9 +61,9 @@ fn text_notice_card_has_every_element_in_xml_spelling() {
 #[test]
 fn news_notice_card() {
     let with_image = NewsNotice::new(
-        MainTitle::new().title("News"),
-        CardImage::new("https://e.com/big.png").aspect_ratio(2.25),
-        CardAction::mini_program("wx1").page_path("pages/x"),
+        MainTitle::new("News"),
+        CardImage::new("https://e.com/big.png").aspect_ratio(2.2),
+        CardAction::mini_program("wx1", "pages/x"),
     )
     .vertical_content_list([VerticalContent::new("V1").desc("d1"), VerticalContent::new("V2")]);
     assert_eq!(
@@ -81,15 +73,15 @@ fn news_notice_card() {
             "<TemplateCard><CardType><![CDATA[news_notice]]></CardType>\
              <MainTitle><Title><![CDATA[News]]></Title></MainTitle>\
              <CardAction><Type>2</Type><AppId><![CDATA[wx1]]></AppId><PagePath><![CDATA[pages/x]]></PagePath></CardAction>\
-             <CardImage><Url><![CDATA[https://e.com/big.png]]></Url><AspectRatio>2.25</AspectRatio></CardImage>\
+             <CardImage><Url><![CDATA[https://e.com/big.png]]></Url><AspectRatio>2.2</AspectRatio></CardImage>\
              <VerticalContentList><Title><![CDATA[V1]]></Title><Desc><![CDATA[d1]]></Desc></VerticalContentList>\
              <VerticalContentList><Title><![CDATA[V2]]></Title></VerticalContentList>\
              </TemplateCard>"
         )
     );
-    let with_area = NewsNotice::new(
-        MainTitle::new().title("News"),
-        ImageTextArea::new("https://e.com/s.png").kind(1).url("https://e.com").title("T").desc("D"),
+    let with_area = NewsNotice::with_image_text_area(
+        MainTitle::new("News"),
+        ImageTextArea::new("https://e.com/s.png").url("https://e.com").title("T").desc("D"),
         CardAction::url("https://e.com"),
     );
     assert!(xml(with_area).contains(
@@ -101,8 +93,12 @@ fn news_notice_card() {
 #[test]
 fn button_interaction_card() {
     let card = ButtonInteraction::new(
-        MainTitle::new().title("Deploy?"),
-        [Button::new("Approve", "approve").style(1), Button::new("Reject", "reject").style(2)],
+        MainTitle::new("Deploy?"),
+        "deploy-1",
+        [
+            Button::callback("Approve", "approve").style(ButtonStyle::Style1),
+            Button::callback("Reject", "reject").style(ButtonStyle::Style2),
+        ],
     )
     .card_action(CardAction::none())
     .replace_text("Approved")
@@ -136,12 +132,13 @@ fn button_interaction_card() {
 #[test]
 fn vote_card_uses_capital_b_checkbox() {
     let card = VoteInteraction::new(
-        MainTitle::new().title("Lunch?"),
-        CheckBox::new(
+        MainTitle::new("Lunch?"),
+        "lunch-1",
+        Checkbox::new(
             "lunch",
-            [CheckOption::new("a", "Noodles", false), CheckOption::new("b", "Rice", true)],
+            [CheckboxOption::new("a", "Noodles"), CheckboxOption::new("b", "Rice").checked(true)],
         )
-        .mode(1)
+        .mode(CheckboxMode::Multiple)
         .disable(true),
         SubmitButton::new("Submit", "lunch_submit"),
     )
@@ -165,15 +162,13 @@ fn vote_card_uses_capital_b_checkbox() {
 #[test]
 fn multiple_interaction_card() {
     let card = MultipleInteraction::new(
-        MainTitle::new().title("Survey"),
+        MainTitle::new("Survey"),
+        "survey-1",
         [
-            SelectList::new(
-                "q1",
-                [SelectOption::new("t1", "Infra"), SelectOption::new("t2", "App")],
-            )
-            .title("Team")
-            .selected_id("t1"),
-            SelectList::new("q2", [SelectOption::new("y", "Yes")]).disable(true),
+            Selector::new("q1", [SelectOption::new("t1", "Infra"), SelectOption::new("t2", "App")])
+                .title("Team")
+                .selected_id("t1"),
+            Selector::new("q2", [SelectOption::new("y", "Yes")]).disable(true),
         ],
         SubmitButton::new("Submit", "survey_submit"),
     );

@@ -45,6 +45,7 @@ mod task_id;
 mod text_notice;
 mod title;
 mod vote_interaction;
+mod xml;
 
 pub use action_menu::{ActionMenu, MenuAction};
 pub use button::{Button, ButtonSelection, ButtonStyle, ButtonType};
@@ -145,6 +146,12 @@ impl TemplateCard {
     /// it appears in the request body (`template_card.button_list[2].key`).
     pub fn validate(&self) -> Result<(), InvalidArgument> {
         self.validate_in(&Path::root("template_card"), CardContext::Send)
+    }
+
+    /// Checks the card for an `update_template_card` passive reply: the rules of an update,
+    /// with field paths relative to the card (`button_list[1].key`).
+    pub fn validate_reply(&self) -> Result<(), InvalidArgument> {
+        self.validate_in(&Path::root(""), CardContext::Update)
     }
 
     /// Checks the card at `path` of a request body, for sending or for an update.

@@ -24,6 +24,7 @@ mod error;
 pub mod message;
 pub mod quirks;
 pub mod validate;
+pub mod xml;
 
 pub use card::{TaskId, TemplateCard};
 pub use error::InvalidArgument;

@@ -73,6 +73,11 @@ impl Link {
 }
 
 impl Link {
+    /// Does nothing when tapped (type 0).
+    pub(crate) fn plain() -> Self {
+        Self { kind: Some(LinkType::Plain), url: None, appid: None, pagepath: None }
+    }
+
     /// Opens `url`.
     pub(crate) fn open_url(url: String) -> Self {
         Self { kind: Some(LinkType::Url), url: Some(url), appid: None, pagepath: None }
@@ -134,6 +139,12 @@ pub struct CardAction {
 }
 
 impl CardAction {
+    /// Tapping the card does nothing (type 0). Only the interactive cards accept it; notice
+    /// cards must open something.
+    pub fn none() -> Self {
+        Self { link: Link::plain() }
+    }
+
     /// Tapping the card opens `url`.
     pub fn url(url: impl Into<String>) -> Self {
         Self { link: Link::open_url(url.into()) }

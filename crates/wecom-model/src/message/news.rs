@@ -104,6 +104,19 @@ impl Article {
         }
     }
 
+    /// An article titled `title` with no link yet: add one with [`Article::url`]. A passive
+    /// reply's article may have none; `message/send` refuses an article without a link.
+    pub fn titled(title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            description: None,
+            url: None,
+            picurl: None,
+            appid: None,
+            pagepath: None,
+        }
+    }
+
     /// An article titled `title` that opens page `pagepath` of mini program `appid`.
     pub fn mini_program(
         title: impl Into<String>,

@@ -1,4 +1,4 @@
-//! Writing reply XML: CDATA for text, bare numbers, and the checks that keep the output
+//! Writing WeCom's XML documents: CDATA for text, bare numbers, and the checks that keep the output
 //! well-formed.
 //!
 //! Text goes into CDATA sections; a `]]>` inside the text is split across two sections
@@ -8,10 +8,11 @@
 
 use std::fmt::Write as _;
 
-use crate::error::Error;
+use crate::InvalidArgument;
 
-/// Builds one reply document, remembering the element path for error messages.
-pub(crate) struct XmlWriter {
+/// Builds one `<xml>` document (a passive reply, a callback), remembering the element path
+/// for error messages.
+pub struct XmlWriter {
     out: String,
     path: Vec<&'static str>,
 }
@@ -30,24 +31,25 @@ fn forbidden_char(text: &str) -> Option<char> {
 }
 
 impl XmlWriter {
-    pub(crate) fn with_capacity(capacity: usize) -> Self {
+    /// A document with its `<xml>` root opened.
+    pub fn with_capacity(capacity: usize) -> Self {
         let mut out = String::with_capacity(capacity);
         out.push_str("<xml>");
         XmlWriter { out, path: Vec::with_capacity(4) }
     }
 
-    fn error(&self, last: &str, problem: String) -> Error {
+    fn error(&self, last: &str, problem: String) -> InvalidArgument {
         let mut field = String::new();
         for p in &self.path {
             field.push_str(p);
             field.push('/');
         }
         field.push_str(last);
-        Error::reply(field, problem)
+        InvalidArgument::new(field, problem)
     }
 
     /// `<name><![CDATA[text]]></name>`.
-    pub(crate) fn text(&mut self, name: &'static str, text: &str) -> Result<(), Error> {
+    pub fn text(&mut self, name: &'static str, text: &str) -> Result<(), InvalidArgument> {
         if let Some(c) = forbidden_char(text) {
             return Err(
                 self.error(name, format!("character U+{:04X} is not allowed in XML", c as u32))
@@ -71,7 +73,11 @@ impl XmlWriter {
     }
 
     /// Like [`XmlWriter::text`], for optional fields (absent: nothing is written).
-    pub(crate) fn opt_text(&mut self, name: &'static str, text: Option<&str>) -> Result<(), Error> {
+    pub fn opt_text(
+        &mut self,
+        name: &'static str,
+        text: Option<&str>,
+    ) -> Result<(), InvalidArgument> {
         match text {
             Some(t) => self.text(name, t),
             None => Ok(()),
@@ -79,7 +85,7 @@ impl XmlWriter {
     }
 
     /// `<name>value</name>` for numbers and booleans.
-    pub(crate) fn value(&mut self, name: &'static str, value: impl std::fmt::Display) {
+    pub fn value(&mut self, name: &'static str, value: impl std::fmt::Display) {
         self.out.push('<');
         self.out.push_str(name);
         self.out.push('>');
@@ -90,20 +96,22 @@ impl XmlWriter {
     }
 
     /// Like [`XmlWriter::value`], for optional fields.
-    pub(crate) fn opt_value(&mut self, name: &'static str, value: Option<impl std::fmt::Display>) {
+    pub fn opt_value(&mut self, name: &'static str, value: Option<impl std::fmt::Display>) {
         if let Some(v) = value {
             self.value(name, v);
         }
     }
 
-    pub(crate) fn open(&mut self, name: &'static str) {
+    /// Opens `<name>`; [`XmlWriter::close`] closes it.
+    pub fn open(&mut self, name: &'static str) {
         self.out.push('<');
         self.out.push_str(name);
         self.out.push('>');
         self.path.push(name);
     }
 
-    pub(crate) fn close(&mut self) {
+    /// Closes the element opened last.
+    pub fn close(&mut self) {
         let name = self.path.pop().unwrap_or_default();
         self.out.push_str("</");
         self.out.push_str(name);
@@ -111,18 +119,19 @@ impl XmlWriter {
     }
 
     /// `<name>…</name>` around what `body` writes.
-    pub(crate) fn element(
+    pub fn element(
         &mut self,
         name: &'static str,
-        body: impl FnOnce(&mut Self) -> Result<(), Error>,
-    ) -> Result<(), Error> {
+        body: impl FnOnce(&mut Self) -> Result<(), InvalidArgument>,
+    ) -> Result<(), InvalidArgument> {
         self.open(name);
         body(self)?;
         self.close();
         Ok(())
     }
 
-    pub(crate) fn finish(mut self) -> String {
+    /// Closes the root and returns the document.
+    pub fn finish(mut self) -> String {
         self.out.push_str("</xml>");
         self.out
     }
@@ -132,7 +141,7 @@ impl XmlWriter {
 mod tests {
     use super::*;
 
-    fn one(text: &str) -> Result<String, Error> {
+    fn one(text: &str) -> Result<String, InvalidArgument> {
         let mut w = XmlWriter::with_capacity(64);
         w.text("Content", text)?;
         Ok(w.finish())
@@ -159,10 +168,7 @@ mod tests {
         let e = w.text("Title", "bell\u{7}").unwrap_err();
         assert_eq!(
             e,
-            Error::Reply {
-                field: "Video/Title".into(),
-                problem: "character U+0007 is not allowed in XML".into()
-            }
+            InvalidArgument::new("Video/Title", "character U+0007 is not allowed in XML")
         );
         assert!(one("\u{FFFF}").is_err());
         assert!(one("tab\tcr\rlf\n中文 \u{FFFD} 😀").is_ok());
