@@ -48,16 +48,16 @@ pub use wecom_model::message::{Article, Image, News, Text, Video, Voice};
 use wecom_model::xml::XmlWriter;
 
 /// Longest text reply WeCom delivers whole (bytes).
-pub const MAX_TEXT_BYTES: usize = 2048;
+pub const MAX_TEXT_BYTES: usize = wecom_model::limits::TEXT_BYTES;
 /// Longest video / news title (bytes).
-pub const MAX_TITLE_BYTES: usize = 128;
+pub const MAX_TITLE_BYTES: usize = wecom_model::limits::TITLE_BYTES;
 /// Longest video / news description (bytes).
-pub const MAX_DESCRIPTION_BYTES: usize = 512;
+pub const MAX_DESCRIPTION_BYTES: usize = wecom_model::limits::DESCRIPTION_BYTES;
 /// Most articles in a news reply.
 ///
 /// The passive-reply page does not state a maximum; the send API allows 8 (errcode 45008
 /// above that), so 8 is the safe reading and is enforced here.
-pub const MAX_NEWS_ARTICLES: usize = 8;
+pub const MAX_NEWS_ARTICLES: usize = wecom_model::limits::ARTICLES;
 
 /// A passive reply.
 #[derive(Debug, Clone, PartialEq)]

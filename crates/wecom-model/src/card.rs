@@ -260,7 +260,7 @@ fn check_action_menu(
 /// `jump_list`: at most 3 links.
 fn check_jump_list(path: &Path<'_>, items: &[JumpItem]) -> Check {
     let list = path.field("jump_list");
-    count(&list, items.len(), 0, 3)?;
+    count(&list, items.len(), 0, crate::limits::CARD_JUMPS)?;
     for (i, item) in items.iter().enumerate() {
         item.validate(&list.index(i))?;
     }

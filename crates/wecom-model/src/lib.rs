@@ -21,6 +21,7 @@
 pub mod card;
 pub mod codes;
 mod error;
+pub mod limits;
 pub mod message;
 pub mod quirks;
 pub mod validate;

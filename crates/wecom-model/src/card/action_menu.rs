@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::validate::{Check, Path, count, non_empty, required, unique};
 
 /// The longest callback key WeCom accepts.
-pub(crate) const KEY_MAX_BYTES: usize = 1024;
+pub(crate) const KEY_MAX_BYTES: usize = crate::limits::CARD_KEY_BYTES;
 
 /// `action_menu`: one to three entries in the card's top-right menu. Choosing one sends a
 /// `template_card_menu_event` callback with the entry's key, so a card with a menu needs a
@@ -44,7 +44,7 @@ impl ActionMenu {
 
     pub(crate) fn validate(&self, path: &Path<'_>) -> Check {
         let list = path.field("action_list");
-        count(&list, self.action_list.len(), 1, 3)?;
+        count(&list, self.action_list.len(), 1, crate::limits::CARD_MENU_ACTIONS)?;
         for (i, action) in self.action_list.iter().enumerate() {
             let item = list.index(i);
             non_empty(&item.field("text"), &action.text)?;

@@ -137,7 +137,7 @@ impl Button {
 
 /// Checks a `button_list`: 1 to 6 buttons, callback keys distinct.
 pub(crate) fn validate_button_list(path: &Path<'_>, buttons: &[Button]) -> Check {
-    count(path, buttons.len(), 1, 6)?;
+    count(path, buttons.len(), 1, crate::limits::CARD_BUTTONS)?;
     for (i, button) in buttons.iter().enumerate() {
         button.validate(&path.index(i))?;
     }
@@ -224,7 +224,11 @@ impl ButtonSelection {
 
     pub(crate) fn validate(&self, path: &Path<'_>, ctx: CardContext) -> Check {
         required(&path.field("question_key"), &self.question_key, KEY_MAX_BYTES)?;
-        validate_options(&path.field("option_list"), &self.option_list, 10)?;
+        validate_options(
+            &path.field("option_list"),
+            &self.option_list,
+            crate::limits::CARD_SELECT_OPTIONS,
+        )?;
         if self.disable.is_some() {
             ctx.update_only(&path.field("disable"))?;
         }

@@ -89,7 +89,7 @@ impl Checkbox {
     pub(crate) fn validate(&self, path: &Path<'_>, ctx: CardContext) -> Check {
         required(&path.field("question_key"), &self.question_key, KEY_MAX_BYTES)?;
         let list = path.field("option_list");
-        count(&list, self.option_list.len(), 1, 20)?;
+        count(&list, self.option_list.len(), 1, crate::limits::CARD_CHECKBOX_OPTIONS)?;
         for (i, option) in self.option_list.iter().enumerate() {
             let item = list.index(i);
             required(&item.field("id"), &option.id, OPTION_ID_MAX_BYTES)?;

@@ -8,9 +8,9 @@ use crate::quirks::int_enum;
 use crate::validate::{Check, Path, count, non_empty};
 
 /// The most rows in a `horizontal_content_list`.
-pub(crate) const HORIZONTAL_MAX: usize = 6;
+pub(crate) const HORIZONTAL_MAX: usize = crate::limits::CARD_HORIZONTAL_ROWS;
 /// The most rows in a `vertical_content_list`.
-pub(crate) const VERTICAL_MAX: usize = 4;
+pub(crate) const VERTICAL_MAX: usize = crate::limits::CARD_VERTICAL_ROWS;
 
 int_enum! {
     /// The `type` of a [`HorizontalItem`]: what tapping its value does.

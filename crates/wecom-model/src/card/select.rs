@@ -8,7 +8,7 @@ use super::action_menu::KEY_MAX_BYTES;
 use crate::validate::{Check, Path, count, non_empty, required, unique};
 
 /// The longest option id WeCom accepts.
-pub(crate) const OPTION_ID_MAX_BYTES: usize = 128;
+pub(crate) const OPTION_ID_MAX_BYTES: usize = crate::limits::CARD_OPTION_ID_BYTES;
 
 /// One option of a drop-down ([`ButtonSelection`](super::ButtonSelection) or [`Selector`]).
 ///
@@ -120,11 +120,15 @@ impl Selector {
 
 /// Checks a `select_list`: 1 to 3 drop-downs with distinct question keys.
 pub(crate) fn validate_select_list(path: &Path<'_>, list: &[Selector], ctx: CardContext) -> Check {
-    count(path, list.len(), 1, 3)?;
+    count(path, list.len(), 1, crate::limits::CARD_SELECTS)?;
     for (i, selector) in list.iter().enumerate() {
         let item = path.index(i);
         required(&item.field("question_key"), &selector.question_key, KEY_MAX_BYTES)?;
-        validate_options(&item.field("option_list"), &selector.option_list, 10)?;
+        validate_options(
+            &item.field("option_list"),
+            &selector.option_list,
+            crate::limits::CARD_SELECT_OPTIONS,
+        )?;
         if selector.disable.is_some() {
             ctx.update_only(&item.field("disable"))?;
         }

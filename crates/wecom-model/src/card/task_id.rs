@@ -32,7 +32,7 @@ pub struct TaskId(String);
 
 impl TaskId {
     /// The most bytes a task id may have.
-    pub const MAX_BYTES: usize = 128;
+    pub const MAX_BYTES: usize = crate::limits::TASK_ID_BYTES;
 
     /// The task id `id` (checked by validation, not here).
     pub fn new(id: impl Into<String>) -> Self {

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::limits;
 use crate::validate::{Check, Path, required};
 
 /// A Markdown message (`msgtype: markdown`).
@@ -34,6 +35,6 @@ impl Markdown {
     }
 
     pub(crate) fn validate(&self, path: &Path<'_>) -> Check {
-        required(&path.field("content"), &self.content, 2048)
+        required(&path.field("content"), &self.content, limits::TEXT_BYTES)
     }
 }

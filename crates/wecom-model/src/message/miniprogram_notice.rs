@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::limits;
 use crate::validate::{Check, Path, count, max_chars, non_empty, optional};
 
 /// A mini program notice (`msgtype: miniprogram_notice`).
@@ -95,17 +96,17 @@ impl MiniProgramNotice {
 
     pub(crate) fn validate(&self, path: &Path<'_>) -> Check {
         non_empty(&path.field("appid"), &self.appid)?;
-        optional(&path.field("page"), self.page.as_ref(), 1024)?;
+        optional(&path.field("page"), self.page.as_ref(), limits::MINIPROGRAM_PAGE_BYTES)?;
         non_empty(&path.field("title"), &self.title)?;
         let list = path.field("content_item");
-        count(&list, self.content_item.len(), 0, 10)?;
+        count(&list, self.content_item.len(), 0, limits::MINIPROGRAM_ITEMS)?;
         for (i, item) in self.content_item.iter().enumerate() {
             let p = list.index(i);
-            max_chars(&p.field("key"), &item.key, 10)?;
+            max_chars(&p.field("key"), &item.key, limits::MINIPROGRAM_KEY_CHARS)?;
             // The value supports id translation: a template such as `$userName=alice$` is
             // replaced before display, so its length says nothing about the shown text.
             if !has_id_template(&item.value) {
-                max_chars(&p.field("value"), &item.value, 30)?;
+                max_chars(&p.field("value"), &item.value, limits::MINIPROGRAM_VALUE_CHARS)?;
             }
         }
         Ok(())

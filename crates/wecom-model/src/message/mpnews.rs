@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::limits;
 use crate::validate::{Check, Path, count, non_empty, optional, required};
 
 /// The largest `content` WeCom accepts: 666 KB. The documentation does not say whether a KB is
 /// 1,000 or 1,024 bytes; WeCom answers 45002 (nothing is lost) above its limit, so the larger
 /// reading is used to avoid rejecting bodies the server accepts.
-const CONTENT_MAX_BYTES: usize = 666 * 1024;
+const CONTENT_MAX_BYTES: usize = limits::MPNEWS_CONTENT_BYTES;
 
 /// An mpnews message (`msgtype: mpnews`): 1 to 8 [`MpArticle`]s.
 ///
@@ -43,7 +44,7 @@ impl MpNews {
 
     pub(crate) fn validate(&self, path: &Path<'_>) -> Check {
         let list = path.field("articles");
-        count(&list, self.articles.len(), 1, 8)?;
+        count(&list, self.articles.len(), 1, limits::ARTICLES)?;
         for (i, article) in self.articles.iter().enumerate() {
             article.validate(&list.index(i))?;
         }
@@ -128,10 +129,10 @@ impl MpArticle {
     }
 
     fn validate(&self, path: &Path<'_>) -> Check {
-        required(&path.field("title"), &self.title, 128)?;
+        required(&path.field("title"), &self.title, limits::TITLE_BYTES)?;
         non_empty(&path.field("thumb_media_id"), &self.thumb_media_id)?;
-        optional(&path.field("author"), self.author.as_ref(), 64)?;
+        optional(&path.field("author"), self.author.as_ref(), limits::AUTHOR_BYTES)?;
         required(&path.field("content"), &self.content, CONTENT_MAX_BYTES)?;
-        optional(&path.field("digest"), self.digest.as_ref(), 512)
+        optional(&path.field("digest"), self.digest.as_ref(), limits::DESCRIPTION_BYTES)
     }
 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::limits;
 use crate::validate::{Check, Path, count, http_url, non_empty, optional, required};
 
 /// A news message (`msgtype: news`): 1 to 8 [`Article`]s.
@@ -39,7 +40,7 @@ impl News {
 
     pub(crate) fn validate(&self, path: &Path<'_>) -> Check {
         let list = path.field("articles");
-        count(&list, self.articles.len(), 1, 8)?;
+        count(&list, self.articles.len(), 1, limits::ARTICLES)?;
         for (i, article) in self.articles.iter().enumerate() {
             article.validate(&list.index(i))?;
         }
@@ -155,18 +156,18 @@ impl Article {
     }
 
     fn validate(&self, path: &Path<'_>) -> Check {
-        required(&path.field("title"), &self.title, 128)?;
-        optional(&path.field("description"), self.description.as_ref(), 512)?;
+        required(&path.field("title"), &self.title, limits::TITLE_BYTES)?;
+        optional(&path.field("description"), self.description.as_ref(), limits::DESCRIPTION_BYTES)?;
         if let Some(url) = &self.url {
             let p = path.field("url");
-            required(&p, url, 2048)?;
+            required(&p, url, limits::URL_BYTES)?;
             http_url(&p, url)?;
         }
-        optional(&path.field("picurl"), self.picurl.as_ref(), 2048)?;
+        optional(&path.field("picurl"), self.picurl.as_ref(), limits::URL_BYTES)?;
         match (&self.appid, &self.pagepath) {
             (Some(appid), Some(pagepath)) => {
                 non_empty(&path.field("appid"), appid)?;
-                required(&path.field("pagepath"), pagepath, 128)?;
+                required(&path.field("pagepath"), pagepath, limits::TITLE_BYTES)?;
             }
             (Some(_), None) => {
                 return Err(path.field("pagepath").error("is required when appid is set"));

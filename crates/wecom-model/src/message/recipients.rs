@@ -32,7 +32,7 @@ pub const SEND_FIELDS: RecipientFields = RecipientFields {
 };
 
 /// The longest member id WeCom accepts.
-const MAX_USER_ID_BYTES: usize = 64;
+const MAX_USER_ID_BYTES: usize = crate::limits::USER_ID_BYTES;
 
 /// Who receives a message: members (UserIDs), departments, tags — combinable — or everyone in
 /// the app's visible range.
@@ -62,11 +62,11 @@ pub struct Recipients {
 
 impl Recipients {
     /// The most members one request may name (errcode 40032 beyond).
-    pub const MAX_USERS: usize = 1000;
+    pub const MAX_USERS: usize = crate::limits::USERS;
     /// The most departments one request may name (errcode 82002 beyond).
-    pub const MAX_PARTIES: usize = 100;
+    pub const MAX_PARTIES: usize = crate::limits::PARTIES;
     /// The most tags one request may name (errcode 82003 beyond).
-    pub const MAX_TAGS: usize = 100;
+    pub const MAX_TAGS: usize = crate::limits::TAGS;
 
     pub(crate) const fn none() -> Self {
         Self { users: Vec::new(), parties: Vec::new(), tags: Vec::new(), all: false }

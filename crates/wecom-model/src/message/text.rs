@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::validate::{Check, Path, required};
 
 /// The most bytes a text message may carry.
-pub(crate) const TEXT_MAX_BYTES: usize = 2048;
+pub(crate) const TEXT_MAX_BYTES: usize = crate::limits::TEXT_BYTES;
 
 /// A plain text message (`msgtype: text`).
 ///

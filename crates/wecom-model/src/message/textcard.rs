@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::limits;
 use crate::validate::{Check, Path, http_url, max_chars, required};
 
 /// A text card message (`msgtype: textcard`).
@@ -60,12 +61,14 @@ impl TextCard {
     pub(crate) fn validate(&self, path: &Path<'_>) -> Check {
         // The current documentation counts title/description in characters, older revisions
         // and most SDKs in bytes (UNVERIFIED): bytes are the stricter reading, so use them.
-        required(&path.field("title"), &self.title, 128)?;
-        required(&path.field("description"), &self.description, 512)?;
+        required(&path.field("title"), &self.title, limits::TITLE_BYTES)?;
+        required(&path.field("description"), &self.description, limits::DESCRIPTION_BYTES)?;
         let url = path.field("url");
-        required(&url, &self.url, 2048)?;
+        required(&url, &self.url, limits::URL_BYTES)?;
         http_url(&url, &self.url)?;
         // WeCom truncates longer button texts; rejecting keeps the text the caller wrote.
-        self.btntxt.as_ref().map_or(Ok(()), |t| max_chars(&path.field("btntxt"), t, 4))
+        self.btntxt
+            .as_ref()
+            .map_or(Ok(()), |t| max_chars(&path.field("btntxt"), t, limits::BUTTON_TEXT_CHARS))
     }
 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::limits;
 use crate::validate::{Check, Path, non_empty, optional};
 
 /// A video message (`msgtype: video`).
@@ -54,7 +55,7 @@ impl Video {
 
     pub(crate) fn validate(&self, path: &Path<'_>) -> Check {
         non_empty(&path.field("media_id"), &self.media_id)?;
-        optional(&path.field("title"), self.title.as_ref(), 128)?;
-        optional(&path.field("description"), self.description.as_ref(), 512)
+        optional(&path.field("title"), self.title.as_ref(), limits::TITLE_BYTES)?;
+        optional(&path.field("description"), self.description.as_ref(), limits::DESCRIPTION_BYTES)
     }
 }
