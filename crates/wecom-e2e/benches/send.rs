@@ -1,10 +1,10 @@
 //! Sending throughput, CPU cost and fan-out memory of the client, over loopback.
 //!
 //! ```text
-//! cargo bench -p wecom --bench send                                  # against the stand-in
-//! cargo bench -p wecom --bench send -- inflight64                    # one scenario
-//! WECOM_BENCH_SERVER=emulator cargo bench -p wecom --bench send      # against the emulator
-//! WECOM_BENCH_BASE_URL=http://127.0.0.1:8080 cargo bench -p wecom --bench send   # another server
+//! cargo bench -p wecom-e2e --bench send                                  # against the stand-in
+//! cargo bench -p wecom-e2e --bench send -- inflight64                    # one scenario
+//! WECOM_BENCH_SERVER=emulator cargo bench -p wecom-e2e --bench send      # against the emulator
+//! WECOM_BENCH_BASE_URL=http://127.0.0.1:8080 cargo bench -p wecom-e2e --bench send   # another server
 //! ```
 //!
 //! The bench starts a server (this same binary, as a child process) and runs each scenario in
