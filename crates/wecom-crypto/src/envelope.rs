@@ -78,6 +78,75 @@ fn extract_from_json(body: &[u8]) -> Result<Cow<'_, str>, Error> {
     envelope.encrypt.ok_or(Error::MissingEncrypt)
 }
 
+/// The fields of an encrypted passive reply, as found in its envelope.
+#[derive(Debug)]
+pub(crate) struct ReplyFields<'a> {
+    pub(crate) encrypt: Cow<'a, str>,
+    pub(crate) msg_signature: Cow<'a, str>,
+    pub(crate) timestamp: Cow<'a, str>,
+    pub(crate) nonce: Cow<'a, str>,
+}
+
+/// A JSON reply's timestamp: the official library writes a string, WeCom's example a number.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum JsonTimestamp<'a> {
+    Text(#[serde(borrow)] Cow<'a, str>),
+    Number(u64),
+}
+
+#[derive(Deserialize)]
+struct JsonReply<'a> {
+    #[serde(borrow)]
+    encrypt: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    msgsignature: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    timestamp: Option<JsonTimestamp<'a>>,
+    #[serde(borrow)]
+    nonce: Option<Cow<'a, str>>,
+}
+
+fn lacks(field: &str) -> Error {
+    Error::MalformedEnvelope(format!("reply has no {field}"))
+}
+
+/// Reads an encrypted reply body: XML (`<xml><Encrypt/><MsgSignature/><TimeStamp/><Nonce/>
+/// </xml>`, any order, CDATA or not) or JSON (`{"encrypt", "msgsignature", "timestamp",
+/// "nonce"}`, the timestamp a string or a number).
+pub(crate) fn reply_fields(body: &[u8]) -> Result<ReplyFields<'_>, Error> {
+    match kind(body)? {
+        Kind::Xml => {
+            let [encrypt, sig, ts, nonce] =
+                scan::scan(utf8(body)?, ["Encrypt", "MsgSignature", "TimeStamp", "Nonce"])?;
+            Ok(ReplyFields {
+                encrypt: Cow::Borrowed(encrypt.ok_or(Error::MissingEncrypt)?),
+                msg_signature: Cow::Borrowed(sig.ok_or_else(|| lacks("MsgSignature"))?),
+                timestamp: Cow::Borrowed(ts.ok_or_else(|| lacks("TimeStamp"))?),
+                nonce: Cow::Borrowed(nonce.ok_or_else(|| lacks("Nonce"))?),
+            })
+        }
+        Kind::Json => {
+            if body.len() > MAX_ENVELOPE_LEN {
+                return Err(Error::MalformedEnvelope(format!(
+                    "longer than {MAX_ENVELOPE_LEN} bytes"
+                )));
+            }
+            let r: JsonReply<'_> = serde_json::from_slice(body)
+                .map_err(|e| Error::MalformedEnvelope(format!("JSON: {e}")))?;
+            Ok(ReplyFields {
+                encrypt: r.encrypt.ok_or(Error::MissingEncrypt)?,
+                msg_signature: r.msgsignature.ok_or_else(|| lacks("msgsignature"))?,
+                timestamp: match r.timestamp.ok_or_else(|| lacks("timestamp"))? {
+                    JsonTimestamp::Text(t) => t,
+                    JsonTimestamp::Number(n) => Cow::Owned(n.to_string()),
+                },
+                nonce: r.nonce.ok_or_else(|| lacks("nonce"))?,
+            })
+        }
+    }
+}
+
 #[cfg(test)]
 mod scan_tests;
 

@@ -9,9 +9,16 @@
 //!   `random(16) ‖ msg_len(u32 BE) ‖ msg ‖ receive_id`, Base64-encoded.
 //!
 //! [`MsgCrypt`] bundles one app's token, EncodingAESKey and receive id (corp id for self-built
-//! apps, suite id for third-party apps) and offers URL verification, POST decryption (XML or
-//! JSON envelope) and passive-reply encryption. [`Stamp`] makes the timestamp and nonce a
-//! signature covers, and [`nonce`] a fresh nonce.
+//! apps, suite id for third-party apps, `""` for AI bots) and implements both halves of the
+//! protocol, for the XML and the JSON envelopes:
+//!
+//! | | app (or AI bot) side | WeCom side (an emulator, tests) |
+//! |---|---|---|
+//! | callback | open: [`MsgCrypt::verify_url`], [`MsgCrypt::decrypt_post`] | seal: [`MsgCrypt::seal_callback`] |
+//! | passive reply | seal: [`MsgCrypt::encrypt_reply`], [`MsgCrypt::seal_reply_json`] | open: [`MsgCrypt::open_reply`] |
+//!
+//! [`Stamp`] makes the timestamp and nonce a signature covers, and [`nonce`] a fresh nonce,
+//! for every party.
 //!
 //! # Quick start
 //!
@@ -56,6 +63,9 @@ mod stamp;
 pub use envelope::{MAX_ENVELOPE_LEN, extract_encrypt};
 pub use error::{AesKeyProblem, BufferProblem, Error, TokenProblem};
 pub use key::{AesKey, Token};
-pub use msg_crypt::{Decrypted, EncryptedReply, MsgCrypt, ReceiveIdCheck};
+pub use msg_crypt::{
+    CallbackEnvelope, Decrypted, EncryptedReply, MsgCrypt, OpenedReply, ReceiveIdCheck,
+    SealedCallback,
+};
 pub use signature::{Signature, signature, verify_signature};
 pub use stamp::{Stamp, nonce};

@@ -10,6 +10,10 @@ use crate::key::{AesKey, Token};
 use crate::signature::{Signature, signature, verify_signature};
 use crate::stamp::{check_fields, random_prefix};
 
+mod seal;
+
+pub use seal::{CallbackEnvelope, OpenedReply, SealedCallback};
+
 /// How the receive id found inside a decrypted payload is checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

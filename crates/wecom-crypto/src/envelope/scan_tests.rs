@@ -206,3 +206,47 @@ fn size_is_bounded() {
     let huge = format!("<xml><Encrypt><![CDATA[{}", "A".repeat(MAX_ENVELOPE_LEN - 30));
     assert_eq!(malformed(&huge), "document is incomplete");
 }
+
+#[test]
+fn reply_envelopes_xml_and_json() {
+    let xml = "<xml>\n<Encrypt><![CDATA[QUJD]]></Encrypt>\n<MsgSignature><![CDATA[ab12]]></MsgSignature>\n\
+               <TimeStamp>1409659813</TimeStamp>\n<Nonce><![CDATA[1372623149]]></Nonce>\n</xml>";
+    let f = reply_fields(xml.as_bytes()).unwrap();
+    assert_eq!(
+        (&*f.encrypt, &*f.msg_signature, &*f.timestamp, &*f.nonce),
+        ("QUJD", "ab12", "1409659813", "1372623149")
+    );
+    for json in [
+        r#"{"encrypt":"QUJD","msgsignature":"ab12","timestamp":"1409659813","nonce":"1372623149"}"#,
+        r#" {"nonce":"1372623149","timestamp":1409659813,"msgsignature":"ab12","encrypt":"QUJD","x":1}"#,
+    ] {
+        let f = reply_fields(json.as_bytes()).unwrap();
+        assert_eq!(
+            (&*f.encrypt, &*f.msg_signature, &*f.timestamp, &*f.nonce),
+            ("QUJD", "ab12", "1409659813", "1372623149"),
+            "{json}"
+        );
+    }
+    let missing = |body: &str| reply_fields(body.as_bytes()).unwrap_err();
+    assert_eq!(missing("<xml><MsgSignature>a</MsgSignature></xml>"), Error::MissingEncrypt);
+    assert_eq!(
+        missing("<xml><Encrypt>QUJD</Encrypt><TimeStamp>1</TimeStamp><Nonce>1</Nonce></xml>"),
+        Error::MalformedEnvelope("reply has no MsgSignature".into())
+    );
+    assert_eq!(
+        missing(r#"{"encrypt":"QUJD","msgsignature":"a","nonce":"1"}"#),
+        Error::MalformedEnvelope("reply has no timestamp".into())
+    );
+    assert_eq!(missing(r#"{"msgsignature":"a"}"#), Error::MissingEncrypt);
+    for body in [
+        r#"{"encrypt":"QUJD","msgsignature":"a","timestamp":-1,"nonce":"1"}"#,
+        r#"{"encrypt":"QUJD","msgsignature":"a","timestamp":true,"nonce":"1"}"#,
+        r#"{"encrypt":"QUJD","encrypt":"QUJD","msgsignature":"a","timestamp":"1","nonce":"1"}"#,
+        "<xml><Encrypt>QUJD</Encrypt><Nonce>1</Nonce><Nonce>2</Nonce></xml>",
+        "<xml><Encrypt>QUJD</Encrypt><Nonce/></xml>",
+        "",
+        "reply",
+    ] {
+        assert!(matches!(missing(body), Error::MalformedEnvelope(_)), "{body}");
+    }
+}
