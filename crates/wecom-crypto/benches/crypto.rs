@@ -11,12 +11,17 @@
 //! generated deterministically, so every run measures the same traffic.
 //!
 //! Run with `cargo bench -p wecom-crypto`; criterion reports elements (messages) per second.
+//! With `WECOM_BENCH_CPU_TIME=1` it measures the thread's CPU time instead of wall time
+//! (`CLOCK_THREAD_CPUTIME_ID`, Linux only): on a machine shared with other work, the
+//! time spent waiting for a core then stays out of the figures. Compare with `openssl speed`
+//! without `-elapsed`, which measures CPU time too.
 
 #![allow(clippy::print_stderr)]
 
 use std::hint::black_box;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::{Criterion, Throughput};
 use wecom_crypto::MsgCrypt;
 
 const TOKEN: &str = "QDG6eK";
@@ -69,7 +74,7 @@ fn text_callback(len: usize, chinese: bool, rng: &mut Lcg) -> String {
     let mut cjk_bytes = 0;
     loop {
         // Chinese phrases until half the message's bytes are Chinese, with ASCII between.
-        let phrase = if chinese && cjk_bytes * 2 < len && rng.next() % 4 != 0 {
+        let phrase = if chinese && cjk_bytes * 2 < len && !rng.next().is_multiple_of(4) {
             CHINESE[rng.next() % CHINESE.len()]
         } else {
             ASCII[rng.next() % ASCII.len()]
@@ -127,7 +132,7 @@ fn post(crypt: &MsgCrypt, msg: &str) -> (String, String, String) {
     (reply.msg_signature.as_str().to_owned(), body, reply.encrypt)
 }
 
-fn bench(c: &mut Criterion) {
+fn bench<M: Measurement>(c: &mut Criterion<M>) {
     let crypt = MsgCrypt::new(TOKEN, KEY, CORP).unwrap();
     let mut rng = Lcg(20_261_202);
     let inputs: Vec<(&str, Vec<String>)> = vec![
@@ -189,6 +194,14 @@ fn bench(c: &mut Criterion) {
     }
     group.finish();
 
+    let mut group = c.benchmark_group("extract_encrypt");
+    group.throughput(Throughput::Elements(1));
+    let (_, body, _) = post(&crypt, &inputs[1].1[0]);
+    group.bench_function("chinese_1KiB", |b| {
+        b.iter(|| wecom_crypto::extract_encrypt(black_box(body.as_bytes())).unwrap().len());
+    });
+    group.finish();
+
     let mut group = c.benchmark_group("encrypt_sign_reply");
     group.throughput(Throughput::Elements(1));
     for (name, msgs) in &inputs {
@@ -204,5 +217,80 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+/// The calling thread's CPU time, in nanoseconds, as the scheduler accounts it.
+struct CpuTime;
+
+#[cfg(target_os = "linux")]
+fn thread_cpu_ns() -> u64 {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    u64::try_from(t.tv_sec).unwrap() * 1_000_000_000 + u64::try_from(t.tv_nsec).unwrap()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn thread_cpu_ns() -> u64 {
+    panic!("WECOM_BENCH_CPU_TIME is only supported on Linux")
+}
+
+impl Measurement for CpuTime {
+    type Intermediate = u64;
+    type Value = u64;
+
+    fn start(&self) -> u64 {
+        thread_cpu_ns()
+    }
+    fn end(&self, start: u64) -> u64 {
+        thread_cpu_ns() - start
+    }
+    fn add(&self, a: &u64, b: &u64) -> u64 {
+        a + b
+    }
+    fn zero(&self) -> u64 {
+        0
+    }
+    #[allow(clippy::cast_precision_loss)]
+    fn to_f64(&self, value: &u64) -> f64 {
+        *value as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        self
+    }
+}
+
+impl ValueFormatter for CpuTime {
+    fn scale_values(&self, ns: f64, values: &mut [f64]) -> &'static str {
+        let (factor, unit) = if ns < 1e3 { (1.0, "ns (cpu)") } else { (1e-3, "µs (cpu)") };
+        for v in values.iter_mut() {
+            *v *= factor;
+        }
+        unit
+    }
+    fn scale_throughputs(
+        &self,
+        ns: f64,
+        throughput: &Throughput,
+        values: &mut [f64],
+    ) -> &'static str {
+        let Throughput::Elements(n) = *throughput else { return self.scale_values(ns, values) };
+        #[allow(clippy::cast_precision_loss)]
+        let n = n as f64;
+        for v in values.iter_mut() {
+            *v = n * 1e6 / *v;
+        }
+        "Kelem/s (cpu)"
+    }
+    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
+        "ns"
+    }
+}
+
+fn main() {
+    if std::env::var_os("WECOM_BENCH_CPU_TIME").is_some() {
+        let mut c = Criterion::default().with_measurement(CpuTime).configure_from_args();
+        bench(&mut c);
+        c.final_summary();
+    } else {
+        let mut c = Criterion::default().with_measurement(WallTime).configure_from_args();
+        bench(&mut c);
+        c.final_summary();
+    }
+}
