@@ -31,13 +31,23 @@ fn incomplete() -> Error {
     malformed("document is incomplete")
 }
 
-/// Position of `needle` in `hay` at or after `from`. A SIMD search for its first byte, which
-/// is rare in what is skipped (no `]` in Base64): CDATA sections hold the whole ciphertext,
-/// and building a general substring searcher per call would cost more than the search.
+/// Position of `byte` in `hay`. Most distances in an envelope are a few bytes, where a plain
+/// loop wins; the long ones (the ciphertext) go to a SIMD search.
+fn find_byte(byte: u8, hay: &[u8]) -> Option<usize> {
+    let head = hay.len().min(32);
+    match hay[..head].iter().position(|&c| c == byte) {
+        Some(p) => Some(p),
+        None => memchr::memchr(byte, &hay[head..]).map(|p| p + head),
+    }
+}
+
+/// Position of `needle` in `hay` at or after `from`: a search for its first byte, which is
+/// rare in what is skipped (no `]` in Base64). Building a general substring searcher per
+/// call would cost more than the search.
 fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     let mut i = from;
     loop {
-        let p = memchr::memchr(needle[0], hay.get(i..)?)? + i;
+        let p = find_byte(needle[0], hay.get(i..)?)? + i;
         if hay[p..].starts_with(needle) {
             return Some(p);
         }
@@ -47,7 +57,7 @@ fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 
 /// Position of the next `<` at or after `from`, or the end of `b`.
 fn next_lt(b: &[u8], from: usize) -> usize {
-    memchr::memchr(b'<', &b[from..]).map_or(b.len(), |p| p + from)
+    find_byte(b'<', &b[from..]).map_or(b.len(), |p| p + from)
 }
 
 fn is_name_start(b: u8) -> bool {
