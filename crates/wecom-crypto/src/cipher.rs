@@ -67,7 +67,8 @@ impl Cipher {
         }
         let (blocks, rest) = Array::slice_as_chunks_mut(&mut buf);
         debug_assert!(rest.is_empty());
-        cbc::Decryptor::<Aes256>::inner_iv_init(self.aes.clone(), &self.iv).decrypt_blocks(blocks);
+        // CBC over a reference: no copy of the key schedules per message.
+        cbc::Decryptor::<&Aes256>::inner_iv_init(&self.aes, &self.iv).decrypt_blocks(blocks);
 
         let pad = buf[buf.len() - 1];
         if pad == 0 || usize::from(pad) > PAD_BLOCK {
@@ -113,7 +114,7 @@ impl Cipher {
         buf.resize(content + pad, pad as u8);
         let (blocks, rest) = Array::slice_as_chunks_mut(&mut buf);
         debug_assert!(rest.is_empty());
-        cbc::Encryptor::<Aes256>::inner_iv_init(self.aes.clone(), &self.iv).encrypt_blocks(blocks);
+        cbc::Encryptor::<&Aes256>::inner_iv_init(&self.aes, &self.iv).encrypt_blocks(blocks);
         STANDARD.encode_append(&buf, out);
         Ok(())
     }
