@@ -1,17 +1,22 @@
-//! Extracting the ciphertext from a callback POST body.
+//! Reading the envelopes: the ciphertext of a callback POST body, and the four fields of an
+//! encrypted passive reply.
 //!
 //! WeCom posts `<xml><ToUserName/><AgentID/><Encrypt/></xml>` (element order not fixed, text
-//! in CDATA or not); some callbacks use a JSON envelope `{"tousername", "encrypt", "agentid"}`.
-//! Parsing is strict: the body must be one well-formed document whose root holds exactly one
-//! `Encrypt`. A body without it is an error — never a pass-through of unencrypted content.
+//! in CDATA or not); some callbacks use a JSON envelope `{"tousername", "encrypt", "agentid"}`,
+//! and AI bots `{"encrypt"}`. An app replies `<xml><Encrypt/><MsgSignature/><TimeStamp/><Nonce/>
+//! </xml>` or `{"encrypt", "msgsignature", "timestamp", "nonce"}`. Parsing is strict: the body
+//! must be one well-formed document whose root holds exactly one `Encrypt` (see [`scan`] for
+//! the XML rules). A body without it is an error — never a pass-through of unencrypted content.
 
 use std::borrow::Cow;
 
-use quick_xml::events::Event;
-use quick_xml::reader::Reader;
 use serde::Deserialize;
 
 use crate::error::Error;
+
+mod scan;
+
+pub use scan::MAX_ENVELOPE_LEN;
 
 /// Returns the `Encrypt` value of a callback POST body: an XML envelope (`<xml>…<Encrypt>…`,
 /// any element order, CDATA or not) or a JSON one (`{"encrypt": …}`).
@@ -26,145 +31,36 @@ use crate::error::Error;
 /// # Ok::<(), wecom_crypto::Error>(())
 /// ```
 pub fn extract_encrypt(body: &[u8]) -> Result<Cow<'_, str>, Error> {
+    match kind(body)? {
+        Kind::Xml => {
+            let [encrypt] = scan::scan(utf8(body)?, ["Encrypt"])?;
+            encrypt.map(Cow::Borrowed).ok_or(Error::MissingEncrypt)
+        }
+        Kind::Json => extract_from_json(body),
+    }
+}
+
+enum Kind {
+    Xml,
+    Json,
+}
+
+/// Which envelope `body` is, from its first non-whitespace byte.
+fn kind(body: &[u8]) -> Result<Kind, Error> {
     let first = body.iter().position(|b| !b.is_ascii_whitespace());
     match first.map(|i| body[i]) {
-        Some(b'<') => {
-            let text = std::str::from_utf8(body)
-                .map_err(|_| Error::MalformedEnvelope("body is not valid UTF-8".into()))?;
-            extract_from_xml(text)
-        }
-        Some(b'{') => extract_from_json(body),
+        Some(b'<') => Ok(Kind::Xml),
+        Some(b'{') => Ok(Kind::Json),
         Some(_) => Err(Error::MalformedEnvelope("body is neither XML nor JSON".into())),
         None => Err(Error::MalformedEnvelope("body is empty".into())),
     }
 }
 
-fn xml_error(e: &impl std::fmt::Display) -> Error {
-    Error::MalformedEnvelope(format!("XML: {e}"))
-}
-
-fn extract_from_xml(body: &str) -> Result<Cow<'_, str>, Error> {
-    let mut reader = Reader::from_str(body);
-    let config = reader.config_mut();
-    config.check_end_names = true;
-    config.expand_empty_elements = false;
-
-    let mut depth = 0usize;
-    let mut seen_root = false;
-    let mut in_encrypt = false;
-    let mut encrypt: Option<Cow<'_, str>> = None;
-    let mut encrypt_done = false;
-
-    loop {
-        let event = reader.read_event().map_err(|e| xml_error(&e))?;
-        match event {
-            Event::Decl(_) | Event::Comment(_) => {}
-            Event::DocType(_) => {
-                return Err(Error::MalformedEnvelope(
-                    "document type declarations are not allowed".into(),
-                ));
-            }
-            Event::PI(_) => {
-                return Err(Error::MalformedEnvelope(
-                    "processing instructions are not allowed".into(),
-                ));
-            }
-            Event::Start(start) => {
-                if depth == 0 {
-                    if seen_root {
-                        return Err(Error::MalformedEnvelope("more than one root element".into()));
-                    }
-                    if start.name().as_ref() != "xml" {
-                        return Err(Error::MalformedEnvelope("root element is not <xml>".into()));
-                    }
-                    seen_root = true;
-                } else if in_encrypt {
-                    return Err(Error::MalformedEnvelope("Encrypt must contain text only".into()));
-                } else if depth == 1 && start.name().as_ref() == "Encrypt" {
-                    if encrypt_done {
-                        return Err(Error::MalformedEnvelope(
-                            "more than one Encrypt element".into(),
-                        ));
-                    }
-                    in_encrypt = true;
-                }
-                depth += 1;
-            }
-            Event::Empty(start) => {
-                if depth == 0 {
-                    return Err(Error::MalformedEnvelope(
-                        if seen_root {
-                            "more than one root element"
-                        } else {
-                            "root element is empty"
-                        }
-                        .into(),
-                    ));
-                }
-                if in_encrypt {
-                    return Err(Error::MalformedEnvelope("Encrypt must contain text only".into()));
-                }
-                if depth == 1 && start.name().as_ref() == "Encrypt" {
-                    return Err(Error::MalformedEnvelope("Encrypt element is empty".into()));
-                }
-            }
-            Event::End(_) => {
-                depth -= 1;
-                if in_encrypt && depth == 1 {
-                    in_encrypt = false;
-                    encrypt_done = true;
-                    if encrypt.is_none() {
-                        return Err(Error::MalformedEnvelope("Encrypt element is empty".into()));
-                    }
-                }
-            }
-            Event::Text(text) => {
-                if depth == 0 {
-                    if !text.trim_ascii().is_empty() {
-                        return Err(Error::MalformedEnvelope(
-                            "text outside the root element".into(),
-                        ));
-                    }
-                } else if in_encrypt && !text.trim_ascii().is_empty() {
-                    let value = text.xml10_content();
-                    set_once(&mut encrypt, value)?;
-                }
-            }
-            Event::CData(cdata) => {
-                if depth == 0 {
-                    return Err(Error::MalformedEnvelope("CDATA outside the root element".into()));
-                }
-                if in_encrypt {
-                    set_once(&mut encrypt, cdata.into_inner())?;
-                }
-            }
-            Event::GeneralRef(_) => {
-                if depth == 0 {
-                    return Err(Error::MalformedEnvelope("text outside the root element".into()));
-                }
-                if in_encrypt {
-                    // Base64 never needs an entity reference; one here cannot be a valid
-                    // ciphertext.
-                    return Err(Error::Base64("entity reference inside Encrypt".into()));
-                }
-            }
-            Event::Eof => break,
-        }
-    }
-    if !seen_root || depth != 0 {
-        return Err(Error::MalformedEnvelope("document is incomplete".into()));
-    }
-    encrypt.ok_or(Error::MissingEncrypt)
-}
-
-fn set_once<'a>(slot: &mut Option<Cow<'a, str>>, value: Cow<'a, str>) -> Result<(), Error> {
-    if slot.is_some() {
-        return Err(Error::MalformedEnvelope(
-            "Encrypt must hold one piece of text or one CDATA section".into(),
-        ));
-    }
-    *slot = Some(value);
-    Ok(())
+/// The body as text, checked with a SIMD validator (most of it is Base64, so the ASCII fast
+/// path does nearly all the work).
+fn utf8(body: &[u8]) -> Result<&str, Error> {
+    simdutf8::basic::from_utf8(body)
+        .map_err(|_| Error::MalformedEnvelope("body is not valid UTF-8".into()))
 }
 
 #[derive(Deserialize)]
@@ -174,10 +70,85 @@ struct JsonEnvelope<'a> {
 }
 
 fn extract_from_json(body: &[u8]) -> Result<Cow<'_, str>, Error> {
+    if body.len() > MAX_ENVELOPE_LEN {
+        return Err(Error::MalformedEnvelope(format!("longer than {MAX_ENVELOPE_LEN} bytes")));
+    }
     let envelope: JsonEnvelope<'_> =
         serde_json::from_slice(body).map_err(|e| Error::MalformedEnvelope(format!("JSON: {e}")))?;
     envelope.encrypt.ok_or(Error::MissingEncrypt)
 }
+
+/// The fields of an encrypted passive reply, as found in its envelope.
+#[derive(Debug)]
+pub(crate) struct ReplyFields<'a> {
+    pub(crate) encrypt: Cow<'a, str>,
+    pub(crate) msg_signature: Cow<'a, str>,
+    pub(crate) timestamp: Cow<'a, str>,
+    pub(crate) nonce: Cow<'a, str>,
+}
+
+/// A JSON reply's timestamp: the official library writes a string, WeCom's example a number.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum JsonTimestamp<'a> {
+    Text(#[serde(borrow)] Cow<'a, str>),
+    Number(u64),
+}
+
+#[derive(Deserialize)]
+struct JsonReply<'a> {
+    #[serde(borrow)]
+    encrypt: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    msgsignature: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    timestamp: Option<JsonTimestamp<'a>>,
+    #[serde(borrow)]
+    nonce: Option<Cow<'a, str>>,
+}
+
+fn lacks(field: &str) -> Error {
+    Error::MalformedEnvelope(format!("reply has no {field}"))
+}
+
+/// Reads an encrypted reply body: XML (`<xml><Encrypt/><MsgSignature/><TimeStamp/><Nonce/>
+/// </xml>`, any order, CDATA or not) or JSON (`{"encrypt", "msgsignature", "timestamp",
+/// "nonce"}`, the timestamp a string or a number).
+pub(crate) fn reply_fields(body: &[u8]) -> Result<ReplyFields<'_>, Error> {
+    match kind(body)? {
+        Kind::Xml => {
+            let [encrypt, sig, ts, nonce] =
+                scan::scan(utf8(body)?, ["Encrypt", "MsgSignature", "TimeStamp", "Nonce"])?;
+            Ok(ReplyFields {
+                encrypt: Cow::Borrowed(encrypt.ok_or(Error::MissingEncrypt)?),
+                msg_signature: Cow::Borrowed(sig.ok_or_else(|| lacks("MsgSignature"))?),
+                timestamp: Cow::Borrowed(ts.ok_or_else(|| lacks("TimeStamp"))?),
+                nonce: Cow::Borrowed(nonce.ok_or_else(|| lacks("Nonce"))?),
+            })
+        }
+        Kind::Json => {
+            if body.len() > MAX_ENVELOPE_LEN {
+                return Err(Error::MalformedEnvelope(format!(
+                    "longer than {MAX_ENVELOPE_LEN} bytes"
+                )));
+            }
+            let r: JsonReply<'_> = serde_json::from_slice(body)
+                .map_err(|e| Error::MalformedEnvelope(format!("JSON: {e}")))?;
+            Ok(ReplyFields {
+                encrypt: r.encrypt.ok_or(Error::MissingEncrypt)?,
+                msg_signature: r.msgsignature.ok_or_else(|| lacks("msgsignature"))?,
+                timestamp: match r.timestamp.ok_or_else(|| lacks("timestamp"))? {
+                    JsonTimestamp::Text(t) => t,
+                    JsonTimestamp::Number(n) => Cow::Owned(n.to_string()),
+                },
+                nonce: r.nonce.ok_or_else(|| lacks("nonce"))?,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod scan_tests;
 
 #[cfg(test)]
 mod tests {

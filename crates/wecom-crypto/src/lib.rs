@@ -9,8 +9,16 @@
 //!   `random(16) ‖ msg_len(u32 BE) ‖ msg ‖ receive_id`, Base64-encoded.
 //!
 //! [`MsgCrypt`] bundles one app's token, EncodingAESKey and receive id (corp id for self-built
-//! apps, suite id for third-party apps) and offers URL verification, POST decryption (XML or
-//! JSON envelope) and passive-reply encryption.
+//! apps, suite id for third-party apps, `""` for AI bots) and implements both halves of the
+//! protocol, for the XML and the JSON envelopes:
+//!
+//! | | app (or AI bot) side | WeCom side (an emulator, tests) |
+//! |---|---|---|
+//! | callback | open: [`MsgCrypt::verify_url`], [`MsgCrypt::decrypt_post`] | seal: [`MsgCrypt::seal_callback`] |
+//! | passive reply | seal: [`MsgCrypt::encrypt_reply`], [`MsgCrypt::seal_reply_json`] | open: [`MsgCrypt::open_reply`] |
+//!
+//! [`Stamp`] makes the timestamp and nonce a signature covers, and [`nonce`] a fresh nonce,
+//! for every party.
 //!
 //! # Quick start
 //!
@@ -35,7 +43,9 @@
 //! a body without `Encrypt` is an error; Base64 must be canonical with `=` padding; the
 //! ciphertext must be whole 32-byte blocks; the pad length must be in `1..=32` with every pad
 //! byte equal; the length field must fit; message and receive id must be UTF-8; the receive id
-//! must match exactly. No input, however malformed, panics.
+//! must match exactly. Envelopes are read by a strict scanner: one `<xml>` root holding exactly
+//! one `Encrypt`, no document type declaration or entity definition, bounded nesting, and at
+//! most [`MAX_ENVELOPE_LEN`] bytes. No input, however malformed, panics.
 //!
 //! # Secrets
 //!
@@ -48,9 +58,14 @@ pub mod error;
 mod key;
 mod msg_crypt;
 mod signature;
+mod stamp;
 
-pub use envelope::extract_encrypt;
+pub use envelope::{MAX_ENVELOPE_LEN, extract_encrypt};
 pub use error::{AesKeyProblem, BufferProblem, Error, TokenProblem};
 pub use key::{AesKey, Token};
-pub use msg_crypt::{Decrypted, EncryptedReply, MsgCrypt, ReceiveIdCheck};
+pub use msg_crypt::{
+    CallbackEnvelope, Decrypted, EncryptedReply, MsgCrypt, OpenedReply, ReceiveIdCheck,
+    SealedCallback,
+};
 pub use signature::{Signature, signature, verify_signature};
+pub use stamp::{Stamp, nonce};

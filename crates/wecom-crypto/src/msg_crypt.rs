@@ -8,6 +8,11 @@ use crate::envelope::extract_encrypt;
 use crate::error::Error;
 use crate::key::{AesKey, Token};
 use crate::signature::{Signature, signature, verify_signature};
+use crate::stamp::{check_fields, random_prefix};
+
+mod seal;
+
+pub use seal::{CallbackEnvelope, OpenedReply, SealedCallback};
 
 /// How the receive id found inside a decrypted payload is checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,21 +84,6 @@ fn finish_reply_xml(out: &mut String, sig: &Signature, timestamp: &str, nonce: &
     out.push_str("</TimeStamp><Nonce><![CDATA[");
     out.push_str(nonce);
     out.push_str("]]></Nonce></xml>");
-}
-
-/// Reply timestamps are decimal seconds; nonces are what WeCom sends (digits) or any short
-/// alphanumeric string. Anything else could break out of the reply XML, so it is refused.
-fn check_reply_fields(timestamp: &str, nonce: &str) -> Result<(), Error> {
-    if timestamp.is_empty()
-        || timestamp.len() > 20
-        || !timestamp.bytes().all(|b| b.is_ascii_digit())
-    {
-        return Err(Error::ReplyField("timestamp must be 1 to 20 decimal digits"));
-    }
-    if nonce.is_empty() || nonce.len() > 64 || !nonce.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(Error::ReplyField("nonce must be 1 to 64 ASCII letters or digits"));
-    }
-    Ok(())
 }
 
 /// The callback crypto of one WeCom app: its token, EncodingAESKey and receive id.
@@ -254,8 +244,9 @@ impl MsgCrypt {
         self.receive_id().ok_or(Error::ReplyField("encrypting needs a configured receive id"))
     }
 
-    /// Encrypts a passive reply with fresh random bytes from the operating system and returns
-    /// the reply XML (`Encrypt`, `MsgSignature`, `TimeStamp`, `Nonce`).
+    /// Encrypts a passive reply with fresh random bytes (from a per-thread generator seeded by
+    /// the operating system) and returns the reply XML (`Encrypt`, `MsgSignature`,
+    /// `TimeStamp`, `Nonce`).
     ///
     /// `timestamp` and `nonce` may be those of the request being answered.
     pub fn encrypt_reply(
@@ -264,7 +255,7 @@ impl MsgCrypt {
         timestamp: &str,
         nonce: &str,
     ) -> Result<String, Error> {
-        self.encrypt_reply_with_random(reply, timestamp, nonce, random_prefix()?)
+        self.encrypt_reply_with_random(reply, timestamp, nonce, random_prefix())
     }
 
     /// [`MsgCrypt::encrypt_reply`] with explicit random bytes, for known-answer tests.
@@ -275,7 +266,7 @@ impl MsgCrypt {
         nonce: &str,
         random: [u8; 16],
     ) -> Result<String, Error> {
-        check_reply_fields(timestamp, nonce)?;
+        check_fields(timestamp, nonce)?;
         let receive_id = self.own_receive_id()?;
         let b64_len = encrypted_len(reply.len(), receive_id.len());
         let mut out = String::with_capacity(b64_len + 150 + timestamp.len() + nonce.len());
@@ -295,7 +286,7 @@ impl MsgCrypt {
         timestamp: &str,
         nonce: &str,
     ) -> Result<EncryptedReply, Error> {
-        self.encrypt_with_random(message, timestamp, nonce, random_prefix()?)
+        self.encrypt_with_random(message, timestamp, nonce, random_prefix())
     }
 
     /// [`MsgCrypt::encrypt`] with explicit random bytes, for known-answer tests.
@@ -306,7 +297,7 @@ impl MsgCrypt {
         nonce: &str,
         random: [u8; 16],
     ) -> Result<EncryptedReply, Error> {
-        check_reply_fields(timestamp, nonce)?;
+        check_fields(timestamp, nonce)?;
         let receive_id = self.own_receive_id()?;
         let mut encrypt = String::with_capacity(encrypted_len(message.len(), receive_id.len()));
         self.cipher.encrypt_into(
@@ -323,11 +314,4 @@ impl MsgCrypt {
             nonce: nonce.to_owned(),
         })
     }
-}
-
-/// 16 fresh bytes from the operating system's secure random generator.
-fn random_prefix() -> Result<[u8; 16], Error> {
-    let mut random = [0u8; 16];
-    getrandom::fill(&mut random).map_err(|_| Error::Random)?;
-    Ok(random)
 }

@@ -1,7 +1,10 @@
-//! Property tests: no input, however malformed, panics; encrypt then decrypt is the identity.
+//! Property tests: no input, however malformed, panics; encrypt then decrypt is the identity,
+//! in both directions (reply: app seals, WeCom opens; callback: WeCom seals, app opens).
 
 use proptest::prelude::*;
-use wecom_crypto::{MsgCrypt, extract_encrypt, signature, verify_signature};
+use wecom_crypto::{
+    CallbackEnvelope, MsgCrypt, Stamp, extract_encrypt, signature, verify_signature,
+};
 
 fn crypt() -> MsgCrypt {
     MsgCrypt::new("QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "wx5823bf96d3bd56c7")
@@ -96,5 +99,67 @@ proptest! {
         let xml = crypt.encrypt_reply(&msg, &ts, &nonce).unwrap();
         let sig = crypt.sign(&ts, &nonce, xml.split("<![CDATA[").nth(1).unwrap().split("]]>").next().unwrap());
         prop_assert_eq!(crypt.decrypt_post(sig.as_str(), &ts, &nonce, xml.as_bytes()).unwrap(), msg);
+    }
+
+    #[test]
+    fn seal_callback_then_open_is_the_identity(
+        msg in any::<String>(),
+        random in any::<[u8; 16]>(),
+        ts in 0u64..=u64::MAX,
+        nonce in "[A-Za-z0-9]{1,64}",
+        to in any::<String>(),
+        agent_id in proptest::option::of(any::<i64>()),
+        json in any::<bool>(),
+        rid in "[A-Za-z0-9]{0,24}",
+    ) {
+        let crypt = MsgCrypt::new("tok3n", "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR", rid.clone()).unwrap();
+        let stamp = Stamp::new(ts.to_string(), nonce).unwrap();
+        let envelope = if json {
+            CallbackEnvelope::Json
+        } else {
+            CallbackEnvelope::Xml { to_user_name: &to, agent_id }
+        };
+        let sealed = crypt.seal_callback_with_random(&msg, envelope, &stamp, random).unwrap();
+        let opened = crypt.decrypt_post(
+            sealed.msg_signature.as_str(),
+            stamp.timestamp(),
+            stamp.nonce(),
+            sealed.body.as_bytes(),
+        ).unwrap();
+        prop_assert_eq!(opened, msg);
+        let query = sealed.query();
+        prop_assert!(query.bytes().all(|b| b.is_ascii_alphanumeric() || b"_=&".contains(&b)), "{}", query);
+    }
+
+    #[test]
+    fn seal_reply_then_open_is_the_identity(
+        msg in any::<String>(),
+        random in any::<[u8; 16]>(),
+        ts in "[0-9]{1,20}",
+        nonce in "[A-Za-z0-9]{1,64}",
+        json in any::<bool>(),
+        rid in "[A-Za-z0-9]{0,24}",
+    ) {
+        let crypt = MsgCrypt::new("tok3n", "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR", rid).unwrap();
+        let stamp = Stamp::new(ts.clone(), nonce.clone()).unwrap();
+        let body = if json {
+            crypt.seal_reply_json_with_random(&msg, &stamp, random).unwrap()
+        } else {
+            crypt.encrypt_reply_with_random(&msg, &ts, &nonce, random).unwrap()
+        };
+        let opened = crypt.open_reply(body.as_bytes()).unwrap();
+        prop_assert_eq!(opened.message, msg);
+        prop_assert_eq!(opened.timestamp, ts);
+        prop_assert_eq!(opened.nonce, nonce);
+    }
+
+    #[test]
+    fn open_reply_never_panics_on_arbitrary_bytes(body in proptest::collection::vec(any::<u8>(), 0..600)) {
+        let _ = crypt().open_reply(&body);
+    }
+
+    #[test]
+    fn open_reply_never_panics_on_xml_like_text(body in "<xml>(<(Encrypt|MsgSignature|TimeStamp|Nonce|a)>|</(Encrypt|MsgSignature|TimeStamp|Nonce|a)>|<!\\[CDATA\\[|\\]\\]>|<!--|-->|<\\?|<!|[A-Za-z0-9+/=&;# ]){0,40}(</xml>)?") {
+        let _ = crypt().open_reply(body.as_bytes());
     }
 }

@@ -1,8 +1,12 @@
 //! Known-answer tests: every vector in `tests/fixtures/callback.json` (official WeCom vectors
-//! A and B, wechatpy's W, and the derived full-pad vector D; sources are named in the file).
+//! A and B, wechatpy's W, and the derived full-pad vector D; sources are named in the file),
+//! and in `seal` those of the other half: sealing callbacks and opening replies.
 
 use serde::Deserialize;
 use wecom_crypto::{Error, MsgCrypt, signature};
+
+#[path = "vectors/seal.rs"]
+mod seal;
 
 #[derive(Deserialize)]
 struct Fixture {
