@@ -18,12 +18,14 @@
 //! # Ok::<(), wecom_model::InvalidArgument>(())
 //! ```
 
+pub mod callback;
 pub mod card;
 pub mod codes;
 mod error;
 pub mod message;
 pub mod quirks;
 pub mod validate;
+pub mod xml;
 
 pub use card::{TaskId, TemplateCard};
 pub use error::InvalidArgument;

@@ -3,9 +3,9 @@
 //! Member changes reach the contacts-sync callback; each update carries only the fields that
 //! changed, so every member field except the id is optional.
 
+use crate::callback::ParseError;
 use crate::callback::fields::Fields;
-use crate::element::Element;
-use crate::error::Error;
+use crate::xml::Element;
 
 /// What changed, by `ChangeType`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,7 +113,7 @@ pub struct TagChange {
     pub del_party_items: Vec<u64>,
 }
 
-fn user(f: Fields<'_, '_>) -> Result<UserChange, Error> {
+fn user(f: Fields<'_, '_>) -> Result<UserChange, ParseError> {
     Ok(UserChange {
         user_id: f.string("UserID"),
         new_user_id: f.opt_string("NewUserID"),
@@ -133,11 +133,11 @@ fn user(f: Fields<'_, '_>) -> Result<UserChange, Error> {
         alias: f.opt_string("Alias"),
         telephone: f.opt_string("Telephone"),
         address: f.opt_string("Address"),
-        ext_attr: f.0.child("ExtAttr").map(crate::element::doc::NodeRef::to_element),
+        ext_attr: f.0.child("ExtAttr").map(crate::xml::doc::NodeRef::to_element),
     })
 }
 
-fn party(f: Fields<'_, '_>) -> Result<PartyChange, Error> {
+fn party(f: Fields<'_, '_>) -> Result<PartyChange, ParseError> {
     Ok(PartyChange {
         id: f.required("Id")?,
         name: f.opt_string("Name"),
@@ -146,7 +146,7 @@ fn party(f: Fields<'_, '_>) -> Result<PartyChange, Error> {
     })
 }
 
-fn tag(f: Fields<'_, '_>) -> Result<TagChange, Error> {
+fn tag(f: Fields<'_, '_>) -> Result<TagChange, ParseError> {
     Ok(TagChange {
         tag_id: f.required("TagId")?,
         add_user_items: f.opt_list("AddUserItems").unwrap_or_default(),
@@ -157,7 +157,7 @@ fn tag(f: Fields<'_, '_>) -> Result<TagChange, Error> {
 }
 
 /// `Ok(None)` for a `ChangeType` not listed here (it becomes an unknown callback).
-pub(super) fn parse(f: Fields<'_, '_>) -> Result<Option<ContactChange>, Error> {
+pub(super) fn parse(f: Fields<'_, '_>) -> Result<Option<ContactChange>, ParseError> {
     let change_type = f.text("ChangeType").unwrap_or_default().trim_ascii();
     Ok(Some(match change_type {
         "create_user" => ContactChange::CreateUser(Box::new(user(f)?)),

@@ -1,13 +1,13 @@
 //! Callbacks of types this crate does not model, kept whole.
 
 use super::Header;
-use crate::element::Element;
-use crate::element::doc::NodeRef;
+use crate::xml::Element;
+use crate::xml::doc::NodeRef;
 
 /// A callback of a type this crate does not model: its type names and every raw field.
 ///
 /// ```
-/// use wecom_callback::Callback;
+/// use wecom_model::callback::Callback;
 ///
 /// let xml = "<xml><ToUserName>ww1</ToUserName><FromUserName>bob</FromUserName>\
 ///     <CreateTime>1700000000</CreateTime><MsgType>event</MsgType>\
@@ -17,7 +17,7 @@ use crate::element::doc::NodeRef;
 /// assert_eq!(u.event.as_deref(), Some("brand_new_event"));
 /// assert_eq!(u.raw.child("Detail").and_then(|d| d.child_text("A")), Some("1"));
 /// assert_eq!(u.header.from_user_name, "bob");
-/// # Ok::<(), wecom_callback::Error>(())
+/// # Ok::<(), wecom_model::callback::ParseError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unknown {

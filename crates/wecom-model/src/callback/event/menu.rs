@@ -1,7 +1,7 @@
 //! Payloads of the menu events that carry more than a key: scans, photos, location picks.
 
+use crate::callback::ParseError;
 use crate::callback::fields::Fields;
-use crate::error::Error;
 
 /// A menu scan (`scancode_push`, `scancode_waitmsg`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub struct PicsSent {
 }
 
 impl PicsSent {
-    pub(super) fn read(f: Fields<'_, '_>) -> Result<Self, Error> {
+    pub(super) fn read(f: Fields<'_, '_>) -> Result<Self, ParseError> {
         let info = f.child("SendPicsInfo");
         let (count, pic_md5_sums) = match info {
             Some(i) => (
@@ -72,7 +72,7 @@ pub struct LocationSelect {
 }
 
 impl LocationSelect {
-    pub(super) fn read(f: Fields<'_, '_>) -> Result<Self, Error> {
+    pub(super) fn read(f: Fields<'_, '_>) -> Result<Self, ParseError> {
         let mut out = LocationSelect {
             event_key: f.string("EventKey"),
             app_type: f.opt_string("AppType"),

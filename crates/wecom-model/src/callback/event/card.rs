@@ -4,8 +4,8 @@ use crate::callback::fields::Fields;
 
 /// A template card's button, vote or selection submitted (`template_card_event`).
 ///
-/// Answer it with a passive [`Reply::UpdateButton`](crate::Reply::UpdateButton) or
-/// [`Reply::UpdateTemplateCard`](crate::Reply::UpdateTemplateCard), or later through the
+/// Answer it with a passive `Reply::UpdateButton` or `Reply::UpdateTemplateCard` of
+/// `wecom-callback`, or later through the
 /// `update_template_card` API with `response_code`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TemplateCardClick {

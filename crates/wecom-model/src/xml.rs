@@ -8,7 +8,7 @@
 
 pub(crate) mod doc;
 
-use crate::error::Error;
+use crate::callback::ParseError;
 
 /// One XML element with its text, attributes and child elements, in document order.
 ///
@@ -17,14 +17,14 @@ use crate::error::Error;
 /// (the indentation of pretty-printed XML) is not part of it.
 ///
 /// ```
-/// use wecom_callback::Element;
+/// use wecom_model::xml::Element;
 ///
 /// let xml = "<xml><MsgType><![CDATA[file]]></MsgType><Size>12</Size></xml>";
 /// let root = Element::parse(xml)?;
 /// assert_eq!(root.name, "xml");
 /// assert_eq!(root.child_text("MsgType"), Some("file"));
 /// assert_eq!(root.child_text("Size"), Some("12"));
-/// # Ok::<(), wecom_callback::Error>(())
+/// # Ok::<(), wecom_model::callback::ParseError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Element {
@@ -60,9 +60,9 @@ impl Element {
     /// Parses one XML document and returns its root element.
     ///
     /// # Errors
-    /// [`Error::Xml`] if the document is not well-formed, has more than one root, text outside
+    /// [`ParseError::Xml`] if the document is not well-formed, has more than one root, text outside
     /// the root, a DTD, a processing instruction or an unknown entity.
-    pub fn parse(xml: &str) -> Result<Element, Error> {
+    pub fn parse(xml: &str) -> Result<Element, ParseError> {
         Ok(doc::Doc::parse(xml)?.root().to_element())
     }
 
@@ -88,7 +88,8 @@ impl Element {
     /// accepts).
     ///
     /// ```
-    /// use wecom_callback::{Callback, Element};
+    /// use wecom_model::callback::Callback;
+    /// use wecom_model::xml::Element;
     ///
     /// let xml = Element::new("xml")
     ///     .child_element(Element::with_text("ToUserName", "ww1"))
@@ -99,7 +100,7 @@ impl Element {
     ///     .child_element(Element::with_text("EventKey", "menu_1"))
     ///     .to_xml();
     /// assert_eq!(Callback::parse(&xml)?.event_name(), Some("click"));
-    /// # Ok::<(), wecom_callback::Error>(())
+    /// # Ok::<(), wecom_model::callback::ParseError>(())
     /// ```
     pub fn to_xml(&self) -> String {
         let mut out = String::with_capacity(256);

@@ -2,7 +2,7 @@
 
 use super::Header;
 use super::fields::Fields;
-use crate::error::Error;
+use crate::callback::ParseError;
 
 /// A message from a member.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,7 +110,7 @@ pub struct Link {
 }
 
 /// Parses a message of a known type; `Ok(None)` for unknown types.
-pub(super) fn parse(msg_type: &str, f: Fields<'_, '_>) -> Result<Option<Message>, Error> {
+pub(super) fn parse(msg_type: &str, f: Fields<'_, '_>) -> Result<Option<Message>, ParseError> {
     let is = |name: &str| msg_type.eq_ignore_ascii_case(name);
     let body = if is("text") {
         MessageBody::Text(Text { content: f.string("Content") })

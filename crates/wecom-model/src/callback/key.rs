@@ -9,7 +9,7 @@ use sha1::{Digest, Sha1};
 
 use super::event::{ContactChange, EventBody};
 use super::{Callback, Header};
-use crate::element::Element;
+use crate::xml::Element;
 
 /// Keys longer than this are shortened to a digest.
 const MAX_KEY_LEN: usize = 200;

@@ -12,7 +12,7 @@ pub use menu::{LocationSelect, PicsSent, ScanCode};
 
 use super::Header;
 use super::fields::Fields;
-use crate::error::Error;
+use crate::callback::ParseError;
 
 /// An event.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,7 +159,7 @@ pub struct BatchJob {
 }
 
 /// Parses an event of a known name; `Ok(None)` for unknown names and sub-types.
-pub(super) fn parse(f: Fields<'_, '_>) -> Result<Option<Event>, Error> {
+pub(super) fn parse(f: Fields<'_, '_>) -> Result<Option<Event>, ParseError> {
     let name = f.text("Event").unwrap_or_default().trim_ascii();
     let is = |n: &str| name.eq_ignore_ascii_case(n);
     let key = || f.string("EventKey");

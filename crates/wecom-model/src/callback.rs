@@ -6,7 +6,7 @@
 //! message or event type from WeCom is therefore never an error.
 //!
 //! ```
-//! use wecom_callback::{Callback, MessageBody};
+//! use wecom_model::callback::{Callback, MessageBody};
 //!
 //! let xml = "<xml><ToUserName><![CDATA[ww1436e0e65a779aee]]></ToUserName>\
 //!     <FromUserName><![CDATA[alice]]></FromUserName><CreateTime>1700000000</CreateTime>\
@@ -20,15 +20,17 @@
 //!     }
 //!     other => panic!("unexpected {other:?}"),
 //! }
-//! # Ok::<(), wecom_callback::Error>(())
+//! # Ok::<(), wecom_model::callback::ParseError>(())
 //! ```
 
+mod error;
 mod event;
 mod fields;
 mod key;
 mod message;
 mod unknown;
 
+pub use error::{FieldProblem, ParseError};
 pub use event::{
     ApprovalInfo, ApprovalItem, ApprovalNode, BatchJob, ContactChange, Event, EventBody,
     LocationReport, LocationSelect, NotifyNode, PartyChange, PicsSent, ScanCode, SelectedItem,
@@ -37,8 +39,7 @@ pub use event::{
 pub use message::{Image, Link, Location, Message, MessageBody, Text, Video, Voice};
 pub use unknown::Unknown;
 
-use crate::element::doc::{Doc, NodeRef};
-use crate::error::Error;
+use crate::xml::doc::{Doc, NodeRef};
 use fields::Fields;
 
 /// The fields every callback starts with.
@@ -55,7 +56,7 @@ pub struct Header {
 }
 
 impl Header {
-    fn read(f: Fields<'_, '_>) -> Result<Self, Error> {
+    fn read(f: Fields<'_, '_>) -> Result<Self, ParseError> {
         Ok(Header {
             to_user_name: f.string("ToUserName"),
             from_user_name: f.string("FromUserName"),
@@ -82,14 +83,14 @@ impl Callback {
     /// Parses the decrypted callback XML.
     ///
     /// # Errors
-    /// [`Error::Xml`] when the document is not well-formed or its root is not `<xml>`;
-    /// [`Error::Field`] when a known type lacks `CreateTime` (or `MsgId` for messages) or
+    /// [`ParseError::Xml`] when the document is not well-formed or its root is not `<xml>`;
+    /// [`ParseError::Field`] when a known type lacks `CreateTime` (or `MsgId` for messages) or
     /// holds a non-number where a number belongs. Unknown types are never an error.
-    pub fn parse(xml: &str) -> Result<Callback, Error> {
+    pub fn parse(xml: &str) -> Result<Callback, ParseError> {
         let doc = Doc::parse(xml)?;
         let root = doc.root();
         if root.name() != "xml" {
-            return Err(Error::Xml(format!(
+            return Err(ParseError::Xml(format!(
                 "root element is <{}>, not <xml>",
                 root.name().chars().take(32).collect::<String>()
             )));
@@ -97,7 +98,7 @@ impl Callback {
         Self::from_root(root)
     }
 
-    fn from_root(root: NodeRef<'_, '_>) -> Result<Callback, Error> {
+    fn from_root(root: NodeRef<'_, '_>) -> Result<Callback, ParseError> {
         let f = Fields(root);
         let msg_type = f.text("MsgType").unwrap_or_default().trim_ascii();
         let parsed = if msg_type.eq_ignore_ascii_case("event") {

@@ -1,7 +1,7 @@
 //! `open_approval_change`: the state of an approval started from the app (`ApprovalInfo`).
 
+use crate::callback::ParseError;
 use crate::callback::fields::Fields;
-use crate::error::Error;
 
 /// `ApprovalInfo`: an approval's state after a change.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -74,7 +74,7 @@ pub struct NotifyNode {
 }
 
 impl ApprovalInfo {
-    pub(super) fn read(f: Fields<'_, '_>) -> Result<Self, Error> {
+    pub(super) fn read(f: Fields<'_, '_>) -> Result<Self, ParseError> {
         let Some(a) = f.child("ApprovalInfo") else { return Ok(ApprovalInfo::default()) };
         let approval_nodes = match a.child("ApprovalNodes") {
             Some(nodes) => nodes
@@ -112,7 +112,7 @@ impl ApprovalInfo {
 }
 
 impl ApprovalNode {
-    fn read(n: Fields<'_, '_>) -> Result<Self, Error> {
+    fn read(n: Fields<'_, '_>) -> Result<Self, ParseError> {
         let items = match n.child("Items") {
             Some(items) => items
                 .children_named("Item")
@@ -126,7 +126,7 @@ impl ApprovalNode {
                         item_op_time: i.num("ItemOpTime")?,
                     })
                 })
-                .collect::<Result<_, Error>>()?,
+                .collect::<Result<_, ParseError>>()?,
             None => Vec::new(),
         };
         Ok(ApprovalNode {
