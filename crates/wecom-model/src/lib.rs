@@ -24,6 +24,7 @@ pub mod codes;
 mod error;
 pub mod message;
 pub mod quirks;
+mod string_enum;
 pub mod validate;
 pub mod xml;
 
