@@ -30,20 +30,24 @@ mod key;
 mod message;
 mod unknown;
 
+pub use crate::card::CardType;
 pub use error::{FieldProblem, ParseError};
 pub use event::{
-    ApprovalInfo, ApprovalItem, ApprovalNode, BatchJob, ContactChange, Event, EventBody,
-    LocationReport, LocationSelect, NotifyNode, PartyChange, PicsSent, ScanCode, SelectedItem,
-    TagChange, TemplateCardClick, TemplateCardMenuClick, UserChange,
+    ApprovalInfo, ApprovalItem, ApprovalNode, ApprovalStatus, BatchJob, ChangeType, ContactChange,
+    Event, EventBody, JobType, LocationReport, LocationSelect, NotifyNode, PartyChange, PicsSent,
+    ScanCode, ScanType, SelectedItem, StepStatus, TagChange, TemplateCardClick,
+    TemplateCardMenuClick, UserChange,
 };
 pub use message::{Image, Link, Location, Message, MessageBody, Text, Video, Voice};
 pub use unknown::Unknown;
 
+use serde::{Deserialize, Serialize};
+
 use crate::xml::doc::{Doc, NodeRef};
 use fields::Fields;
 
-/// The fields every callback starts with.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The fields every callback starts with (flattened into the callback's JSON).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
     /// `ToUserName`: the corp id (the suite id for third-party apps).
     pub to_user_name: String,
@@ -67,7 +71,26 @@ impl Header {
 }
 
 /// One decrypted callback.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Serialized as one flat JSON object tagged by `"type"` (`message`, `event` or `unknown`),
+/// with `"msgtype"` or `"event"` as WeCom spells them, the header's fields and the body's:
+///
+/// ```
+/// use wecom_model::callback::Callback;
+///
+/// let xml = "<xml><ToUserName>ww1</ToUserName><FromUserName>alice</FromUserName>\
+///     <CreateTime>1700000000</CreateTime><MsgType>event</MsgType><Event>click</Event>\
+///     <EventKey>menu_1</EventKey><AgentID>1000002</AgentID></xml>";
+/// let json = serde_json::to_value(Callback::parse(xml)?).unwrap();
+/// assert_eq!(json, serde_json::json!({
+///     "type": "event", "event": "click", "event_key": "menu_1",
+///     "from_user_name": "alice", "to_user_name": "ww1",
+///     "create_time": 1700000000, "agent_id": 1000002,
+/// }));
+/// # Ok::<(), wecom_model::callback::ParseError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Callback {
     /// A message a member sent to the app.

@@ -7,6 +7,11 @@
 //! owned [`Element`] is built only when a caller needs one.
 
 pub(crate) mod doc;
+pub(crate) mod fields;
+
+use serde::{Deserialize, Serialize};
+
+pub use fields::ElementFields;
 
 use crate::callback::ParseError;
 
@@ -26,7 +31,10 @@ use crate::callback::ParseError;
 /// assert_eq!(root.child_text("Size"), Some("12"));
 /// # Ok::<(), wecom_model::callback::ParseError>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Its serde form is lossless (`name`, `attributes`, `text`, `children`); for the compact
+/// JSON that callbacks of unknown types use, see [`Element::fields`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Element {
     /// The tag name, exactly as written (WeCom mixes `AgentID`, `Location_X`, `approverstep`).
     pub name: String,
@@ -74,6 +82,24 @@ impl Element {
     /// Every child element called `name`, in order.
     pub fn children_named<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Element> + 's {
         self.children.iter().filter(move |c| c.name == name)
+    }
+
+    /// The child elements as compact JSON: a child without children is its text, one with
+    /// children is an object of the same form, and a name that repeats maps to an array.
+    /// Attributes are left out.
+    ///
+    /// ```
+    /// use wecom_model::xml::Element;
+    ///
+    /// let root = Element::parse("<xml><A>1</A><B><C>x</C></B><D>2</D><D>3</D></xml>")?;
+    /// assert_eq!(
+    ///     serde_json::to_value(root.fields()).unwrap(),
+    ///     serde_json::json!({ "A": "1", "B": { "C": "x" }, "D": ["2", "3"] }),
+    /// );
+    /// # Ok::<(), wecom_model::callback::ParseError>(())
+    /// ```
+    pub fn fields(&self) -> ElementFields<'_> {
+        ElementFields(self)
     }
 
     /// The text of the first child element called `name`.

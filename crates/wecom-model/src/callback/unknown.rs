@@ -1,5 +1,7 @@
 //! Callbacks of types this crate does not model, kept whole.
 
+use serde::Serialize;
+
 use super::Header;
 use crate::xml::Element;
 use crate::xml::doc::NodeRef;
@@ -19,15 +21,22 @@ use crate::xml::doc::NodeRef;
 /// assert_eq!(u.header.from_user_name, "bob");
 /// # Ok::<(), wecom_model::callback::ParseError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Serialized flat: the header's fields, `"msgtype"`, `"event"` when present, and the raw
+/// document under `"fields"` in the form of [`Element::fields`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unknown {
     /// The header, read leniently: what could not be read is empty, 0 or `None`.
+    #[serde(flatten)]
     pub header: Header,
     /// `MsgType` as sent.
+    #[serde(rename = "msgtype")]
     pub msg_type: String,
     /// `Event` as sent, if present.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     /// The whole document: the `<xml>` root with every element, in order.
+    #[serde(rename = "fields", serialize_with = "crate::xml::fields::serialize")]
     pub raw: Element,
 }
 
