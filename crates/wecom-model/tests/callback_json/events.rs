@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::{event, with_header};
-use wecom_model::callback::{Callback, EventBody, JobType, ScanType};
+use wecom_model::callback::{Callback, EventBody, JobType, LocationReport, ScanCode, ScanType};
 use wecom_model::card::CardType;
 
 fn golden(want: Value) -> Value {
@@ -186,8 +186,8 @@ fn an_approval_change() {
 fn every_event_name_is_its_serde_tag() {
     let bodies = [
         EventBody::Subscribe,
-        EventBody::Location(Default::default()),
-        EventBody::ScancodePush(Default::default()),
+        EventBody::Location(LocationReport::default()),
+        EventBody::ScancodePush(ScanCode::default()),
         EventBody::OpenApprovalChange(Box::default()),
         EventBody::InactiveAlert { effect_time: None },
     ];
