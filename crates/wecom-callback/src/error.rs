@@ -4,7 +4,8 @@
 //! its limit) so a log line is enough to fix the cause. None carries a secret: crypto errors
 //! come from `wecom-crypto`, which never prints key material.
 
-use std::fmt;
+pub use wecom_model::callback::FieldProblem;
+use wecom_model::callback::ParseError;
 
 /// Everything that can go wrong while receiving a callback or building a passive reply.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -55,22 +56,12 @@ pub enum Error {
     },
 }
 
-/// What is wrong with a known element of a callback.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum FieldProblem {
-    /// The element is required for this message or event type but absent.
-    Missing,
-    /// The element's text is not a number of the expected kind (the text, cut to 64
-    /// characters, is given).
-    NotANumber(String),
-}
-
-impl fmt::Display for FieldProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FieldProblem::Missing => f.write_str("missing"),
-            FieldProblem::NotANumber(text) => write!(f, "{text:?} is not a valid number"),
+impl From<ParseError> for Error {
+    fn from(e: ParseError) -> Self {
+        match e {
+            ParseError::Field { element, problem } => Error::Field { element, problem },
+            ParseError::Xml(msg) => Error::Xml(msg),
+            other => Error::Xml(other.to_string()),
         }
     }
 }

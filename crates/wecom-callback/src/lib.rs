@@ -51,20 +51,35 @@
 //!   Redis, falling back to memory while Redis is down. Guide:
 //!   [`docs/redis.md`](https://github.com/wecom-rs/wecom-rs/blob/main/docs/redis.md).
 
-pub mod callback;
 pub mod dedup;
-pub mod element;
 pub mod error;
 pub mod receive;
 pub mod reply;
 pub mod server;
 
-pub use callback::{Callback, Event, EventBody, Header, Message, MessageBody, Unknown};
+/// Typed callbacks: the inbound model of `wecom-model`, re-exported under this crate's paths.
+///
+/// A [`Callback`] is a user [`Message`], an [`Event`], or an [`Unknown`] that keeps every raw
+/// field. The types, their parser and their serde form live in [`wecom_model::callback`],
+/// shared with every other crate of wecom-rs.
+pub mod callback {
+    pub use wecom_model::callback::*;
+}
+
+/// The generic XML element tree of `wecom-model` ([`wecom_model::xml`]), re-exported under
+/// this crate's path.
+pub mod element {
+    pub use wecom_model::xml::Element;
+}
+
+pub use callback::{
+    Callback, Event, EventBody, FieldProblem, Header, Message, MessageBody, ParseError, Unknown,
+};
 pub use dedup::{DedupError, DedupStore, MemoryDedup};
 #[cfg(feature = "redis")]
 pub use dedup::{RedisDedup, RedisDedupBuilder};
 pub use element::Element;
-pub use error::{Error, FieldProblem};
+pub use error::Error;
 pub use receive::{CallbackQuery, Received, receive, verify_url};
 pub use reply::Reply;
 pub use server::{BoxError, CallbackServer, Handler, HandlerResult, Mode};

@@ -2,7 +2,7 @@
 //! keys — fixtures in CDATA form, bare-text form, and with `AgentID` as CDATA.
 
 use wecom_callback::callback::{Image, Link, Location, Text, Video, Voice};
-use wecom_callback::{Callback, Element, Error, FieldProblem, Header, MessageBody};
+use wecom_callback::{Callback, Element, FieldProblem, Header, MessageBody, ParseError};
 
 #[path = "support/fixtures.rs"]
 mod support;
@@ -148,19 +148,19 @@ fn bad_known_fields_are_errors_that_name_the_element() {
     let err = |xml: &str| Callback::parse(xml).unwrap_err();
     assert_eq!(
         err(&text("<MsgId>1</MsgId>")),
-        Error::Field { element: "CreateTime", problem: FieldProblem::Missing }
+        ParseError::Field { element: "CreateTime", problem: FieldProblem::Missing }
     );
     assert_eq!(
         err(&text("<CreateTime>1</CreateTime>")),
-        Error::Field { element: "MsgId", problem: FieldProblem::Missing }
+        ParseError::Field { element: "MsgId", problem: FieldProblem::Missing }
     );
     assert_eq!(
         err(&text("<CreateTime>1</CreateTime><MsgId>12a</MsgId>")),
-        Error::Field { element: "MsgId", problem: FieldProblem::NotANumber("12a".into()) }
+        ParseError::Field { element: "MsgId", problem: FieldProblem::NotANumber("12a".into()) }
     );
     assert_eq!(
         err(&text("<CreateTime>1</CreateTime><MsgId>1</MsgId><AgentID>x</AgentID>")),
-        Error::Field { element: "AgentID", problem: FieldProblem::NotANumber("x".into()) }
+        ParseError::Field { element: "AgentID", problem: FieldProblem::NotANumber("x".into()) }
     );
     // An empty AgentID is "no agent", not an error.
     let Callback::Message(m) =
@@ -170,8 +170,8 @@ fn bad_known_fields_are_errors_that_name_the_element() {
         panic!()
     };
     assert_eq!(m.header.agent_id, None);
-    assert!(matches!(err("<root><MsgType>text</MsgType></root>"), Error::Xml(_)));
-    assert!(matches!(err("<xml><MsgType>text</MsgType>"), Error::Xml(_)));
+    assert!(matches!(err("<root><MsgType>text</MsgType></root>"), ParseError::Xml(_)));
+    assert!(matches!(err("<xml><MsgType>text</MsgType>"), ParseError::Xml(_)));
 }
 
 #[test]

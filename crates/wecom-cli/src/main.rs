@@ -3,7 +3,6 @@
 //!
 //! Exit codes: see [`exit`].
 
-mod callback_json;
 mod cli;
 mod client;
 mod commands;

@@ -31,6 +31,7 @@ use crate::validate::{Check, Path, count, non_empty, not_allowed};
 mod action_menu;
 mod button;
 mod button_interaction;
+mod card_type;
 mod checkbox;
 mod content_list;
 mod image;
@@ -50,6 +51,7 @@ mod xml;
 pub use action_menu::{ActionMenu, MenuAction};
 pub use button::{Button, ButtonSelection, ButtonStyle, ButtonType};
 pub use button_interaction::ButtonInteraction;
+pub use card_type::CardType;
 pub use checkbox::{Checkbox, CheckboxMode, CheckboxOption};
 pub use content_list::{HorizontalItem, HorizontalType, VerticalContent};
 pub use image::{CardImage, ImageTextArea};
@@ -98,12 +100,18 @@ pub enum TemplateCard {
 impl TemplateCard {
     /// The `card_type` of this card.
     pub fn card_type(&self) -> &'static str {
+        // Every card this crate builds is of a known kind.
+        self.kind().known_str().unwrap_or_default()
+    }
+
+    /// The kind of this card, as card-click callbacks report it.
+    pub fn kind(&self) -> CardType {
         match self {
-            TemplateCard::TextNotice(_) => "text_notice",
-            TemplateCard::NewsNotice(_) => "news_notice",
-            TemplateCard::ButtonInteraction(_) => "button_interaction",
-            TemplateCard::VoteInteraction(_) => "vote_interaction",
-            TemplateCard::MultipleInteraction(_) => "multiple_interaction",
+            TemplateCard::TextNotice(_) => CardType::TextNotice,
+            TemplateCard::NewsNotice(_) => CardType::NewsNotice,
+            TemplateCard::ButtonInteraction(_) => CardType::ButtonInteraction,
+            TemplateCard::VoteInteraction(_) => CardType::VoteInteraction,
+            TemplateCard::MultipleInteraction(_) => CardType::MultipleInteraction,
         }
     }
 

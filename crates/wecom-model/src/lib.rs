@@ -18,12 +18,14 @@
 //! # Ok::<(), wecom_model::InvalidArgument>(())
 //! ```
 
+pub mod callback;
 pub mod card;
 pub mod codes;
 mod error;
 pub mod limits;
 pub mod message;
 pub mod quirks;
+mod string_enum;
 pub mod validate;
 pub mod xml;
 

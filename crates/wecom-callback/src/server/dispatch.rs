@@ -80,6 +80,7 @@ pub(crate) fn describe(callback: &Callback) -> Cow<'static, str> {
             Some(event) => format!("{}/{event}", u.msg_type),
             None => u.msg_type.clone(),
         }),
+        other => Cow::Owned(other.msg_type().to_owned()),
     }
 }
 

@@ -143,7 +143,7 @@ fn decrypt_and_parse(
 ) -> Result<Callback, Error> {
     let xml =
         shared.crypt.decrypt_post(&query.msg_signature, &query.timestamp, &query.nonce, body)?;
-    Callback::parse(&xml)
+    Callback::parse(&xml).map_err(Error::from)
 }
 
 pub(super) async fn receive(State(shared): State<Arc<Shared>>, request: Request) -> Response {

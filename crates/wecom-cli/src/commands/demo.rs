@@ -22,7 +22,6 @@ use wecom_callback::{Callback, CallbackServer, EventBody, MessageBody, Reply};
 use wecom_crypto::MsgCrypt;
 use wecom_emulator::{Config, Emulator, EmulatorHandle};
 
-use crate::callback_json;
 use crate::client;
 use crate::commands::emulator::inbox_url;
 use crate::output::Output;
@@ -138,7 +137,7 @@ async fn demo(args: &DemoArgs, out: Output) -> Result<()> {
     let click = next_callback(&mut callbacks).await?;
     t.step(
         &describe(&click),
-        json!({ "step": "callback", "callback": callback_json::to_json(&click) }),
+        json!({ "step": "callback", "callback": serde_json::to_value(&click)? }),
     );
     let reply = &record["reply"];
     t.step(
@@ -163,7 +162,7 @@ async fn demo(args: &DemoArgs, out: Output) -> Result<()> {
     let vote = next_callback(&mut callbacks).await?;
     t.step(
         &describe(&vote),
-        json!({ "step": "callback", "callback": callback_json::to_json(&vote) }),
+        json!({ "step": "callback", "callback": serde_json::to_value(&vote)? }),
     );
     let Callback::Event(event) = &vote else { return Err(anyhow!("expected a card event")) };
     let EventBody::TemplateCardEvent(click) = &event.body else {
@@ -200,7 +199,7 @@ async fn demo(args: &DemoArgs, out: Output) -> Result<()> {
     let message = next_callback(&mut callbacks).await?;
     t.step(
         &describe(&message),
-        json!({ "step": "callback", "callback": callback_json::to_json(&message) }),
+        json!({ "step": "callback", "callback": serde_json::to_value(&message)? }),
     );
     t.step(
         &format!(
@@ -290,7 +289,7 @@ async fn next_callback(rx: &mut mpsc::UnboundedReceiver<Callback>) -> Result<Cal
 }
 
 fn describe(callback: &Callback) -> String {
-    let v = callback_json::to_json(callback);
+    let v = serde_json::to_value(callback).unwrap_or_default();
     match callback {
         Callback::Event(_) => format!(
             "callback received: {} from {}, key {}, task {}, ResponseCode {}{}",

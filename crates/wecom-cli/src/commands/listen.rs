@@ -20,7 +20,6 @@ use tokio::io::AsyncWriteExt as _;
 use wecom_callback::{Callback, CallbackServer, EventBody, Mode, Reply};
 use wecom_crypto::MsgCrypt;
 
-use crate::callback_json;
 use crate::client;
 use crate::config::Settings;
 use crate::exit::usage;
@@ -89,7 +88,7 @@ pub(crate) fn run(args: &ListenArgs, settings: &Settings, out: Output) -> Result
     let reply = args.reply.clone();
     let exec_timeout = Duration::from_secs(args.exec_timeout);
     let server = CallbackServer::new(crypt, move |callback: Callback| {
-        let line = callback_json::to_json(&callback);
+        let line = serde_json::to_value(&callback).expect("a callback always serializes to JSON");
         print_line(&line);
         let exec = exec.clone();
         let reply = reply.clone();

@@ -38,7 +38,7 @@ impl Log {
                     EventBody::TemplateCardEvent(click) => Some(CardEvent {
                         user: e.header.from_user_name.clone(),
                         menu: false,
-                        card_type: click.card_type.clone(),
+                        card_type: click.card_type.to_string(),
                         task_id: click.task_id.clone(),
                         key: click.event_key.clone(),
                         selected: click
@@ -50,7 +50,7 @@ impl Log {
                     EventBody::TemplateCardMenuEvent(pick) => Some(CardEvent {
                         user: e.header.from_user_name.clone(),
                         menu: true,
-                        card_type: pick.card_type.clone(),
+                        card_type: pick.card_type.to_string(),
                         task_id: pick.task_id.clone(),
                         key: pick.event_key.clone(),
                         selected: Vec::new(),

@@ -1,13 +1,15 @@
 //! Callbacks of types this crate does not model, kept whole.
 
+use serde::Serialize;
+
 use super::Header;
-use crate::element::Element;
-use crate::element::doc::NodeRef;
+use crate::xml::Element;
+use crate::xml::doc::NodeRef;
 
 /// A callback of a type this crate does not model: its type names and every raw field.
 ///
 /// ```
-/// use wecom_callback::Callback;
+/// use wecom_model::callback::Callback;
 ///
 /// let xml = "<xml><ToUserName>ww1</ToUserName><FromUserName>bob</FromUserName>\
 ///     <CreateTime>1700000000</CreateTime><MsgType>event</MsgType>\
@@ -17,17 +19,24 @@ use crate::element::doc::NodeRef;
 /// assert_eq!(u.event.as_deref(), Some("brand_new_event"));
 /// assert_eq!(u.raw.child("Detail").and_then(|d| d.child_text("A")), Some("1"));
 /// assert_eq!(u.header.from_user_name, "bob");
-/// # Ok::<(), wecom_callback::Error>(())
+/// # Ok::<(), wecom_model::callback::ParseError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Serialized flat: the header's fields, `"msgtype"`, `"event"` when present, and the raw
+/// document under `"fields"` in the form of [`Element::fields`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unknown {
     /// The header, read leniently: what could not be read is empty, 0 or `None`.
+    #[serde(flatten)]
     pub header: Header,
     /// `MsgType` as sent.
+    #[serde(rename = "msgtype")]
     pub msg_type: String,
     /// `Event` as sent, if present.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     /// The whole document: the `<xml>` root with every element, in order.
+    #[serde(rename = "fields", serialize_with = "crate::xml::fields::serialize")]
     pub raw: Element,
 }
 

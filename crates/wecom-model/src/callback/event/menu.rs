@@ -1,15 +1,28 @@
 //! Payloads of the menu events that carry more than a key: scans, photos, location picks.
 
+use serde::{Deserialize, Serialize};
+
+use crate::callback::ParseError;
 use crate::callback::fields::Fields;
-use crate::error::Error;
+use crate::string_enum::string_enum;
+
+string_enum! {
+    /// `ScanType`: what the menu scan read.
+    pub enum ScanType {
+        /// `qrcode`: a QR code.
+        QrCode = "qrcode",
+        /// `barcode`: a one-dimensional barcode.
+        Barcode = "barcode",
+    }
+}
 
 /// A menu scan (`scancode_push`, `scancode_waitmsg`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScanCode {
     /// `EventKey`: the menu item's key.
     pub event_key: String,
     /// `ScanCodeInfo/ScanType`: usually `qrcode`.
-    pub scan_type: String,
+    pub scan_type: ScanType,
     /// `ScanCodeInfo/ScanResult`: the decoded content.
     pub scan_result: String,
 }
@@ -19,14 +32,14 @@ impl ScanCode {
         let info = f.child("ScanCodeInfo");
         ScanCode {
             event_key: f.string("EventKey"),
-            scan_type: info.map(|i| i.string("ScanType")).unwrap_or_default(),
+            scan_type: info.map(|i| i.string("ScanType")).unwrap_or_default().into(),
             scan_result: info.map(|i| i.string("ScanResult")).unwrap_or_default(),
         }
     }
 }
 
 /// Photos sent from a menu (`pic_sysphoto`, `pic_photo_or_album`, `pic_weixin`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PicsSent {
     /// `EventKey`: the menu item's key.
     pub event_key: String,
@@ -37,7 +50,7 @@ pub struct PicsSent {
 }
 
 impl PicsSent {
-    pub(super) fn read(f: Fields<'_, '_>) -> Result<Self, Error> {
+    pub(super) fn read(f: Fields<'_, '_>) -> Result<Self, ParseError> {
         let info = f.child("SendPicsInfo");
         let (count, pic_md5_sums) = match info {
             Some(i) => (
@@ -53,7 +66,7 @@ impl PicsSent {
 }
 
 /// A location picked from a menu (`location_select`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LocationSelect {
     /// `EventKey`: the menu item's key.
     pub event_key: String,
@@ -72,7 +85,7 @@ pub struct LocationSelect {
 }
 
 impl LocationSelect {
-    pub(super) fn read(f: Fields<'_, '_>) -> Result<Self, Error> {
+    pub(super) fn read(f: Fields<'_, '_>) -> Result<Self, ParseError> {
         let mut out = LocationSelect {
             event_key: f.string("EventKey"),
             app_type: f.opt_string("AppType"),

@@ -1,22 +1,30 @@
 //! Messages members send to the app (`MsgType` text, image, voice, video, location, link).
 
+use serde::{Deserialize, Serialize};
+
 use super::Header;
 use super::fields::Fields;
-use crate::error::Error;
+use crate::callback::ParseError;
 
 /// A message from a member.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Serialized as one flat object: the header's fields, `msg_id`, `"msgtype"` and the
+/// content's fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     /// The common header.
+    #[serde(flatten)]
     pub header: Header,
     /// `MsgId`: unique per message, the key for de-duplicating retries.
     pub msg_id: u64,
     /// The content, by type.
+    #[serde(flatten)]
     pub body: MessageBody,
 }
 
-/// The content of a [`Message`], by `MsgType`.
-#[derive(Debug, Clone, PartialEq)]
+/// The content of a [`Message`], by `MsgType` (`"msgtype"` in JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "msgtype", rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum MessageBody {
     /// `text`.
@@ -48,14 +56,14 @@ impl MessageBody {
 }
 
 /// A text message.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Text {
     /// `Content`.
     pub content: String,
 }
 
 /// An image message.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Image {
     /// `PicUrl`.
     pub pic_url: String,
@@ -64,7 +72,7 @@ pub struct Image {
 }
 
 /// A voice message.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Voice {
     /// `MediaId`.
     pub media_id: String,
@@ -73,7 +81,7 @@ pub struct Voice {
 }
 
 /// A video message.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Video {
     /// `MediaId`.
     pub media_id: String,
@@ -82,7 +90,7 @@ pub struct Video {
 }
 
 /// A location message.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Location {
     /// `Location_X`: latitude.
     pub latitude: f64,
@@ -97,7 +105,7 @@ pub struct Location {
 }
 
 /// A link message.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
     /// `Title`.
     pub title: String,
@@ -110,7 +118,7 @@ pub struct Link {
 }
 
 /// Parses a message of a known type; `Ok(None)` for unknown types.
-pub(super) fn parse(msg_type: &str, f: Fields<'_, '_>) -> Result<Option<Message>, Error> {
+pub(super) fn parse(msg_type: &str, f: Fields<'_, '_>) -> Result<Option<Message>, ParseError> {
     let is = |name: &str| msg_type.eq_ignore_ascii_case(name);
     let body = if is("text") {
         MessageBody::Text(Text { content: f.string("Content") })

@@ -68,7 +68,7 @@ fn malformed_documents_are_errors() {
         "</xml>",
         "<xml><!-- a -- b --></xml>",
     ] {
-        assert!(matches!(Element::parse(xml), Err(Error::Xml(_))), "{xml:?} was accepted");
+        assert!(matches!(Element::parse(xml), Err(ParseError::Xml(_))), "{xml:?} was accepted");
     }
 }
 

@@ -3,12 +3,39 @@
 //! Member changes reach the contacts-sync callback; each update carries only the fields that
 //! changed, so every member field except the id is optional.
 
+use serde::{Deserialize, Serialize};
+
+use crate::callback::ParseError;
 use crate::callback::fields::Fields;
-use crate::element::Element;
-use crate::error::Error;
+use crate::string_enum::string_enum;
+use crate::xml::Element;
+
+string_enum! {
+    /// `ChangeType` of a `change_contact` event: what [`ContactChange::kind`] reports. A
+    /// change type not listed here makes the callback an [`Unknown`](crate::callback::Unknown).
+    pub enum ChangeType {
+        /// `create_user`.
+        CreateUser = "create_user",
+        /// `update_user`.
+        UpdateUser = "update_user",
+        /// `delete_user`.
+        DeleteUser = "delete_user",
+        /// `create_party`.
+        CreateParty = "create_party",
+        /// `update_party`.
+        UpdateParty = "update_party",
+        /// `delete_party`.
+        DeleteParty = "delete_party",
+        /// `update_tag`.
+        UpdateTag = "update_tag",
+    }
+}
 
 /// What changed, by `ChangeType`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Serialized flat, with the change type under `"change_type"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "change_type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ContactChange {
     /// `create_user`.
@@ -30,20 +57,29 @@ pub enum ContactChange {
 impl ContactChange {
     /// `ChangeType` as WeCom spells it.
     pub fn change_type(&self) -> &'static str {
+        // Every variant maps to a known change type.
+        self.kind().known_str().unwrap_or_default()
+    }
+
+    /// `ChangeType`, typed.
+    pub fn kind(&self) -> ChangeType {
         match self {
-            ContactChange::CreateUser(_) => "create_user",
-            ContactChange::UpdateUser(_) => "update_user",
-            ContactChange::DeleteUser(_) => "delete_user",
-            ContactChange::CreateParty(_) => "create_party",
-            ContactChange::UpdateParty(_) => "update_party",
-            ContactChange::DeleteParty(_) => "delete_party",
-            ContactChange::UpdateTag(_) => "update_tag",
+            ContactChange::CreateUser(_) => ChangeType::CreateUser,
+            ContactChange::UpdateUser(_) => ChangeType::UpdateUser,
+            ContactChange::DeleteUser(_) => ChangeType::DeleteUser,
+            ContactChange::CreateParty(_) => ChangeType::CreateParty,
+            ContactChange::UpdateParty(_) => ChangeType::UpdateParty,
+            ContactChange::DeleteParty(_) => ChangeType::DeleteParty,
+            ContactChange::UpdateTag(_) => ChangeType::UpdateTag,
         }
     }
 }
 
 /// A member created, updated or deleted. `None` means "not in this callback".
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Serialized with absent fields as `null`; `ext_attr` in the element-fields form of
+/// [`Element::fields`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct UserChange {
     /// `UserID`.
     pub user_id: String,
@@ -82,11 +118,12 @@ pub struct UserChange {
     /// `Address`.
     pub address: Option<String>,
     /// `ExtAttr`: extended attributes, as sent (a list of `Item` elements).
+    #[serde(serialize_with = "crate::xml::fields::serialize_opt")]
     pub ext_attr: Option<Element>,
 }
 
 /// A department created, updated or deleted.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartyChange {
     /// `Id`.
     pub id: u64,
@@ -99,7 +136,7 @@ pub struct PartyChange {
 }
 
 /// Tag membership changed (`update_tag`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TagChange {
     /// `TagId`.
     pub tag_id: u64,
@@ -113,7 +150,7 @@ pub struct TagChange {
     pub del_party_items: Vec<u64>,
 }
 
-fn user(f: Fields<'_, '_>) -> Result<UserChange, Error> {
+fn user(f: Fields<'_, '_>) -> Result<UserChange, ParseError> {
     Ok(UserChange {
         user_id: f.string("UserID"),
         new_user_id: f.opt_string("NewUserID"),
@@ -133,11 +170,11 @@ fn user(f: Fields<'_, '_>) -> Result<UserChange, Error> {
         alias: f.opt_string("Alias"),
         telephone: f.opt_string("Telephone"),
         address: f.opt_string("Address"),
-        ext_attr: f.0.child("ExtAttr").map(crate::element::doc::NodeRef::to_element),
+        ext_attr: f.0.child("ExtAttr").map(crate::xml::doc::NodeRef::to_element),
     })
 }
 
-fn party(f: Fields<'_, '_>) -> Result<PartyChange, Error> {
+fn party(f: Fields<'_, '_>) -> Result<PartyChange, ParseError> {
     Ok(PartyChange {
         id: f.required("Id")?,
         name: f.opt_string("Name"),
@@ -146,7 +183,7 @@ fn party(f: Fields<'_, '_>) -> Result<PartyChange, Error> {
     })
 }
 
-fn tag(f: Fields<'_, '_>) -> Result<TagChange, Error> {
+fn tag(f: Fields<'_, '_>) -> Result<TagChange, ParseError> {
     Ok(TagChange {
         tag_id: f.required("TagId")?,
         add_user_items: f.opt_list("AddUserItems").unwrap_or_default(),
@@ -157,16 +194,16 @@ fn tag(f: Fields<'_, '_>) -> Result<TagChange, Error> {
 }
 
 /// `Ok(None)` for a `ChangeType` not listed here (it becomes an unknown callback).
-pub(super) fn parse(f: Fields<'_, '_>) -> Result<Option<ContactChange>, Error> {
+pub(super) fn parse(f: Fields<'_, '_>) -> Result<Option<ContactChange>, ParseError> {
     let change_type = f.text("ChangeType").unwrap_or_default().trim_ascii();
-    Ok(Some(match change_type {
-        "create_user" => ContactChange::CreateUser(Box::new(user(f)?)),
-        "update_user" => ContactChange::UpdateUser(Box::new(user(f)?)),
-        "delete_user" => ContactChange::DeleteUser(Box::new(user(f)?)),
-        "create_party" => ContactChange::CreateParty(party(f)?),
-        "update_party" => ContactChange::UpdateParty(party(f)?),
-        "delete_party" => ContactChange::DeleteParty(party(f)?),
-        "update_tag" => ContactChange::UpdateTag(tag(f)?),
-        _ => return Ok(None),
+    Ok(Some(match ChangeType::from(change_type) {
+        ChangeType::CreateUser => ContactChange::CreateUser(Box::new(user(f)?)),
+        ChangeType::UpdateUser => ContactChange::UpdateUser(Box::new(user(f)?)),
+        ChangeType::DeleteUser => ContactChange::DeleteUser(Box::new(user(f)?)),
+        ChangeType::CreateParty => ContactChange::CreateParty(party(f)?),
+        ChangeType::UpdateParty => ContactChange::UpdateParty(party(f)?),
+        ChangeType::DeleteParty => ContactChange::DeleteParty(party(f)?),
+        ChangeType::UpdateTag => ContactChange::UpdateTag(tag(f)?),
+        ChangeType::Other(_) => return Ok(None),
     }))
 }

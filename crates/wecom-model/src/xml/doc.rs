@@ -8,7 +8,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
 use super::Element;
-use crate::error::Error;
+use crate::callback::ParseError;
 
 const NONE: u32 = u32::MAX;
 
@@ -42,8 +42,8 @@ struct Open<'a> {
     structured: bool,
 }
 
-fn xml_err(msg: impl Into<String>) -> Error {
-    Error::Xml(msg.into())
+fn xml_err(msg: impl Into<String>) -> ParseError {
+    ParseError::Xml(msg.into())
 }
 
 /// Returns `part` with the input's lifetime when it is a slice of `input` (always, for a
@@ -56,7 +56,7 @@ fn rebind<'a>(input: &'a str, part: &str) -> Cow<'a, str> {
     }
 }
 
-fn rebind_str<'a>(input: &'a str, part: &str) -> Result<&'a str, Error> {
+fn rebind_str<'a>(input: &'a str, part: &str) -> Result<&'a str, ParseError> {
     match rebind(input, part) {
         Cow::Borrowed(s) => Ok(s),
         Cow::Owned(_) => Err(xml_err("internal: element name not borrowed from the input")),
@@ -73,7 +73,7 @@ fn push_text<'a>(text: &mut Cow<'a, str>, piece: Cow<'a, str>) {
 
 impl<'a> Doc<'a> {
     /// Parses `input` strictly (see the module documentation).
-    pub(crate) fn parse(input: &'a str) -> Result<Self, Error> {
+    pub(crate) fn parse(input: &'a str) -> Result<Self, ParseError> {
         let mut reader = Reader::from_str(input);
         let config = reader.config_mut();
         config.check_end_names = true;
@@ -189,7 +189,7 @@ impl<'a> Doc<'a> {
         nodes: &mut Vec<Node<'a>>,
         stack: &mut [Open<'a>],
         start: &BytesStart<'_>,
-    ) -> Result<u32, Error> {
+    ) -> Result<u32, ParseError> {
         if nodes.len() >= MAX_ELEMENTS {
             return Err(xml_err(format!("more than {MAX_ELEMENTS} elements")));
         }
@@ -235,7 +235,7 @@ impl<'a> Doc<'a> {
     }
 }
 
-fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Result<char, Error> {
+fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Result<char, ParseError> {
     if let Some(ch) = reference.resolve_char_ref().map_err(|e| xml_err(e.to_string()))? {
         return Ok(ch);
     }

@@ -6,7 +6,7 @@
 //! message or event type from WeCom is therefore never an error.
 //!
 //! ```
-//! use wecom_callback::{Callback, MessageBody};
+//! use wecom_model::callback::{Callback, MessageBody};
 //!
 //! let xml = "<xml><ToUserName><![CDATA[ww1436e0e65a779aee]]></ToUserName>\
 //!     <FromUserName><![CDATA[alice]]></FromUserName><CreateTime>1700000000</CreateTime>\
@@ -20,29 +20,34 @@
 //!     }
 //!     other => panic!("unexpected {other:?}"),
 //! }
-//! # Ok::<(), wecom_callback::Error>(())
+//! # Ok::<(), wecom_model::callback::ParseError>(())
 //! ```
 
+mod error;
 mod event;
 mod fields;
 mod key;
 mod message;
 mod unknown;
 
+pub use crate::card::CardType;
+pub use error::{FieldProblem, ParseError};
 pub use event::{
-    ApprovalInfo, ApprovalItem, ApprovalNode, BatchJob, ContactChange, Event, EventBody,
-    LocationReport, LocationSelect, NotifyNode, PartyChange, PicsSent, ScanCode, SelectedItem,
-    TagChange, TemplateCardClick, TemplateCardMenuClick, UserChange,
+    ApprovalInfo, ApprovalItem, ApprovalNode, ApprovalStatus, BatchJob, ChangeType, ContactChange,
+    Event, EventBody, JobType, LocationReport, LocationSelect, NotifyNode, PartyChange, PicsSent,
+    ScanCode, ScanType, SelectedItem, StepStatus, TagChange, TemplateCardClick,
+    TemplateCardMenuClick, UserChange,
 };
 pub use message::{Image, Link, Location, Message, MessageBody, Text, Video, Voice};
 pub use unknown::Unknown;
 
-use crate::element::doc::{Doc, NodeRef};
-use crate::error::Error;
+use serde::{Deserialize, Serialize};
+
+use crate::xml::doc::{Doc, NodeRef};
 use fields::Fields;
 
-/// The fields every callback starts with.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The fields every callback starts with (flattened into the callback's JSON).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
     /// `ToUserName`: the corp id (the suite id for third-party apps).
     pub to_user_name: String,
@@ -55,7 +60,7 @@ pub struct Header {
 }
 
 impl Header {
-    fn read(f: Fields<'_, '_>) -> Result<Self, Error> {
+    fn read(f: Fields<'_, '_>) -> Result<Self, ParseError> {
         Ok(Header {
             to_user_name: f.string("ToUserName"),
             from_user_name: f.string("FromUserName"),
@@ -66,7 +71,26 @@ impl Header {
 }
 
 /// One decrypted callback.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Serialized as one flat JSON object tagged by `"type"` (`message`, `event` or `unknown`),
+/// with `"msgtype"` or `"event"` as WeCom spells them, the header's fields and the body's:
+///
+/// ```
+/// use wecom_model::callback::Callback;
+///
+/// let xml = "<xml><ToUserName>ww1</ToUserName><FromUserName>alice</FromUserName>\
+///     <CreateTime>1700000000</CreateTime><MsgType>event</MsgType><Event>click</Event>\
+///     <EventKey>menu_1</EventKey><AgentID>1000002</AgentID></xml>";
+/// let json = serde_json::to_value(Callback::parse(xml)?).unwrap();
+/// assert_eq!(json, serde_json::json!({
+///     "type": "event", "event": "click", "event_key": "menu_1",
+///     "from_user_name": "alice", "to_user_name": "ww1",
+///     "create_time": 1700000000, "agent_id": 1000002,
+/// }));
+/// # Ok::<(), wecom_model::callback::ParseError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Callback {
     /// A message a member sent to the app.
@@ -82,14 +106,14 @@ impl Callback {
     /// Parses the decrypted callback XML.
     ///
     /// # Errors
-    /// [`Error::Xml`] when the document is not well-formed or its root is not `<xml>`;
-    /// [`Error::Field`] when a known type lacks `CreateTime` (or `MsgId` for messages) or
+    /// [`ParseError::Xml`] when the document is not well-formed or its root is not `<xml>`;
+    /// [`ParseError::Field`] when a known type lacks `CreateTime` (or `MsgId` for messages) or
     /// holds a non-number where a number belongs. Unknown types are never an error.
-    pub fn parse(xml: &str) -> Result<Callback, Error> {
+    pub fn parse(xml: &str) -> Result<Callback, ParseError> {
         let doc = Doc::parse(xml)?;
         let root = doc.root();
         if root.name() != "xml" {
-            return Err(Error::Xml(format!(
+            return Err(ParseError::Xml(format!(
                 "root element is <{}>, not <xml>",
                 root.name().chars().take(32).collect::<String>()
             )));
@@ -97,7 +121,7 @@ impl Callback {
         Self::from_root(root)
     }
 
-    fn from_root(root: NodeRef<'_, '_>) -> Result<Callback, Error> {
+    fn from_root(root: NodeRef<'_, '_>) -> Result<Callback, ParseError> {
         let f = Fields(root);
         let msg_type = f.text("MsgType").unwrap_or_default().trim_ascii();
         let parsed = if msg_type.eq_ignore_ascii_case("event") {

@@ -9,7 +9,7 @@ use sha1::{Digest, Sha1};
 
 use super::event::{ContactChange, EventBody};
 use super::{Callback, Header};
-use crate::element::Element;
+use crate::xml::Element;
 
 /// Keys longer than this are shortened to a digest.
 const MAX_KEY_LEN: usize = 200;
@@ -133,7 +133,7 @@ fn event_details(k: &mut Key, body: &EventBody) {
         }
         EventBody::BatchJobResult(j) => {
             k.str(&j.job_id);
-            k.str(&j.job_type);
+            k.str(j.job_type.as_str());
             k.num(j.err_code);
         }
         EventBody::ChangeContact(c) => contact_details(k, c),
@@ -142,7 +142,7 @@ fn event_details(k: &mut Key, body: &EventBody) {
         | EventBody::ViewMiniprogram { event_key } => k.str(event_key),
         EventBody::ScancodePush(s) | EventBody::ScancodeWaitmsg(s) => {
             k.str(&s.event_key);
-            k.str(&s.scan_type);
+            k.str(s.scan_type.as_str());
             k.str(&s.scan_result);
         }
         EventBody::PicSysphoto(p) | EventBody::PicPhotoOrAlbum(p) | EventBody::PicWeixin(p) => {

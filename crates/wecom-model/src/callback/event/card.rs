@@ -1,20 +1,23 @@
 //! Template-card interactions: `template_card_event` and `template_card_menu_event`.
 
+use serde::{Deserialize, Serialize};
+
 use crate::callback::fields::Fields;
+use crate::card::CardType;
 
 /// A template card's button, vote or selection submitted (`template_card_event`).
 ///
-/// Answer it with a passive [`Reply::UpdateButton`](crate::Reply::UpdateButton) or
-/// [`Reply::UpdateTemplateCard`](crate::Reply::UpdateTemplateCard), or later through the
+/// Answer it with a passive `Reply::UpdateButton` or `Reply::UpdateTemplateCard` of
+/// `wecom-callback`, or later through the
 /// `update_template_card` API with `response_code`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TemplateCardClick {
     /// `EventKey`: the clicked button's `key`, or the submit button's.
     pub event_key: String,
     /// `TaskId`: the card's `task_id`.
     pub task_id: String,
     /// `CardType`: `button_interaction`, `vote_interaction`, … .
-    pub card_type: String,
+    pub card_type: CardType,
     /// `ResponseCode`: single use, valid 72 hours, for `update_template_card`.
     pub response_code: String,
     /// `SelectedItems/SelectedItem`: the choices made (vote, selection and dropdown cards).
@@ -22,7 +25,7 @@ pub struct TemplateCardClick {
 }
 
 /// One question's answer on a card (`SelectedItem`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SelectedItem {
     /// `QuestionKey`.
     pub question_key: String,
@@ -54,7 +57,7 @@ impl TemplateCardClick {
         TemplateCardClick {
             event_key: f.string("EventKey"),
             task_id: f.string("TaskId"),
-            card_type: f.string("CardType"),
+            card_type: f.string("CardType").into(),
             response_code: f.string("ResponseCode"),
             selected_items,
         }
@@ -62,14 +65,14 @@ impl TemplateCardClick {
 }
 
 /// An item of a template card's top-right menu clicked (`template_card_menu_event`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TemplateCardMenuClick {
     /// `EventKey`: the menu item's `key`.
     pub event_key: String,
     /// `TaskId`: the card's `task_id`.
     pub task_id: String,
     /// `CardType`: `text_notice`, `news_notice` or `button_interaction`.
-    pub card_type: String,
+    pub card_type: CardType,
     /// `ResponseCode`: single use, valid 72 hours, for `update_template_card`.
     pub response_code: String,
 }
@@ -79,7 +82,7 @@ impl TemplateCardMenuClick {
         TemplateCardMenuClick {
             event_key: f.string("EventKey"),
             task_id: f.string("TaskId"),
-            card_type: f.string("CardType"),
+            card_type: f.string("CardType").into(),
             response_code: f.string("ResponseCode"),
         }
     }

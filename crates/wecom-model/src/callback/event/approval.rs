@@ -1,10 +1,42 @@
 //! `open_approval_change`: the state of an approval started from the app (`ApprovalInfo`).
 
+use serde::{Deserialize, Serialize};
+
+use crate::callback::ParseError;
 use crate::callback::fields::Fields;
-use crate::error::Error;
+use crate::string_enum::code_enum;
+
+code_enum! {
+    /// `OpenSpStatus`: where the whole approval stands ([`ApprovalInfo::status`]).
+    pub enum ApprovalStatus {
+        /// 1: waiting for approvers.
+        Pending = 1,
+        /// 2: approved.
+        Approved = 2,
+        /// 3: rejected.
+        Rejected = 3,
+        /// 4: cancelled by the applicant.
+        Cancelled = 4,
+    }
+}
+
+code_enum! {
+    /// `NodeStatus` and `ItemStatus`: where one step, or one approver of it, stands
+    /// ([`ApprovalNode::status`], [`ApprovalItem::status`]).
+    pub enum StepStatus {
+        /// 1: waiting.
+        Pending = 1,
+        /// 2: approved.
+        Approved = 2,
+        /// 3: rejected.
+        Rejected = 3,
+        /// 4: transferred to someone else.
+        Transferred = 4,
+    }
+}
 
 /// `ApprovalInfo`: an approval's state after a change.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApprovalInfo {
     /// `ThirdNo`: the approval number the app gave it.
     pub third_no: String,
@@ -33,7 +65,7 @@ pub struct ApprovalInfo {
 }
 
 /// `ApprovalNode`: one step of the approval.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApprovalNode {
     /// `NodeStatus`: 1 pending, 2 approved, 3 rejected, 4 transferred.
     pub node_status: u32,
@@ -46,7 +78,7 @@ pub struct ApprovalNode {
 }
 
 /// `Item`: one approver of a step.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApprovalItem {
     /// `ItemName`.
     pub item_name: String,
@@ -63,7 +95,7 @@ pub struct ApprovalItem {
 }
 
 /// `NotifyNode`: a member copied on the approval.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotifyNode {
     /// `ItemName`.
     pub item_name: String,
@@ -74,7 +106,12 @@ pub struct NotifyNode {
 }
 
 impl ApprovalInfo {
-    pub(super) fn read(f: Fields<'_, '_>) -> Result<Self, Error> {
+    /// `OpenSpStatus` as a typed status.
+    pub fn status(&self) -> ApprovalStatus {
+        self.open_sp_status.into()
+    }
+
+    pub(super) fn read(f: Fields<'_, '_>) -> Result<Self, ParseError> {
         let Some(a) = f.child("ApprovalInfo") else { return Ok(ApprovalInfo::default()) };
         let approval_nodes = match a.child("ApprovalNodes") {
             Some(nodes) => nodes
@@ -111,8 +148,20 @@ impl ApprovalInfo {
     }
 }
 
+impl ApprovalItem {
+    /// `ItemStatus` as a typed status.
+    pub fn status(&self) -> StepStatus {
+        self.item_status.into()
+    }
+}
+
 impl ApprovalNode {
-    fn read(n: Fields<'_, '_>) -> Result<Self, Error> {
+    /// `NodeStatus` as a typed status.
+    pub fn status(&self) -> StepStatus {
+        self.node_status.into()
+    }
+
+    fn read(n: Fields<'_, '_>) -> Result<Self, ParseError> {
         let items = match n.child("Items") {
             Some(items) => items
                 .children_named("Item")
@@ -126,7 +175,7 @@ impl ApprovalNode {
                         item_op_time: i.num("ItemOpTime")?,
                     })
                 })
-                .collect::<Result<_, Error>>()?,
+                .collect::<Result<_, ParseError>>()?,
             None => Vec::new(),
         };
         Ok(ApprovalNode {

@@ -3,17 +3,23 @@
 //! * Text may be CDATA or plain (the parser already made them equal).
 //! * Numbers are trimmed of surrounding whitespace first, so `<AgentID><![CDATA[ 218 ]]>` is
 //!   218. An absent or empty number reads as 0 (or `None` where absence means something);
-//!   anything else that is not a number is an [`Error::Field`].
+//!   anything else that is not a number is an [`ParseError::Field`].
 //! * Absent strings read as empty.
 
-use crate::element::doc::NodeRef;
-use crate::error::{Error, FieldProblem};
+use super::error::{FieldProblem, ParseError};
+use crate::xml::doc::NodeRef;
 
-fn not_a_number(element: &'static str, text: &str) -> Error {
-    Error::Field { element, problem: FieldProblem::NotANumber(text.chars().take(64).collect()) }
+fn not_a_number(element: &'static str, text: &str) -> ParseError {
+    ParseError::Field {
+        element,
+        problem: FieldProblem::NotANumber(text.chars().take(64).collect()),
+    }
 }
 
-fn parse_num<T: std::str::FromStr>(element: &'static str, text: &str) -> Result<Option<T>, Error> {
+fn parse_num<T: std::str::FromStr>(
+    element: &'static str,
+    text: &str,
+) -> Result<Option<T>, ParseError> {
     let trimmed = text.trim_ascii();
     if trimmed.is_empty() {
         return Ok(None);
@@ -41,18 +47,22 @@ impl<'d, 'a> Fields<'d, 'a> {
     }
 
     /// A number that must be present.
-    pub(crate) fn required<T: std::str::FromStr>(self, name: &'static str) -> Result<T, Error> {
+    pub(crate) fn required<T: std::str::FromStr>(
+        self,
+        name: &'static str,
+    ) -> Result<T, ParseError> {
         let text = self
             .text(name)
-            .ok_or(Error::Field { element: name, problem: FieldProblem::Missing })?;
-        parse_num(name, text)?.ok_or(Error::Field { element: name, problem: FieldProblem::Missing })
+            .ok_or(ParseError::Field { element: name, problem: FieldProblem::Missing })?;
+        parse_num(name, text)?
+            .ok_or(ParseError::Field { element: name, problem: FieldProblem::Missing })
     }
 
     /// A number whose absence means something (`None`).
     pub(crate) fn opt_num<T: std::str::FromStr>(
         self,
         name: &'static str,
-    ) -> Result<Option<T>, Error> {
+    ) -> Result<Option<T>, ParseError> {
         match self.text(name) {
             Some(text) => parse_num(name, text),
             None => Ok(None),
@@ -63,7 +73,7 @@ impl<'d, 'a> Fields<'d, 'a> {
     pub(crate) fn num<T: std::str::FromStr + Default>(
         self,
         name: &'static str,
-    ) -> Result<T, Error> {
+    ) -> Result<T, ParseError> {
         Ok(self.opt_num(name)?.unwrap_or_default())
     }
 
@@ -76,13 +86,13 @@ impl<'d, 'a> Fields<'d, 'a> {
     pub(crate) fn opt_num_list<T: std::str::FromStr>(
         self,
         name: &'static str,
-    ) -> Result<Option<Vec<T>>, Error> {
+    ) -> Result<Option<Vec<T>>, ParseError> {
         let Some(text) = self.text(name) else { return Ok(None) };
         text.split(',')
             .map(str::trim_ascii)
             .filter(|s| !s.is_empty())
             .map(|s| s.parse().map_err(|_| not_a_number(name, text)))
-            .collect::<Result<Vec<T>, Error>>()
+            .collect::<Result<Vec<T>, ParseError>>()
             .map(Some)
     }
 
