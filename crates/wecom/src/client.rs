@@ -1,8 +1,7 @@
 //! The [`Client`]: one WeCom app (corp id, agent id, secret) behind a cheap-to-clone handle.
 //!
-//! Endpoints live next to their types (`send`, `recall`, `update_template_card` here; uploads
-//! in [`media`](crate::media));
-//! all of them go through one internal call path (`transport`) that adds the access token,
+//! Endpoints live in [`api`](crate::api), one file each, next to their request and response
+//! types; all of them go through one internal call path (`transport`) that adds the access token,
 //! decodes WeCom's `{errcode, errmsg}` envelope in one place, refreshes a rejected token once,
 //! and retries what is safe to retry.
 //!
@@ -21,11 +20,8 @@
 //! | any other errcode | never |
 
 mod builder;
-mod callback_ip;
-mod card;
 mod envelope;
 mod retry;
-mod send;
 mod transport;
 
 use std::fmt;
@@ -37,8 +33,11 @@ use futures::future::BoxFuture;
 
 pub use builder::{ClientBuilder, DEFAULT_BASE_URL};
 pub use retry::RetryPolicy;
-pub use send::SendMessage;
 pub(crate) use transport::{Call, Replay};
+
+/// Where [`SendMessage`] lived before endpoints moved to [`api`](crate::api); kept so that
+/// `wecom::client::SendMessage` still names it.
+pub use crate::api::message::send::SendMessage;
 
 use crate::error::Result;
 use crate::secret::Secret;
@@ -140,6 +139,11 @@ impl Client {
 
     pub(crate) fn upload_timeout(&self) -> Duration {
         self.inner.upload_timeout
+    }
+
+    /// The app's secret, for `gettoken`.
+    pub(crate) fn secret(&self) -> &Secret {
+        &self.inner.secret
     }
 
     /// The strings that must never appear in errors or logs: the secret and `token`.

@@ -11,19 +11,18 @@
 //! let reply: UpdateReply = client.call(call).await?;
 //! ```
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HeaderValue};
 use reqwest::{Method, StatusCode};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use super::Client;
 use super::envelope::Exchange;
 use crate::error::{Error, InvalidArgument, Result, codes};
-use crate::token::{AccessToken, CachedToken};
+use crate::token::AccessToken;
 
 /// Whether a request may be sent again after a failure that happened after it may have
 /// reached WeCom (a timeout, a broken connection). Failures to connect are always retried:
@@ -129,7 +128,8 @@ impl Call {
         self
     }
 
-    fn without_token(mut self) -> Self {
+    /// Sends no access token (`gettoken` itself).
+    pub(crate) fn without_token(mut self) -> Self {
         self.with_token = false;
         self
     }
@@ -345,51 +345,5 @@ impl Client {
         };
         let body = response.bytes().await?;
         Ok(Response { status, content_type, disposition, body })
-    }
-
-    /// `gettoken`: never retried on an errcode other than −1 (40001 here means a wrong
-    /// secret, and repeating it gets the IP blocked for an hour).
-    pub(crate) async fn fetch_token(&self) -> Result<CachedToken> {
-        #[derive(Deserialize)]
-        struct TokenReply {
-            access_token: String,
-            expires_in: u64,
-        }
-        let call = Call::get("/cgi-bin/gettoken")
-            .without_token()
-            .query("corpid", self.inner.corp_id.clone())
-            .query("corpsecret", self.inner.secret.expose())
-            .replay(Replay::Safe);
-        let obtained_at = SystemTime::now();
-        let reply: TokenReply = self.call(call).await.map_err(|err| match err {
-            Error::Api { code, msg }
-                if matches!(
-                    code,
-                    codes::INVALID_SECRET
-                        | codes::INVALID_CORP_ID
-                        | codes::MISSING_CORP_ID
-                        | codes::MISSING_SECRET
-                ) =>
-            {
-                Error::Credentials { code, msg }
-            }
-            other => other,
-        })?;
-        if reply.access_token.is_empty() || reply.expires_in == 0 {
-            return Err(Error::Http {
-                path: "/cgi-bin/gettoken".into(),
-                status: 200,
-                body: format!(
-                    "gettoken returned an unusable token (empty: {}, expires_in: {})",
-                    reply.access_token.is_empty(),
-                    reply.expires_in
-                ),
-            });
-        }
-        Ok(CachedToken::new(
-            AccessToken::new(reply.access_token),
-            obtained_at,
-            Duration::from_secs(reply.expires_in),
-        ))
     }
 }
