@@ -26,14 +26,16 @@ struct TokenReply {
 impl Client {
     /// `gettoken`: never retried on an errcode other than −1 (40001 here means a wrong
     /// secret, and repeating it gets the IP blocked for an hour).
+    ///
+    /// Sent through [`call_without_token`](Client::call_without_token), which never asks the
+    /// token cache for a token: a fetch cannot start another fetch, whatever WeCom answers.
     pub(crate) async fn fetch_token(&self) -> Result<CachedToken> {
         let call = Call::get(GETTOKEN)
-            .without_token()
             .query("corpid", self.corp_id())
             .query("corpsecret", self.secret().expose())
             .replay(Replay::Safe);
         let obtained_at = SystemTime::now();
-        let reply: TokenReply = self.call(call).await.map_err(|err| match err {
+        let reply: TokenReply = self.call_without_token(call).await.map_err(|err| match err {
             Error::Api { code, msg }
                 if matches!(
                     code,
