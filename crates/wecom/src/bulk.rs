@@ -59,7 +59,9 @@ use futures::StreamExt;
 use crate::card::TaskId;
 use crate::client::Client;
 use crate::error::{InvalidArgument, Result};
-use crate::message::{Message, MessageRequest, Recipients, SendOptions, member_key, user_id_problem};
+use crate::message::{
+    Message, MessageRequest, Recipients, SendOptions, member_key, user_id_problem,
+};
 use crate::throttle::OnLimit;
 
 use report::Tally;

@@ -30,8 +30,8 @@ use tracing::Instrument;
 mod auth;
 
 use super::Client;
-use super::envelope::Exchange;
 use super::RetryPolicy;
+use super::envelope::Exchange;
 use super::retry::{Action, Attempt, Outcome, RequestKind, classify};
 use crate::error::{Error, InvalidArgument, Result};
 use crate::token::AccessToken;
@@ -236,8 +236,11 @@ impl Client {
                     },
                 },
                 Err(err) => {
-                    let outcome =
-                        if err.is_connect() { Outcome::ConnectFailed } else { Outcome::Interrupted };
+                    let outcome = if err.is_connect() {
+                        Outcome::ConnectFailed
+                    } else {
+                        Outcome::Interrupted
+                    };
                     maybe_delivered |= outcome == Outcome::Interrupted;
                     (outcome, Error::transport(call.path, err))
                 }

@@ -47,7 +47,8 @@ impl Client {
     /// at worst WeCom stores the file twice and one media id goes unused.
     pub async fn upload_media(&self, kind: MediaType, media: Media) -> Result<UploadedMedia> {
         let content_type = check::temporary(kind, &media)?;
-        let call = multipart::call(UPLOAD, &media, content_type, self.upload_timeout())?.query("type", kind.as_str());
+        let call = multipart::call(UPLOAD, &media, content_type, self.upload_timeout())?
+            .query("type", kind.as_str());
         self.call(call).await
     }
 }

@@ -139,7 +139,6 @@ impl Client {
     pub fn send_request(&self, request: MessageRequest) -> SendMessage {
         SendMessage { client: self.clone(), request, on_member_limit: None }
     }
-
 }
 
 /// The result of a successful `message/send`.
@@ -180,7 +179,7 @@ pub struct SendReceipt {
     #[serde(default, rename = "unlicenseduser", deserialize_with = "quirks::id_list")]
     pub unlicensed_users: Vec<String>,
     /// Members the client's [`Throttle`](crate::Throttle) held back in
-    /// [`OnLimit::Report`](crate::OnLimit::Report) mode: the message was **not** sent to them
+    /// [`OnLimit::Report`] mode: the message was **not** sent to them
     /// because it would have exceeded their per-member limit (WeCom would have dropped it
     /// silently). Spelled as given. Never part of WeCom's answer.
     #[serde(skip)]

@@ -112,14 +112,12 @@ pub(crate) fn classify(
         {
             Action::RefreshTokenThenRetry
         }
-        Outcome::Api(codes::SYSTEM_BUSY) => retry_if_attempts_remain(),
-        // Returned typed (`Error::is_rate_limited`): waiting is the caller's or the throttle's
-        // decision, and a blind repeat only burns more of the quota.
-        Outcome::Api(codes::API_FREQUENCY_LIMITED | codes::API_CONCURRENCY_LIMITED) => {
-            Action::GiveUp
-        }
+        // WeCom did not act on it, or it never left: a repeat cannot act twice.
+        Outcome::Api(codes::SYSTEM_BUSY) | Outcome::ConnectFailed => retry_if_attempts_remain(),
+        // Rate limits (45009, 45033) among them: returned typed (`Error::is_rate_limited`),
+        // since waiting is the caller's or the throttle's decision and a blind repeat only
+        // burns more of the quota. Also credentials errors and a second token error.
         Outcome::Api(_) | Outcome::Other => Action::GiveUp,
-        Outcome::ConnectFailed => retry_if_attempts_remain(),
         Outcome::Interrupted => match kind.replay {
             Replay::Safe | Replay::Send { duplicate_check: true } => retry_if_attempts_remain(),
             Replay::Unsafe | Replay::Send { duplicate_check: false } => Action::GiveUp,

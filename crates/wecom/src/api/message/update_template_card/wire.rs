@@ -132,4 +132,3 @@ impl<'de> Deserialize<'de> for UpdateTemplateCard {
         Ok(WireIn::deserialize(deserializer)?.into_update::<D::Error>()?.1)
     }
 }
-
