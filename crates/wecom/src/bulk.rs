@@ -53,14 +53,15 @@ mod report;
 use std::collections::HashSet;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use std::time::Duration;
 
 use futures::StreamExt;
 
 use crate::card::TaskId;
 use crate::client::Client;
 use crate::error::{InvalidArgument, Result};
-use crate::message::{Message, MessageRequest, Recipients, Safe, member_key, user_id_problem};
+use crate::message::{
+    Message, MessageRequest, Recipients, SendOptions, member_key, user_id_problem,
+};
 use crate::throttle::OnLimit;
 
 use report::Tally;
@@ -72,9 +73,8 @@ pub use report::{BatchDone, BatchReport, BulkProgress, BulkReport, RecipientOutc
 pub struct BulkOptions {
     concurrency: usize,
     batch_size: usize,
-    safe: Option<Safe>,
-    enable_id_trans: Option<bool>,
-    duplicate_check: Option<Duration>,
+    /// `safe`, `enable_id_trans` and `duplicate_check` for every request.
+    send: SendOptions,
     on_member_limit: Option<OnLimit>,
     per_request_task_ids: Option<bool>,
     skip: HashSet<String>,
@@ -95,9 +95,7 @@ impl BulkOptions {
         Self {
             concurrency: Self::DEFAULT_CONCURRENCY,
             batch_size: Recipients::MAX_USERS,
-            safe: None,
-            enable_id_trans: None,
-            duplicate_check: None,
+            send: SendOptions::default(),
             on_member_limit: None,
             per_request_task_ids: None,
             skip: HashSet::new(),
@@ -117,24 +115,9 @@ impl BulkOptions {
         self
     }
 
-    /// Sets `safe` on every request.
-    pub fn safe(mut self, safe: impl Into<Safe>) -> Self {
-        self.safe = Some(safe.into());
-        self
-    }
-
-    /// Sets `enable_id_trans` on every request.
-    pub fn enable_id_trans(mut self, on: bool) -> Self {
-        self.enable_id_trans = Some(on);
-        self
-    }
-
-    /// Turns on WeCom's duplicate check for every request, which also lets the client resend
-    /// a timed-out batch safely.
-    pub fn duplicate_check(mut self, interval: Duration) -> Self {
-        self.duplicate_check = Some(interval);
-        self
-    }
+    // Set on every request of the bulk send; a timed-out batch is resent only with the
+    // duplicate check on.
+    crate::api::message::send_option_setters!(send);
 
     /// What to do with members over their per-member limit, instead of the client
     /// throttle's setting.
@@ -231,9 +214,7 @@ impl BulkSend {
             Recipients::user(users.first().map_or("x", String::as_str)),
             message,
         );
-        template.options.safe = options.safe;
-        template.options.enable_id_trans = options.enable_id_trans;
-        template.options.duplicate_check = options.duplicate_check;
+        template.options = options.send.clone();
         template.validate()?;
 
         let mut tally = Tally::new(users.len(), options.batch_size);

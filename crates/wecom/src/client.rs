@@ -1,12 +1,14 @@
 //! The [`Client`]: one WeCom app (corp id, agent id, secret) behind a cheap-to-clone handle.
 //!
-//! Endpoints live next to their types (`send`, `recall`, `update_template_card` here; uploads
-//! in [`media`](crate::media));
-//! all of them go through one internal call path (`transport`) that adds the access token,
+//! Endpoints live in [`api`](crate::api), one file each, next to their request and response
+//! types; all of them go through one internal call path (`transport`) that adds the access token,
 //! decodes WeCom's `{errcode, errmsg}` envelope in one place, refreshes a rejected token once,
 //! and retries what is safe to retry.
 //!
 //! # What is retried
+//!
+//! Decided by one pure function of the kind of request, how it failed and which attempt it
+//! was (`retry/classify.rs`, tested as a table); the call loop only carries out its answer.
 //!
 //! | Failure | Retried? |
 //! |---|---|
@@ -18,14 +20,12 @@
 //! | timeout / broken connection, `message/send` | only with [`duplicate_check`](crate::MessageRequest::duplicate_check) (WeCom drops the duplicate); else [`Error::DeliveryUnknown`](crate::Error::DeliveryUnknown) |
 //! | timeout / broken connection, `message/recall` | no: a repeated recall could fail although the first worked |
 //! | timeout / broken connection, `message/update_template_card` | no: the `response_code` is single-use, so a repeat could fail although the first worked |
-//! | any other errcode | never |
+//! | errcode 40001/40013/41002/41004 from `gettoken` (wrong secret or corp id) | never: [`Error::Credentials`](crate::Error::Credentials) |
+//! | any other errcode, an HTTP error without an envelope, an undecodable body | never |
 
 mod builder;
-mod callback_ip;
-mod card;
 mod envelope;
 mod retry;
-mod send;
 mod transport;
 
 use std::fmt;
@@ -33,12 +33,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::FutureExt;
-use futures::future::BoxFuture;
 
 pub use builder::{ClientBuilder, DEFAULT_BASE_URL};
 pub use retry::RetryPolicy;
-pub use send::SendMessage;
 pub(crate) use transport::{Call, Replay};
+
+/// Where [`SendMessage`] lived before endpoints moved to [`api`](crate::api); kept so that
+/// `wecom::client::SendMessage` still names it.
+pub use crate::api::message::send::SendMessage;
 
 use crate::error::Result;
 use crate::secret::Secret;
@@ -114,19 +116,18 @@ impl Client {
 
     /// A usable token other than `rejected`.
     ///
-    /// Boxed with an explicit `Send` bound: fetching a token goes through the same call path
-    /// that asks for tokens, and the compiler cannot prove `Send` through that cycle.
-    pub(crate) fn token<'a>(
-        &'a self,
-        rejected: Option<&'a AccessToken>,
-    ) -> BoxFuture<'a, Result<AccessToken>> {
+    /// A plain `async fn`: `gettoken` runs on a call path that holds no token (see
+    /// `transport`), so the fetch future does not contain this one. Were `gettoken` to go
+    /// through the token-refreshing path again, the compiler could not prove this future
+    /// `Send` and this would stop compiling.
+    pub(crate) async fn token(&self, rejected: Option<&AccessToken>) -> Result<AccessToken> {
         self.inner
             .tokens
             .token(rejected, || {
                 let client = self.clone();
                 async move { client.fetch_token().await }.boxed()
             })
-            .boxed()
+            .await
     }
 
     /// The throttle this client keeps to, if any.
@@ -140,6 +141,11 @@ impl Client {
 
     pub(crate) fn upload_timeout(&self) -> Duration {
         self.inner.upload_timeout
+    }
+
+    /// The app's secret, for `gettoken`.
+    pub(crate) fn secret(&self) -> &Secret {
+        &self.inner.secret
     }
 
     /// The strings that must never appear in errors or logs: the secret and `token`.

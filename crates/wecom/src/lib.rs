@@ -80,15 +80,36 @@
 //!   (Redis is not asked on every call) and keeps sending on a token of its own while Redis is
 //!   down. Guide: [`docs/redis.md`](https://github.com/wecom-rs/wecom-rs/blob/main/docs/redis.md).
 
+pub mod api;
 pub mod bulk;
 pub mod client;
 pub mod error;
-pub mod media;
-pub mod receipt;
 mod secret;
 pub mod throttle;
 pub mod token;
-pub mod update_card;
+
+/// Media upload and download: [`Media`], [`MediaType`], [`UploadedMedia`],
+/// [`DownloadedMedia`] and the size limits (the endpoints are in [`api::media`]).
+pub use api::media;
+
+pub mod receipt {
+    //! [`SendReceipt`]: what `message/send` reports back. The endpoint, with this type, is
+    //! [`api::message::send`](crate::api::message::send); this module keeps the
+    //! `wecom::receipt::SendReceipt` path.
+
+    pub use crate::api::message::send::SendReceipt;
+}
+
+pub mod update_card {
+    //! Updating a sent template card with its single-use `response_code`. The endpoint, with
+    //! these types, is
+    //! [`api::message::update_template_card`](crate::api::message::update_template_card); this
+    //! module keeps the `wecom::update_card::…` paths.
+
+    pub use crate::api::message::update_template_card::{
+        CardUpdate, UpdateTemplateCard, UpdateTemplateCardBody, UpdateTemplateCardResponse,
+    };
+}
 
 // The wire model lives in `wecom-model`, shared with the callback server, the emulator and the
 // CLI; it is re-exported here so that `wecom::card` and `wecom::message` are where users look.

@@ -1,9 +1,13 @@
-//! How failed calls are retried: bounded attempts with exponential backoff and jitter.
-//!
-//! What is retried is decided per call (see [`Client`](crate::Client)); this module only
-//! says how often and how long to wait.
+//! How failed calls are retried: what is retried is decided by one pure function,
+//! [`classify`] (in `classify`), from the kind of request, how it failed and which attempt it
+//! was; how often and how long to wait is the [`RetryPolicy`]: bounded attempts with
+//! exponential backoff, jittered by the call loop.
+
+mod classify;
 
 use std::time::Duration;
+
+pub(crate) use classify::{Action, Attempt, Outcome, RequestKind, classify};
 
 /// Bounded retries with exponential backoff and jitter.
 ///
@@ -68,18 +72,30 @@ impl RetryPolicy {
         self.max_attempts
     }
 
-    /// The wait after failed attempt number `attempt` (1-based): `base · 2^(attempt−1)`,
-    /// capped at the maximum, then jittered uniformly into its upper half so that clients
-    /// failing together do not retry together.
-    pub(crate) fn delay(&self, attempt: u32) -> Duration {
+    /// The longest wait after failed attempt number `attempt` (1-based):
+    /// `base · 2^(attempt−1)`, capped at the maximum. Deterministic; see
+    /// [`jitter`](Self::jitter).
+    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
         let exp = attempt.saturating_sub(1).min(16);
-        let full = self.base_delay.saturating_mul(1 << exp).min(self.max_delay);
+        self.base_delay.saturating_mul(1 << exp).min(self.max_delay)
+    }
+
+    /// `full` jittered uniformly into its upper half, so that clients failing together do
+    /// not retry together. The only randomness in retrying.
+    pub(crate) fn jitter(full: Duration) -> Duration {
         let half = full / 2;
         let nanos = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX);
         if nanos == 0 {
             return full;
         }
         half + Duration::from_nanos(rand::random_range(0..=nanos))
+    }
+
+    /// The wait after failed attempt number `attempt`: its [`backoff`](Self::backoff),
+    /// [jittered](Self::jitter).
+    #[cfg(test)]
+    fn delay(&self, attempt: u32) -> Duration {
+        Self::jitter(self.backoff(attempt))
     }
 }
 
@@ -109,6 +125,16 @@ mod tests {
         let policy = RetryPolicy::default().base_delay(Duration::from_secs(1));
         let samples: std::collections::HashSet<_> = (0..20).map(|_| policy.delay(1)).collect();
         assert!(samples.len() > 1);
+    }
+
+    #[test]
+    fn backoff_is_the_deterministic_ceiling_of_the_delay() {
+        let policy = RetryPolicy::default()
+            .base_delay(Duration::from_millis(100))
+            .max_delay(Duration::from_millis(350));
+        let backoffs: Vec<_> = (1..=4).map(|n| policy.backoff(n).as_millis()).collect();
+        assert_eq!(backoffs, [100, 200, 350, 350]);
+        assert_eq!(policy.backoff(u32::MAX), Duration::from_millis(350));
     }
 
     #[test]

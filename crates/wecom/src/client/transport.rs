@@ -2,28 +2,40 @@
 //!
 //! An endpoint describes its request as a [`Call`] (method, path, query, body, whether it may
 //! be repeated) and hands it to [`Client::call`]. This module adds the access token, sends,
-//! decodes the envelope, refreshes a rejected token once and retries what is safe to retry.
-//! Bodies are kept as [`Bytes`], so every retry sends exactly the same bytes (multipart
-//! included). A new JSON endpoint is a few lines (crate-internal, so not a doctest):
+//! decodes the envelope, and carries out what the retry rules
+//! ([`classify`](super::retry::classify)) decide after a failure: wait and send again,
+//! refresh the token and send again, or give up. Bodies are kept as [`Bytes`], so every retry
+//! sends exactly the same bytes (multipart included). A new JSON endpoint is a few lines
+//! (crate-internal, so not a doctest):
 //!
 //! ```text
 //! let call = Call::post_json("/cgi-bin/message/update_template_card", &body)?;
 //! let reply: UpdateReply = client.call(call).await?;
 //! ```
+//!
+//! `gettoken` goes through [`Client::call_without_token`] instead. The loop is generic over
+//! where its token comes from ([`Auth`]), and that entry point runs it with [`NoToken`]: its
+//! future does not contain the token cache's, so fetching a token cannot re-enter the
+//! token-refreshing path — the compiler would reject the cycle (it did, before this split,
+//! until a `BoxFuture` hid it).
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HeaderValue};
 use reqwest::{Method, StatusCode};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+mod auth;
+
 use super::Client;
+use super::RetryPolicy;
 use super::envelope::Exchange;
-use crate::error::{Error, InvalidArgument, Result, codes};
-use crate::token::{AccessToken, CachedToken};
+use super::retry::{Action, Attempt, Outcome, RequestKind, classify};
+use crate::error::{Error, InvalidArgument, Result};
+use crate::token::AccessToken;
+use auth::{AppToken, Auth, NoToken};
 
 /// Whether a request may be sent again after a failure that happened after it may have
 /// reached WeCom (a timeout, a broken connection). Failures to connect are always retried:
@@ -55,7 +67,6 @@ pub(crate) struct Call {
     path: &'static str,
     query: Vec<(&'static str, String)>,
     body: Body,
-    with_token: bool,
     replay: Replay,
     timeout: Option<Duration>,
     /// The success response is not JSON (a media download): only a JSON error envelope is
@@ -70,7 +81,6 @@ impl Call {
             path,
             query: Vec::new(),
             body,
-            with_token: true,
             replay: Replay::Safe,
             timeout: None,
             binary: false,
@@ -128,11 +138,6 @@ impl Call {
         self.binary = true;
         self
     }
-
-    fn without_token(mut self) -> Self {
-        self.with_token = false;
-        self
-    }
 }
 
 struct Response {
@@ -151,10 +156,20 @@ pub(crate) struct BinaryResponse {
 }
 
 impl Client {
-    /// Runs `call` and decodes the successful response into `T`.
+    /// Runs `call` with the app's access token and decodes the successful response into `T`.
     pub(crate) async fn call<T: DeserializeOwned>(&self, call: Call) -> Result<T> {
+        self.call_with(call, &AppToken(self)).await
+    }
+
+    /// Runs `call` without an access token (`gettoken`): retried by the same rules, but it
+    /// never asks the token cache for a token, so it cannot recurse into a token refresh.
+    pub(crate) async fn call_without_token<T: DeserializeOwned>(&self, call: Call) -> Result<T> {
+        self.call_with(call, &NoToken).await
+    }
+
+    async fn call_with<T: DeserializeOwned, A: Auth>(&self, call: Call, auth: &A) -> Result<T> {
         let span = tracing::debug_span!("wecom_call", path = call.path);
-        let (response, token) = self.execute(&call).instrument(span).await?;
+        let (response, token) = self.execute(&call, auth).instrument(span).await?;
         Exchange {
             path: call.path,
             status: response.status,
@@ -169,7 +184,7 @@ impl Client {
     /// refreshed and retried like any call.
     pub(crate) async fn call_binary(&self, call: Call) -> Result<BinaryResponse> {
         let span = tracing::debug_span!("wecom_call", path = call.path);
-        let (response, _) = self.execute(&call).instrument(span).await?;
+        let (response, _) = self.execute(&call, &AppToken(self)).instrument(span).await?;
         Ok(BinaryResponse {
             content_type: response.content_type,
             disposition: response.disposition,
@@ -177,137 +192,130 @@ impl Client {
         })
     }
 
-    /// The retry loop. Returns the response that passed the envelope check and the token it
-    /// was sent with.
-    async fn execute(&self, call: &Call) -> Result<(Response, Option<AccessToken>)> {
+    /// The retry loop: sends, checks the envelope, and on failure carries out what
+    /// [`classify`] decides. Returns the response that passed the envelope check and the
+    /// token it was sent with.
+    async fn execute<A: Auth>(
+        &self,
+        call: &Call,
+        auth: &A,
+    ) -> Result<(Response, Option<AccessToken>)> {
         let policy = self.inner.retry;
-        let mut tries = 0; // counted against the retry policy
+        let kind = RequestKind { authenticated: A::AUTHENTICATED, replay: call.replay };
+        let mut attempt = Attempt::FIRST;
         let mut sent = 0; // requests that left the process
-        let mut token_refreshed = false;
         let mut rejected: Option<AccessToken> = None;
         let mut maybe_delivered = false;
         loop {
-            tries += 1;
-            let token = if call.with_token {
-                Some(self.token(rejected.take().as_ref()).await?)
-            } else {
-                None
-            };
+            let token = auth.token(rejected.take()).await?;
             // gettoken is exempt: callers wait for it while holding their own places.
             let permit = match self.limiter() {
-                Some(limiter) if call.with_token => limiter.admit_request().await,
+                Some(limiter) if A::AUTHENTICATED => limiter.admit_request().await,
                 _ => None,
             };
             let started = Instant::now();
-            let outcome = self.send_once(call, token.as_ref()).await;
+            let result = self.send_once(call, token.as_ref()).await;
             drop(permit);
             sent += 1;
             let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            let err = match outcome {
-                Ok(response) => {
-                    let exchange = Exchange {
-                        path: call.path,
-                        status: response.status,
-                        body: &response.body,
-                        secrets: self.secrets(token.as_ref()),
-                    };
-                    let checked = if call.binary {
-                        let content_type =
-                            response.content_type.as_ref().and_then(|v| v.to_str().ok());
-                        exchange.check_binary(content_type)
-                    } else {
-                        exchange.check()
-                    };
-                    match checked {
-                        Ok(()) => {
-                            tracing::debug!(
-                                path = call.path,
-                                attempt = sent,
-                                errcode = 0,
-                                elapsed_ms,
-                                "WeCom call succeeded"
-                            );
-                            return Ok((response, token));
-                        }
-                        Err(err) => err,
-                    }
-                }
-                Err(err) => {
-                    let not_sent = err.is_connect();
-                    maybe_delivered |= !not_sent;
-                    let may_repeat = not_sent
-                        || match call.replay {
-                            Replay::Safe => true,
-                            Replay::Unsafe => false,
-                            Replay::Send { duplicate_check } => duplicate_check,
-                        };
-                    let error = Error::transport(call.path, err);
-                    if may_repeat && tries < policy.attempts() {
-                        tracing::warn!(
+            let (outcome, err) = match result {
+                Ok(response) => match self.check(call, &response, token.as_ref()) {
+                    Ok(()) => {
+                        tracing::debug!(
                             path = call.path,
                             attempt = sent,
+                            errcode = 0,
                             elapsed_ms,
-                            error = %error,
-                            "WeCom call failed; retrying"
+                            "WeCom call succeeded"
                         );
-                        tokio::time::sleep(policy.delay(tries)).await;
-                        continue;
+                        return Ok((response, token));
                     }
-                    tracing::debug!(
+                    Err(err) => match err.code() {
+                        Some(code) => (Outcome::Api(code), err),
+                        None => (Outcome::Other, err),
+                    },
+                },
+                Err(err) => {
+                    let outcome = if err.is_connect() {
+                        Outcome::ConnectFailed
+                    } else {
+                        Outcome::Interrupted
+                    };
+                    maybe_delivered |= outcome == Outcome::Interrupted;
+                    (outcome, Error::transport(call.path, err))
+                }
+            };
+            let action = classify(kind, outcome, attempt, &policy);
+            match (action, outcome, token) {
+                (Action::RetryAfter(delay), Outcome::Api(code), _) => {
+                    tracing::warn!(
+                        path = call.path,
+                        attempt = sent,
+                        errcode = code,
+                        elapsed_ms,
+                        "WeCom is busy; retrying"
+                    );
+                    tokio::time::sleep(RetryPolicy::jitter(delay)).await;
+                }
+                (Action::RetryAfter(delay), _, _) => {
+                    tracing::warn!(
                         path = call.path,
                         attempt = sent,
                         elapsed_ms,
-                        error = %error,
+                        error = %err,
+                        "WeCom call failed; retrying"
+                    );
+                    tokio::time::sleep(RetryPolicy::jitter(delay)).await;
+                }
+                (Action::RefreshTokenThenRetry, _, Some(token)) => {
+                    tracing::warn!(
+                        path = call.path,
+                        attempt = sent,
+                        errcode = err.code(),
+                        elapsed_ms,
+                        "access token rejected; refreshing it and retrying once"
+                    );
+                    auth.invalidate(&token).await?;
+                    rejected = Some(token);
+                }
+                // A refresh without a token cannot be carried out (`classify` asks for one
+                // only for calls that carry a token): give up.
+                (Action::RefreshTokenThenRetry | Action::GiveUp, _, _) => {
+                    tracing::debug!(
+                        path = call.path,
+                        attempt = sent,
+                        errcode = err.code(),
+                        elapsed_ms,
+                        error = %err,
                         "WeCom call failed"
                     );
-                    return Err(match (call.replay, error) {
+                    return Err(match (call.replay, err) {
                         (Replay::Send { .. }, Error::Transport { source, .. })
                             if maybe_delivered =>
                         {
                             Error::DeliveryUnknown { attempts: sent, source }
                         }
-                        (_, error) => error,
+                        (_, err) => err,
                     });
                 }
-            };
-            let code = err.code();
-            if let (Some(code), Some(token)) = (code, token)
-                && codes::is_token_invalid(code)
-                && !token_refreshed
-            {
-                tracing::warn!(
-                    path = call.path,
-                    attempt = sent,
-                    errcode = code,
-                    elapsed_ms,
-                    "access token rejected; refreshing it and retrying once"
-                );
-                token_refreshed = true;
-                self.inner.tokens.invalidate(&token).await?;
-                rejected = Some(token);
-                tries -= 1; // the token retry has its own budget of one
-                continue;
             }
-            if code == Some(codes::SYSTEM_BUSY) && tries < policy.attempts() {
-                tracing::warn!(
-                    path = call.path,
-                    attempt = sent,
-                    errcode = code,
-                    elapsed_ms,
-                    "WeCom is busy; retrying"
-                );
-                tokio::time::sleep(policy.delay(tries)).await;
-                continue;
-            }
-            tracing::debug!(
-                path = call.path,
-                attempt = sent,
-                errcode = code,
-                elapsed_ms,
-                error = %err,
-                "WeCom call failed"
-            );
-            return Err(err);
+            attempt = attempt.after(action);
+        }
+    }
+
+    /// The envelope check of a response: JSON, or a binary payload for a binary call.
+    fn check(&self, call: &Call, response: &Response, token: Option<&AccessToken>) -> Result<()> {
+        let exchange = Exchange {
+            path: call.path,
+            status: response.status,
+            body: &response.body,
+            secrets: self.secrets(token),
+        };
+        if call.binary {
+            let content_type = response.content_type.as_ref().and_then(|v| v.to_str().ok());
+            exchange.check_binary(content_type)
+        } else {
+            exchange.check()
         }
     }
 
@@ -345,51 +353,5 @@ impl Client {
         };
         let body = response.bytes().await?;
         Ok(Response { status, content_type, disposition, body })
-    }
-
-    /// `gettoken`: never retried on an errcode other than −1 (40001 here means a wrong
-    /// secret, and repeating it gets the IP blocked for an hour).
-    pub(crate) async fn fetch_token(&self) -> Result<CachedToken> {
-        #[derive(Deserialize)]
-        struct TokenReply {
-            access_token: String,
-            expires_in: u64,
-        }
-        let call = Call::get("/cgi-bin/gettoken")
-            .without_token()
-            .query("corpid", self.inner.corp_id.clone())
-            .query("corpsecret", self.inner.secret.expose())
-            .replay(Replay::Safe);
-        let obtained_at = SystemTime::now();
-        let reply: TokenReply = self.call(call).await.map_err(|err| match err {
-            Error::Api { code, msg }
-                if matches!(
-                    code,
-                    codes::INVALID_SECRET
-                        | codes::INVALID_CORP_ID
-                        | codes::MISSING_CORP_ID
-                        | codes::MISSING_SECRET
-                ) =>
-            {
-                Error::Credentials { code, msg }
-            }
-            other => other,
-        })?;
-        if reply.access_token.is_empty() || reply.expires_in == 0 {
-            return Err(Error::Http {
-                path: "/cgi-bin/gettoken".into(),
-                status: 200,
-                body: format!(
-                    "gettoken returned an unusable token (empty: {}, expires_in: {})",
-                    reply.access_token.is_empty(),
-                    reply.expires_in
-                ),
-            });
-        }
-        Ok(CachedToken::new(
-            AccessToken::new(reply.access_token),
-            obtained_at,
-            Duration::from_secs(reply.expires_in),
-        ))
     }
 }

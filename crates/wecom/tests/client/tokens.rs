@@ -169,6 +169,21 @@ async fn a_wrong_secret_is_a_credentials_error_never_retried() {
 }
 
 #[tokio::test]
+async fn a_token_error_from_gettoken_itself_is_returned_not_refreshed() {
+    // gettoken carries no token, so a refresh cannot cure a token-error code there, and a
+    // fetch that refreshed would re-enter the token path it was called from.
+    for code in [42001, 40014, 41001] {
+        let mock = Mock::start().await;
+        mock.script("/cgi-bin/gettoken", [Reply::err(code, "odd answer")]);
+        let client = mock.client().build().unwrap();
+        let err = client.send(Recipients::users(["a"]), Text::new("x")).await.unwrap_err();
+        assert_eq!(err.code(), Some(code), "{err:?}");
+        assert_eq!(mock.gettokens(), 1, "errcode {code}");
+        assert_eq!(mock.count(SEND), 0);
+    }
+}
+
+#[tokio::test]
 async fn gettoken_busy_is_retried_and_rate_limit_is_not() {
     let mock = Mock::start().await;
     mock.script("/cgi-bin/gettoken", [Reply::err(-1, "system busy")]);

@@ -1,11 +1,20 @@
-//! `GET /cgi-bin/getcallbackip`: the addresses WeCom sends callbacks from.
+//! `GET /cgi-bin/getcallbackip`: the addresses WeCom sends callbacks from, for a firewall in
+//! front of the callback server ([`Client::callback_ips`]).
 
 use serde::Deserialize;
 
-use super::{Call, Client, Replay};
+use crate::client::{Call, Client, Replay};
 use crate::error::Result;
 
 const GET_CALLBACK_IP: &str = "/cgi-bin/getcallbackip";
+
+/// The answer to `getcallbackip` (beyond the envelope).
+#[derive(Deserialize)]
+struct CallbackIps {
+    /// Addresses and CIDR ranges.
+    #[serde(default, deserialize_with = "crate::quirks::id_list")]
+    ip_list: Vec<String>,
+}
 
 impl Client {
     /// The IP addresses and ranges WeCom sends callbacks from (`getcallbackip`), for a
@@ -20,12 +29,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn callback_ips(&self) -> Result<Vec<String>> {
-        #[derive(Deserialize)]
-        struct Reply {
-            #[serde(default, deserialize_with = "crate::quirks::id_list")]
-            ip_list: Vec<String>,
-        }
-        let reply: Reply = self.call(Call::get(GET_CALLBACK_IP).replay(Replay::Safe)).await?;
+        let reply: CallbackIps = self.call(Call::get(GET_CALLBACK_IP).replay(Replay::Safe)).await?;
         Ok(reply.ip_list)
     }
 }

@@ -1,5 +1,6 @@
-//! Media: uploads of temporary media (`media/upload`) and permanent images
-//! (`media/uploadimg`), and downloads of temporary media (`media/get`).
+//! Media: uploads of temporary media (`media/upload`, in [`upload`]) and permanent images
+//! (`media/uploadimg`, in [`upload_image`]), and downloads of temporary media (`media/get`,
+//! in [`download`]).
 //!
 //! A [`Media`] is a file name plus bytes, read from memory, a path or an async reader. It is
 //! buffered whole: WeCom needs the length up front, and the body must be replayable when the
@@ -7,29 +8,26 @@
 //! sent.
 
 mod check;
-mod download;
+pub mod download;
 mod multipart;
+pub mod upload;
+pub mod upload_image;
 
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::HeaderValue;
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-use crate::client::{Call, Client, Replay};
 use crate::error::{Error, InvalidArgument, Result};
-use crate::quirks;
 
 pub use check::{MAX_MEDIA_BYTES, MIN_MEDIA_BYTES};
 pub use download::DownloadedMedia;
-
-const UPLOAD: &str = "/cgi-bin/media/upload";
-const UPLOAD_IMAGE: &str = "/cgi-bin/media/uploadimg";
+pub use upload::UploadedMedia;
 
 /// How long WeCom keeps temporary media.
 pub const MEDIA_LIFETIME: Duration = Duration::from_secs(3 * 24 * 60 * 60);
@@ -180,74 +178,4 @@ async fn read_capped<R: AsyncRead + Unpin>(reader: R) -> std::io::Result<Vec<u8>
     let mut data = Vec::new();
     reader.take(MAX_MEDIA_BYTES as u64 + 1).read_to_end(&mut data).await?;
     Ok(data)
-}
-
-/// A temporary media file stored by WeCom, usable in messages for three days.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[non_exhaustive]
-pub struct UploadedMedia {
-    /// The id to put in an image, voice, video or file message.
-    pub media_id: String,
-    /// The kind WeCom stored it as.
-    #[serde(rename = "type")]
-    pub kind: MediaType,
-    /// Upload time, Unix seconds (WeCom sends a string of digits; numbers are accepted too).
-    #[serde(deserialize_with = "quirks::int_lenient")]
-    pub created_at: i64,
-}
-
-impl UploadedMedia {
-    /// The upload time.
-    pub fn created_at_time(&self) -> SystemTime {
-        let secs = u64::try_from(self.created_at).unwrap_or_default();
-        SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
-    }
-
-    /// When WeCom forgets the media (three days after upload).
-    pub fn expires_at(&self) -> SystemTime {
-        self.created_at_time() + MEDIA_LIFETIME
-    }
-}
-
-impl Client {
-    /// Uploads temporary media (`media/upload`) after checking WeCom's limits: more than 5
-    /// bytes; image JPG/PNG ≤ 10 MiB, voice AMR ≤ 2 MiB, video MP4 ≤ 10 MiB, file ≤ 20 MiB.
-    ///
-    /// An upload interrupted by a timeout is retried (per the [`RetryPolicy`](crate::RetryPolicy)):
-    /// at worst WeCom stores the file twice and one media id goes unused.
-    pub async fn upload_media(&self, kind: MediaType, media: Media) -> Result<UploadedMedia> {
-        let content_type = check::temporary(kind, &media)?;
-        let call = self.multipart_call(UPLOAD, &media, content_type)?.query("type", kind.as_str());
-        self.call(call).await
-    }
-
-    /// Uploads a permanent image (`media/uploadimg`) and returns its URL, for use inside
-    /// `mpnews` content. JPG or PNG, more than 5 bytes, at most 2 MiB. WeCom allows 3,000 per
-    /// corp per month and 1,000 per day.
-    pub async fn upload_image(&self, media: Media) -> Result<String> {
-        #[derive(Deserialize)]
-        struct Reply {
-            url: String,
-        }
-        let content_type = check::permanent_image(&media)?;
-        let call = self.multipart_call(UPLOAD_IMAGE, &media, content_type)?;
-        let reply: Reply = self.call(call).await?;
-        Ok(reply.url)
-    }
-
-    fn multipart_call(
-        &self,
-        path: &'static str,
-        media: &Media,
-        default_type: &str,
-    ) -> Result<Call> {
-        let content_type = media.content_type.as_deref().unwrap_or(default_type);
-        let form = multipart::encode("media", &media.file_name, content_type, &media.data);
-        let header = HeaderValue::from_str(&form.content_type).map_err(|_| {
-            InvalidArgument::new("media.content_type", "is not a valid header value")
-        })?;
-        Ok(Call::post_bytes(path, header, form.body)
-            .replay(Replay::Safe)
-            .timeout(self.upload_timeout()))
-    }
 }

@@ -1,4 +1,5 @@
-//! A one-file `multipart/form-data` body, built once into [`Bytes`] so every retry sends the
+//! The upload call shared by `media/upload` and `media/uploadimg`, and its one-file
+//! `multipart/form-data` body, built once into [`Bytes`] so every retry sends the
 //! same bytes.
 //!
 //! Written by hand rather than with reqwest's form builder for two reasons: WeCom's
@@ -7,7 +8,30 @@
 //! `周报.pdf`) are sent as raw UTF-8 like browsers do, not percent-encoded, because WeCom
 //! shows the name to receivers as given.
 
+use std::time::Duration;
+
 use bytes::{BufMut, Bytes, BytesMut};
+use reqwest::header::HeaderValue;
+
+use super::Media;
+use crate::client::{Call, Replay};
+use crate::error::{InvalidArgument, Result};
+
+/// The upload of `media` to `path` as one replayable call: the part's Content-Type is the
+/// media's own or `default_type`; an upload may be repeated (at worst WeCom stores the file
+/// twice and one media id goes unused) and gets the upload `timeout`.
+pub(super) fn call(
+    path: &'static str,
+    media: &Media,
+    default_type: &str,
+    timeout: Duration,
+) -> Result<Call> {
+    let content_type = media.content_type.as_deref().unwrap_or(default_type);
+    let form = encode("media", &media.file_name, content_type, &media.data);
+    let header = HeaderValue::from_str(&form.content_type)
+        .map_err(|_| InvalidArgument::new("media.content_type", "is not a valid header value"))?;
+    Ok(Call::post_bytes(path, header, form.body).replay(Replay::Safe).timeout(timeout))
+}
 
 pub(super) struct Form {
     /// `multipart/form-data; boundary=…`

@@ -4,17 +4,23 @@
 //!
 //! [`UpdateTemplateCard`] is what callers build; the client supplies its agent id through
 //! [`UpdateTemplateCard::to_body`], which gives the exact JSON body
-//! ([`UpdateTemplateCardBody`]). [`UpdateTemplateCardResponse`] is the answer.
+//! ([`UpdateTemplateCardBody`], its wire form in `wire`). [`UpdateTemplateCardResponse`] is
+//! the answer, and [`Client::update_template_card`] the call.
+
+mod wire;
 
 use std::borrow::Cow;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::card::{CardContext, TemplateCard};
-use crate::error::InvalidArgument;
+use crate::client::{Call, Client, Replay};
+use crate::error::{InvalidArgument, Result};
 use crate::message::{RecipientFields, Recipients};
-use crate::quirks::{self, IntBool, opt_int_bool};
+use crate::quirks;
 use crate::validate::{Path, non_empty};
+
+const UPDATE_TEMPLATE_CARD: &str = "/cgi-bin/message/update_template_card";
 
 /// The recipient fields of `update_template_card`: arrays of ids and an `atall` flag.
 const UPDATE_FIELDS: RecipientFields = RecipientFields {
@@ -120,12 +126,7 @@ impl UpdateTemplateCard {
         }
     }
 
-    /// Sets `enable_id_trans`.
-    #[must_use]
-    pub fn enable_id_trans(mut self, on: bool) -> Self {
-        self.enable_id_trans = Some(on);
-        self
-    }
+    super::send_option_setters!(@enable_id_trans #[must_use] enable_id_trans);
 
     /// Checks every documented limit before anything is sent.
     ///
@@ -193,129 +194,6 @@ impl UpdateTemplateCardBody<'_> {
     }
 }
 
-#[derive(Serialize)]
-struct ButtonOut<'a> {
-    replace_name: &'a str,
-}
-
-#[derive(Serialize)]
-struct WireOut<'a> {
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    userids: &'a [String],
-    #[serde(skip_serializing_if = "<[u64]>::is_empty")]
-    partyids: &'a [u64],
-    #[serde(skip_serializing_if = "<[u64]>::is_empty")]
-    tagids: &'a [u64],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    atall: Option<IntBool>,
-    agentid: i64,
-    response_code: &'a str,
-    #[serde(with = "opt_int_bool", skip_serializing_if = "Option::is_none")]
-    enable_id_trans: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    button: Option<ButtonOut<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    template_card: Option<&'a TemplateCard>,
-}
-
-impl Serialize for UpdateTemplateCardBody<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let u = &*self.update;
-        let (button, template_card) = match &u.update {
-            CardUpdate::Button { replace_name } => (Some(ButtonOut { replace_name }), None),
-            CardUpdate::Card(card) => (None, Some(card)),
-        };
-        WireOut {
-            userids: u.audience.user_ids(),
-            partyids: u.audience.party_ids(),
-            tagids: u.audience.tag_ids(),
-            atall: u.audience.is_all().then_some(IntBool(true)),
-            agentid: self.agent_id,
-            response_code: &u.response_code,
-            enable_id_trans: u.enable_id_trans,
-            button,
-            template_card,
-        }
-        .serialize(serializer)
-    }
-}
-
-#[derive(Deserialize)]
-struct ButtonIn {
-    #[serde(default)]
-    replace_name: String,
-}
-
-#[derive(Deserialize)]
-struct WireIn {
-    #[serde(default)]
-    userids: Vec<String>,
-    #[serde(default)]
-    partyids: Vec<u64>,
-    #[serde(default)]
-    tagids: Vec<u64>,
-    #[serde(default)]
-    atall: Option<IntBool>,
-    agentid: Option<i64>,
-    #[serde(default)]
-    response_code: String,
-    #[serde(default, with = "opt_int_bool")]
-    enable_id_trans: Option<bool>,
-    #[serde(default)]
-    button: Option<ButtonIn>,
-    #[serde(default)]
-    template_card: Option<TemplateCard>,
-}
-
-impl WireIn {
-    fn into_update<E: serde::de::Error>(self) -> Result<(Option<i64>, UpdateTemplateCard), E> {
-        let update = match (self.button, self.template_card) {
-            (Some(button), None) => CardUpdate::Button { replace_name: button.replace_name },
-            (None, Some(card)) => CardUpdate::Card(card),
-            (Some(_), Some(_)) => {
-                return Err(E::custom(
-                    "give exactly one of `button` and `template_card`, not both",
-                ));
-            }
-            (None, None) => {
-                return Err(E::custom("give exactly one of `button` and `template_card`"));
-            }
-        };
-        let everyone = matches!(self.atall, Some(IntBool(true)));
-        let base =
-            if everyone { Recipients::all() } else { Recipients::users(Vec::<String>::new()) };
-        let audience =
-            base.and_users(self.userids).and_parties(self.partyids).and_tags(self.tagids);
-        Ok((
-            self.agentid,
-            UpdateTemplateCard {
-                response_code: self.response_code,
-                audience,
-                update,
-                enable_id_trans: self.enable_id_trans,
-            },
-        ))
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateTemplateCardBody<'static> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let (agent_id, update) = WireIn::deserialize(deserializer)?.into_update::<D::Error>()?;
-        let agent_id =
-            agent_id.ok_or_else(|| <D::Error as serde::de::Error>::missing_field("agentid"))?;
-        Ok(Self { agent_id, update: Cow::Owned(update) })
-    }
-}
-
-/// Reads an update from an `update_template_card` body; an `agentid` in it is ignored (the
-/// client supplies its own through [`UpdateTemplateCard::to_body`]). Read
-/// [`UpdateTemplateCardBody`] to keep it.
-impl<'de> Deserialize<'de> for UpdateTemplateCard {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(WireIn::deserialize(deserializer)?.into_update::<D::Error>()?.1)
-    }
-}
-
 /// The answer to `update_template_card` (beyond `errcode`/`errmsg`, which the client handles).
 ///
 /// `invaliduser` is a JSON array here, unlike the `|`-joined string of `message/send`; both
@@ -342,5 +220,49 @@ impl UpdateTemplateCardResponse {
     /// A response listing `invalid_users`.
     pub fn new(invalid_users: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self { invalid_users: invalid_users.into_iter().map(Into::into).collect() }
+    }
+}
+
+impl Client {
+    /// Updates a sent template card (`message/update_template_card`): greys out its buttons
+    /// or replaces it, for some or all of its receivers. The update is validated first; an
+    /// invalid one fails with [`Error::InvalidArgument`](crate::Error::InvalidArgument) and
+    /// nothing is sent. Members the update did not reach come back in
+    /// [`invalid_users`](UpdateTemplateCardResponse::invalid_users).
+    ///
+    /// The `response_code` comes from the send's
+    /// [`SendReceipt::response_code`](crate::SendReceipt::response_code) or from a
+    /// `template_card_event` callback, and works **once**, within 72 hours. So:
+    ///
+    /// * errcode −1 (system busy) is retried like every call: WeCom did not act on it;
+    /// * a connection that could not be opened is retried: nothing was sent;
+    /// * a timeout or a broken connection is **not** retried. WeCom may already have applied
+    ///   the update and used up the code, and a second request would then fail although the
+    ///   first worked. The [`Error::Transport`](crate::Error::Transport) returned means "outcome
+    ///   unknown": look at the card, and if it did not change, update it with the fresh
+    ///   `response_code` of the card's next callback.
+    ///
+    /// ```no_run
+    /// # async fn run(client: wecom::Client, receipt: wecom::SendReceipt) -> wecom::Result<()> {
+    /// use wecom::{Recipients, UpdateTemplateCard};
+    ///
+    /// let code = receipt.response_code.expect("interactive cards return a response_code");
+    /// let update = UpdateTemplateCard::replace_button(code, Recipients::all(), "Approved");
+    /// let answer = client.update_template_card(update).await?;
+    /// if !answer.invalid_users.is_empty() {
+    ///     eprintln!("not updated for {:?}", answer.invalid_users);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn update_template_card(
+        &self,
+        update: UpdateTemplateCard,
+    ) -> Result<UpdateTemplateCardResponse> {
+        update.validate()?;
+        let body = serde_json::to_vec(&update.to_body(self.agent_id())).map_err(|e| {
+            InvalidArgument::new("template_card", format!("cannot be serialized to JSON: {e}"))
+        })?;
+        let call = Call::post_json_bytes(UPDATE_TEMPLATE_CARD, body).replay(Replay::Unsafe);
+        self.call(call).await
     }
 }

@@ -1,0 +1,10 @@
+//! The `message/*` endpoints: send a message or template card, recall it, update a sent
+//! card. What is sent (message kinds, cards, recipients) is the shared wire model in
+//! [`crate::message`] and [`crate::card`].
+
+mod options;
+pub mod recall;
+pub mod send;
+pub mod update_template_card;
+
+pub(crate) use options::send_option_setters;
