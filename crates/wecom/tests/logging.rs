@@ -2,7 +2,7 @@
 //! included), is captured while a realistic session runs; neither the secret nor a token may
 //! appear. A separate test binary so the process-wide subscriber sees only this test.
 
-#[path = "client/support.rs"]
+#[path = "it/client/support.rs"]
 #[allow(dead_code)]
 mod support;
 

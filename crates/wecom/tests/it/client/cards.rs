@@ -6,7 +6,7 @@ use serde_json::json;
 use wecom::card::{Button, ButtonInteraction};
 use wecom::{Error, Recipients, UpdateTemplateCard};
 
-use crate::support::{AGENT, Mock, Reply, token};
+use super::support::{AGENT, Mock, Reply, token};
 
 const UPDATE: &str = "/cgi-bin/message/update_template_card";
 

@@ -7,7 +7,7 @@ use serde_json::json;
 use wecom::bulk::{BulkOptions, BulkProgress, RecipientOutcome};
 use wecom::{Error, Text, Throttle};
 
-use crate::support::{Mock, Reply};
+use super::support::{Mock, Reply};
 
 const SEND: &str = "/cgi-bin/message/send";
 

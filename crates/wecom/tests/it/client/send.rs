@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde_json::json;
 use wecom::{Error, MessageRequest, Recipients, Text};
 
-use crate::support::{AGENT, Mock, Reply, token};
+use super::support::{AGENT, Mock, Reply, token};
 
 const SEND: &str = "/cgi-bin/message/send";
 const RECALL: &str = "/cgi-bin/message/recall";
@@ -38,7 +38,7 @@ async fn send_text_posts_the_body_with_the_token_in_the_url() {
     );
     let gettoken = &mock.requests("/cgi-bin/gettoken")[0];
     assert_eq!(gettoken.method, "GET");
-    assert_eq!(gettoken.query["corpid"], crate::support::CORP);
+    assert_eq!(gettoken.query["corpid"], super::support::CORP);
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ use serde_json::json;
 use tokio::sync::Notify;
 use wecom::{Client, Error, Media, MediaType, MemoryTokenStore, Recipients, Text};
 
-use crate::support::{AGENT, CORP, Mock, Reply, SECRET, token};
+use super::support::{AGENT, CORP, Mock, Reply, SECRET, token};
 
 const SEND: &str = "/cgi-bin/message/send";
 
@@ -98,7 +98,7 @@ async fn token_rejected_during_a_multipart_upload_resends_the_same_bytes() {
     assert_eq!(uploads[1].query["type"], "image");
     assert_eq!(uploads[0].body, uploads[1].body);
     assert_eq!(uploads[0].headers["content-type"], uploads[1].headers["content-type"]);
-    let part = crate::media::single_part(&uploads[1]).await;
+    let part = super::media::single_part(&uploads[1]).await;
     assert_eq!(part.data, data);
 }
 
@@ -155,7 +155,7 @@ async fn a_wrong_secret_is_a_credentials_error_never_retried() {
     let mock = Mock::start().await;
     let client = Client::builder(CORP, AGENT, "wrong-secret")
         .base_url(&mock.url)
-        .retry_policy(crate::support::fast_retries())
+        .retry_policy(super::support::fast_retries())
         .build()
         .unwrap();
     let err = client.send(Recipients::users(["a"]), Text::new("x")).await.unwrap_err();

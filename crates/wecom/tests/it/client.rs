@@ -1,6 +1,6 @@
 //! HTTP behaviour of the client against a local mock of WeCom's API on 127.0.0.1.
 //!
-//! One test binary (modules under `client/`) keeps link time down.
+//! (Part of the one test binary in `tests/it/`.)
 
 mod support;
 

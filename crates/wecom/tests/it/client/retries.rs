@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde_json::json;
 use wecom::{Error, Media, MediaType, Recipients, RetryPolicy, Text};
 
-use crate::support::{Mock, Reply, fast_retries};
+use super::support::{Mock, Reply, fast_retries};
 
 const SEND: &str = "/cgi-bin/message/send";
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde_json::json;
 use wecom::{Client, Error, Recipients, Text};
 
-use crate::support::{
+use super::support::{
     AGENT, CORP, Mock, Reply, SECRET, TOKEN_PREFIX, closed_port_url, fast_retries, token,
 };
 

@@ -8,7 +8,7 @@ use wecom::bulk::{BulkOptions, RecipientOutcome};
 use wecom::throttle::Limit;
 use wecom::{ClientBuilder, OnLimit, Recipients, Text, Throttle};
 
-use crate::support::Mock;
+use super::support::Mock;
 
 const SEND: &str = "/cgi-bin/message/send";
 

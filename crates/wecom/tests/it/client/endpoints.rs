@@ -4,7 +4,7 @@ use axum::body::Bytes;
 use serde_json::json;
 use wecom::Error;
 
-use crate::support::{Mock, Reply, token};
+use super::support::{Mock, Reply, token};
 
 const CALLBACK_IP: &str = "/cgi-bin/getcallbackip";
 const MEDIA_GET: &str = "/cgi-bin/media/get";

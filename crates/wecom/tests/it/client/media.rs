@@ -6,7 +6,7 @@ use axum::extract::{FromRequest, Multipart};
 use serde_json::json;
 use wecom::{Error, Media, MediaType};
 
-use crate::support::{Mock, Recorded, Reply};
+use super::support::{Mock, Recorded, Reply};
 
 const UPLOAD: &str = "/cgi-bin/media/upload";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-rest";

@@ -2,7 +2,7 @@
 
 use wecom::{ClientBuilder, Recipients, Text};
 
-use crate::support::{AGENT, CORP, Mock, SECRET, fast_retries};
+use super::support::{AGENT, CORP, Mock, SECRET, fast_retries};
 
 /// A host that cannot resolve: only a proxy can reach it.
 const UNRESOLVABLE: &str = "http://qyapi.wecom.invalid";

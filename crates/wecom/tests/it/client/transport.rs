@@ -8,7 +8,7 @@ use wecom::{
     TokenStore,
 };
 
-use crate::support::{AGENT, CORP, Mock, Reply, SECRET, closed_port_url, fast_retries};
+use super::support::{AGENT, CORP, Mock, Reply, SECRET, closed_port_url, fast_retries};
 
 const SEND: &str = "/cgi-bin/message/send";
 
