@@ -57,6 +57,7 @@ pub mod element;
 pub mod error;
 pub mod receive;
 pub mod reply;
+pub mod serve;
 pub mod server;
 
 pub use callback::{Callback, Event, EventBody, Header, Message, MessageBody, Unknown};
@@ -67,4 +68,5 @@ pub use element::Element;
 pub use error::{Error, FieldProblem};
 pub use receive::{CallbackQuery, Received, receive, verify_url};
 pub use reply::Reply;
+pub use serve::ServeLimits;
 pub use server::{BoxError, CallbackServer, Handler, HandlerResult, Mode};
