@@ -38,7 +38,7 @@ async fn read_until_closed(stream: &mut TcpStream) -> (String, Duration) {
     loop {
         match tokio::time::timeout_at((started + CLOSED_WITHIN).into(), stream.read(&mut buf)).await
         {
-            Err(_) => panic!("connection still open after {CLOSED_WITHIN:?}"),
+            Err(elapsed) => panic!("connection still open after {CLOSED_WITHIN:?} ({elapsed})"),
             Ok(Ok(0) | Err(_)) => break,
             Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
         }

@@ -18,25 +18,25 @@ const KEYS: &[&str] = &[
 /// A description of `error` in `text` that quotes nothing from the file but known key and
 /// profile names.
 pub(crate) fn redacted(text: &str, error: &toml::de::Error) -> String {
+    use std::fmt::Write as _;
+
     let mut out = String::new();
     let line_no = error.span().map(|span| {
         let start = span.start.min(text.len());
-        text.as_bytes()[..start].iter().filter(|b| **b == b'\n').count() + 1
+        text[..start].matches('\n').count() + 1
     });
     if let Some(n) = line_no {
-        out.push_str(&format!("line {n}"));
+        let _ = write!(out, "line {n}");
         let lines: Vec<&str> = text.lines().collect();
         if let Some(table) = lines.iter().take(n).rev().find_map(|l| table_name(l)) {
-            out.push_str(&format!(" in [{table}]"));
+            let _ = write!(out, " in [{table}]");
         }
-        match lines.get(n - 1).and_then(|l| key_of(l)) {
-            Some(Key::Known(key)) => out.push_str(&format!(", key `{key}`")),
-            Some(Key::Near(key)) => {
-                out.push_str(&format!(", an unknown key (did you mean `{key}`?)"))
-            }
-            Some(Key::Unknown) => out.push_str(", an unknown key"),
-            None => {}
-        }
+        let _ = match lines.get(n - 1).and_then(|l| key_of(l)) {
+            Some(Key::Known(key)) => write!(out, ", key `{key}`"),
+            Some(Key::Near(key)) => write!(out, ", an unknown key (did you mean `{key}`?)"),
+            Some(Key::Unknown) => write!(out, ", an unknown key"),
+            None => Ok(()),
+        };
         out.push_str(": ");
     }
     out.push_str(&problem(error.message()));

@@ -371,10 +371,6 @@ fn check_options(options: &BulkOptions) -> Result<(), InvalidArgument> {
 mod tests {
     use super::*;
 
-    fn ids(names: &[&str]) -> Vec<String> {
-        names.iter().map(|s| (*s).to_owned()).collect()
-    }
-
     #[test]
     fn options_are_checked() {
         assert!(check_options(&BulkOptions::new()).is_ok());

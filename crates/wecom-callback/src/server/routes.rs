@@ -122,7 +122,7 @@ async fn read_body(request: Request, limit: usize) -> Result<Bytes, BodyError> {
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| {
             let timed_out = std::error::Error::source(&e)
-                .is_some_and(|s| s.is::<BodyReadTimeout>())
+                .is_some_and(<dyn std::error::Error>::is::<BodyReadTimeout>)
                 || e.into_inner().is::<BodyReadTimeout>();
             if timed_out { BodyError::TimedOut } else { BodyError::Read }
         })?;

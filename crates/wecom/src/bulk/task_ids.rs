@@ -53,7 +53,7 @@ pub(super) fn batch_task_ids(
     while ids.len() < batches {
         let suffix = match seeded {
             // A collision (1 in 2^32 per pair) moves on to the next value, deterministically.
-            Some((seed, members)) => (0u64..)
+            Some((seed, members)) => (0..u64::MAX)
                 .map(|bump| mix(*seed ^ members[ids.len()].wrapping_add(bump)))
                 .find(|s| !seen.contains(s))
                 .unwrap_or_default(),
