@@ -55,6 +55,7 @@ pub mod dedup;
 pub mod error;
 pub mod receive;
 pub mod reply;
+pub mod serve;
 pub mod server;
 
 /// Typed callbacks: the inbound model of `wecom-model`, re-exported under this crate's paths.
@@ -82,4 +83,5 @@ pub use element::Element;
 pub use error::Error;
 pub use receive::{CallbackQuery, Received, receive, verify_url};
 pub use reply::Reply;
+pub use serve::ServeLimits;
 pub use server::{BoxError, CallbackServer, Handler, HandlerResult, Mode};

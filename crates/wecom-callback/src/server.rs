@@ -49,12 +49,13 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{MethodFilter, on};
-use axum::serve::ListenerExt;
 use tokio::net::{TcpListener, ToSocketAddrs};
+use tokio::sync::Semaphore;
 use wecom_crypto::MsgCrypt;
 
 use crate::callback::Callback;
 use crate::dedup::{DedupStore, DynDedupStore, MemoryDedup};
+use crate::serve::ServeLimits;
 pub use dispatch::{BoxError, Handler, HandlerResult};
 
 /// How the server answers WeCom while your handler runs.
@@ -101,6 +102,9 @@ pub(crate) struct Shared {
     pub(crate) dedup: Arc<dyn DynDedupStore>,
     pub(crate) dedup_ttl: Duration,
     pub(crate) key_fn: Option<Arc<KeyFn>>,
+    /// Slots for handler tasks; see [`CallbackServer::max_handlers`].
+    pub(crate) handlers: Arc<Semaphore>,
+    pub(crate) max_handlers: usize,
 }
 
 /// A WeCom callback endpoint: crypto, handler and policies. Build it, then call
@@ -108,10 +112,12 @@ pub(crate) struct Shared {
 ///
 /// Defaults: [`Mode::Reply`] with a 4 s deadline; 64 KiB body limit; no timestamp window;
 /// in-memory de-duplication ([`MemoryDedup`]) for 5 minutes keyed by
-/// [`Callback::dedup_key`].
+/// [`Callback::dedup_key`]; at most 256 handlers running at once; [`ServeLimits::new`] for
+/// [`serve`](Self::serve).
 #[derive(Clone)]
 pub struct CallbackServer {
     shared: Shared,
+    limits: ServeLimits,
 }
 
 impl Clone for Shared {
@@ -125,6 +131,8 @@ impl Clone for Shared {
             dedup: Arc::clone(&self.dedup),
             dedup_ttl: self.dedup_ttl,
             key_fn: self.key_fn.clone(),
+            handlers: Arc::clone(&self.handlers),
+            max_handlers: self.max_handlers,
         }
     }
 }
@@ -139,6 +147,8 @@ impl fmt::Debug for CallbackServer {
             .field("timestamp_window", &s.timestamp_window)
             .field("dedup_ttl", &s.dedup_ttl)
             .field("custom_key", &s.key_fn.is_some())
+            .field("max_handlers", &s.max_handlers)
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
@@ -148,6 +158,8 @@ impl CallbackServer {
     pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
     /// Default de-duplication TTL: 5 minutes (WeCom's retries come within seconds).
     pub const DEFAULT_DEDUP_TTL: Duration = Duration::from_secs(300);
+    /// Default cap on handlers running at once: 256.
+    pub const DEFAULT_MAX_HANDLERS: usize = 256;
 
     /// An endpoint for the app whose crypto is `crypt`, calling `handler` for each new
     /// callback.
@@ -162,7 +174,10 @@ impl CallbackServer {
                 dedup: Arc::new(MemoryDedup::default()),
                 dedup_ttl: Self::DEFAULT_DEDUP_TTL,
                 key_fn: None,
+                handlers: Arc::new(Semaphore::new(Self::DEFAULT_MAX_HANDLERS)),
+                max_handlers: Self::DEFAULT_MAX_HANDLERS,
             },
+            limits: ServeLimits::new(),
         }
     }
 
@@ -214,6 +229,30 @@ impl CallbackServer {
         self
     }
 
+    /// Caps the handlers running at once (default 256, at least 1), in both modes: in
+    /// [`Mode::Acknowledge`] every handler runs in the background, and in [`Mode::Reply`]
+    /// those past their deadline do.
+    ///
+    /// **When every slot is taken**, a new callback waits up to 1 s for one; if none frees,
+    /// it is answered `503 Service Unavailable` *before* it is marked as seen, so WeCom
+    /// delivers it again later (it tries three times in all) and nothing is handled twice.
+    /// The refusal is logged at `warn`.
+    #[must_use]
+    pub fn max_handlers(mut self, n: usize) -> Self {
+        let n = n.max(1);
+        self.shared.handlers = Arc::new(Semaphore::new(n));
+        self.shared.max_handlers = n;
+        self
+    }
+
+    /// Sets the connection limits used by [`serve`](Self::serve) and
+    /// [`serve_on`](Self::serve_on) (timeouts and connection cap; see [`crate::serve`]).
+    #[must_use]
+    pub fn serve_limits(mut self, limits: ServeLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
     /// The router: `GET` and `POST` on `/`. Mount it with `Router::nest` at your callback
     /// path, or `Router::merge` it at the root.
     pub fn into_router(self) -> Router {
@@ -239,18 +278,15 @@ impl CallbackServer {
     }
 
     /// Serves the router on an already bound listener (for example one bound to port 0)
-    /// until the process ends. Connections get `TCP_NODELAY`: answers are small and should
-    /// leave at once.
+    /// until the process ends, within the [`ServeLimits`] (header, body and idle timeouts,
+    /// connection cap). Connections get `TCP_NODELAY`: answers are small and should leave at
+    /// once.
     ///
     /// # Errors
     /// The I/O error if serving fails.
     pub async fn serve_on(self, listener: TcpListener) -> std::io::Result<()> {
         tracing::info!(addr = ?listener.local_addr().ok(), "WeCom callback server listening");
-        let listener = listener.tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!(error = %e, "could not set TCP_NODELAY");
-            }
-        });
-        axum::serve(listener, self.into_router()).await
+        let limits = self.limits;
+        crate::serve::serve(listener, self.into_router(), limits).await
     }
 }

@@ -32,6 +32,14 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true)]
     pub(crate) json: bool,
 
+    /// More log lines on stderr (-v info, -vv debug, -vvv trace); `RUST_LOG` overrides.
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+
+    /// Fewer log lines on stderr (-q errors only, -qq none); `RUST_LOG` overrides.
+    #[arg(long, short = 'q', global = true, action = clap::ArgAction::Count, conflicts_with = "verbose")]
+    pub(crate) quiet: u8,
+
     /// Configuration file [default: ./wecom.toml, then ~/.config/wecom/wecom.toml].
     #[arg(long, global = true, env = "WECOM_CONFIG", value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,

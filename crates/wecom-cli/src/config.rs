@@ -23,6 +23,7 @@ use anyhow::{Context as _, Result, anyhow};
 use serde::Deserialize;
 
 use crate::cli::{AppArgs, GlobalArgs};
+use crate::config_error::redacted;
 use crate::exit::usage;
 
 /// The configuration file.
@@ -129,7 +130,9 @@ fn read_config(path: &Path) -> Result<ConfigFile> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read configuration file {}", path.display()))
         .map_err(usage)?;
-    toml::from_str(&text)
-        .with_context(|| format!("invalid configuration file {}", path.display()))
-        .map_err(usage)
+    // toml's own message quotes the offending line, which may hold a secret: only the line
+    // number, the key and the kind of problem are shown.
+    toml::from_str(&text).map_err(|e| {
+        usage(anyhow!("invalid configuration file {}: {}", path.display(), redacted(&text, &e)))
+    })
 }

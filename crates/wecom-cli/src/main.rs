@@ -7,7 +7,9 @@ mod cli;
 mod client;
 mod commands;
 mod config;
+mod config_error;
 mod exit;
+mod logging;
 mod output;
 mod parse;
 
@@ -17,6 +19,7 @@ use clap::Parser as _;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse_from(cli::normalize_args(std::env::args_os().collect()));
+    logging::init(cli.global.verbose, cli.global.quiet);
     let out = output::Output::new(cli.global.json);
     match commands::run(cli) {
         Ok(code) => code,

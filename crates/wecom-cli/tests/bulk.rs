@@ -72,8 +72,10 @@ fn twenty_five_hundred_members_go_out_in_three_batches() {
     assert_eq!(emu.messages().len(), 3);
 }
 
+/// A run that ends with a failed batch is finished by a re-run; runs that are really
+/// interrupted (Ctrl-C, SIGKILL) are in `bulk_crash.rs`.
 #[test]
-fn an_interrupted_run_resumes_without_sending_twice() {
+fn a_failed_batch_is_sent_again_by_a_rerun_without_sending_twice() {
     let emu = Emu::with_members(2500);
     let dir = tempdir();
     users_file(&dir, 2500);

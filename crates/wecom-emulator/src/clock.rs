@@ -28,10 +28,17 @@ impl Clock {
         self.now_ms().div_euclid(1000)
     }
 
+    /// The furthest the clock can be ahead of the system clock: about 10,000 years, so that
+    /// virtual time (and every expiry computed from it) stays far from overflowing.
+    pub const MAX_OFFSET_MS: i64 = 10_000 * 366 * 24 * 3600 * 1000;
+
     /// Moves the clock forward by `seconds` (never backwards: rules assume time only grows).
+    /// A huge advance saturates at [`Clock::MAX_OFFSET_MS`] instead of wrapping around.
     pub fn advance(&self, seconds: u64) {
-        let ms = i64::try_from(seconds.saturating_mul(1000)).unwrap_or(i64::MAX / 4);
-        self.offset_ms.fetch_add(ms, Ordering::Relaxed);
+        let ms = i64::try_from(seconds.saturating_mul(1000)).unwrap_or(i64::MAX);
+        let _ = self.offset_ms.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |offset| {
+            Some(offset.saturating_add(ms).clamp(0, Self::MAX_OFFSET_MS))
+        });
     }
 
     /// How far the clock is ahead of the system clock, in milliseconds.
@@ -39,9 +46,10 @@ impl Clock {
         self.offset_ms.load(Ordering::Relaxed)
     }
 
-    /// Sets the offset (used when restoring persisted state and on reset).
+    /// Sets the offset (used when restoring persisted state and on reset), kept within 0 and
+    /// [`Clock::MAX_OFFSET_MS`].
     pub fn set_offset_ms(&self, offset: i64) {
-        self.offset_ms.store(offset.max(0), Ordering::Relaxed);
+        self.offset_ms.store(offset.clamp(0, Self::MAX_OFFSET_MS), Ordering::Relaxed);
     }
 }
 
@@ -62,6 +70,25 @@ mod tests {
         clock.advance(1);
         assert_eq!(clock.offset_ms(), 7_201_000);
         assert!(clock.now_secs() >= 7201);
+    }
+
+    #[test]
+    fn a_huge_advance_saturates_instead_of_wrapping() {
+        let clock = Clock::new();
+        clock.advance(u64::MAX);
+        assert_eq!(clock.offset_ms(), Clock::MAX_OFFSET_MS);
+        // Again, and by a little more: still at the end of the range, never negative.
+        clock.advance(u64::MAX);
+        clock.advance(1);
+        assert_eq!(clock.offset_ms(), Clock::MAX_OFFSET_MS);
+        assert!(clock.now_secs() > 0);
+        // Just under the range then past it, in steps that would wrap an i64.
+        let clock = Clock::new();
+        clock.advance(u64::try_from(i64::MAX / 1000).unwrap());
+        clock.advance(u64::try_from(i64::MAX / 1000).unwrap());
+        assert_eq!(clock.offset_ms(), Clock::MAX_OFFSET_MS);
+        clock.set_offset_ms(i64::MAX);
+        assert_eq!(clock.offset_ms(), Clock::MAX_OFFSET_MS);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use wecom_callback::ServeLimits;
 
 use crate::config::{Config, ConfigError, Secret};
 use crate::persist::StateFileError;
@@ -79,6 +80,7 @@ impl Emulator {
             config: None,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             state_file: None,
+            limits: ServeLimits::new(),
         }
     }
 }
@@ -89,9 +91,18 @@ pub struct EmulatorBuilder {
     config: Option<Config>,
     addr: SocketAddr,
     state_file: Option<PathBuf>,
+    limits: ServeLimits,
 }
 
 impl EmulatorBuilder {
+    /// Sets the connection limits: header, body and idle timeouts and the connection cap
+    /// (default [`ServeLimits::new`]; the web inbox keeps one connection open per tab).
+    #[must_use]
+    pub fn serve_limits(mut self, limits: ServeLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
     /// Uses this configuration (default: [`Config::demo`]).
     #[must_use]
     pub fn config(mut self, config: Config) -> Self {
@@ -133,10 +144,12 @@ impl EmulatorBuilder {
             .map_err(|e| Error::Bind { addr: self.addr, reason: e.to_string() })?;
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let app = crate::app(state.clone());
+        let limits = self.limits;
         let server = tokio::spawn(async move {
-            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+            let stop = async {
                 let _ = stop_rx.await;
-            });
+            };
+            let serve = wecom_callback::serve::serve_with_shutdown(listener, app, limits, stop);
             if let Err(e) = serve.await {
                 tracing::error!(error = %e, "emulator server stopped");
             }
@@ -149,7 +162,11 @@ impl EmulatorBuilder {
                     if state.take_dirty()
                         && let Err(e) = state.save_state(&path)
                     {
-                        tracing::warn!(error = %e, "saving the emulator state failed");
+                        tracing::error!(
+                            path = %path.display(),
+                            error = %e,
+                            "saving the emulator state failed"
+                        );
                     }
                 }
             })

@@ -34,21 +34,29 @@
 //!   this bulk send in flight.
 //! * **Resuming**: [`BulkSend::on_batch`] hands every finished batch with its recipients'
 //!   outcomes (to journal them); [`BulkOptions::skip`] leaves out the ids already done when
-//!   a bulk send is started again.
+//!   a bulk send is started again. Batches are formed *before* skipping, each then losing
+//!   its members already done, so a batch whose outcome was never learnt (the process died
+//!   with it in flight) goes out again with the same members — and, with
+//!   [`BulkOptions::task_id_seed`], the same task id: byte for byte the same request, which
+//!   WeCom's duplicate check ([`BulkOptions::duplicate_check`]) then drops if it had landed.
+//!   Without the duplicate check, the members of such a batch may get the message twice.
 //! * **Memory**: the recipients are held once, with one byte of outcome each; requests are
 //!   built one batch at a time.
 //! * **Template cards with a `task_id`**: WeCom refuses a task id used twice by one app, so
 //!   when the recipients need more than one request, each request gets the card's id followed
-//!   by `-` and 8 random hex digits (`deploy-42-1f0c9a7e`), checked before anything is sent;
-//!   [`BatchReport::task_id`] says which batch got which. A card sent in one request keeps its
-//!   id unchanged.
+//!   by `-` and 8 hex digits (`deploy-42-1f0c9a7e`), checked before anything is sent;
+//!   [`BatchReport::task_id`] says which batch got which. The digits are random, or derived
+//!   from [`BulkOptions::task_id_seed`] and the request's members. A card sent in one request
+//!   keeps its id unchanged.
 //!
 //! Every member counts against the app's daily quota (corp account cap × 200 person-sends).
 //! A timed-out batch is not resent unless [`BulkOptions::duplicate_check`] is on (then WeCom
 //! drops the copy); otherwise its recipients are `Failed` with
 //! [`Error::DeliveryUnknown`](crate::Error::DeliveryUnknown).
 
+mod layout;
 mod report;
+mod task_ids;
 
 use std::collections::HashSet;
 use std::future::{Future, IntoFuture};
@@ -56,7 +64,6 @@ use std::pin::Pin;
 
 use futures::StreamExt;
 
-use crate::card::TaskId;
 use crate::client::Client;
 use crate::error::{InvalidArgument, Result};
 use crate::message::{
@@ -64,8 +71,10 @@ use crate::message::{
 };
 use crate::throttle::OnLimit;
 
+use layout::{dedupe, layout};
 use report::Tally;
 pub use report::{BatchDone, BatchReport, BulkProgress, BulkReport, RecipientOutcome};
+use task_ids::{batch_task_ids, members_hash};
 
 /// How a bulk send goes: batch size, concurrency, send options, ids to skip.
 #[derive(Debug, Clone)]
@@ -77,6 +86,7 @@ pub struct BulkOptions {
     send: SendOptions,
     on_member_limit: Option<OnLimit>,
     per_request_task_ids: Option<bool>,
+    task_id_seed: Option<u64>,
     skip: HashSet<String>,
 }
 
@@ -98,6 +108,7 @@ impl BulkOptions {
             send: SendOptions::default(),
             on_member_limit: None,
             per_request_task_ids: None,
+            task_id_seed: None,
             skip: HashSet::new(),
         }
     }
@@ -133,6 +144,17 @@ impl BulkOptions {
     /// refused before anything is sent, since WeCom refuses a reused task id).
     pub fn per_request_task_ids(mut self, on: bool) -> Self {
         self.per_request_task_ids = Some(on);
+        self
+    }
+
+    /// Derives each request's task id suffix from `seed` and the request's members instead of
+    /// drawing it at random. Keep the seed with your journal: a bulk send started again after
+    /// a crash, with the same seed, message and options and the finished ids skipped, then
+    /// sends the batches that were in flight byte for byte as before, so WeCom's duplicate
+    /// check drops those that had landed. A batch that lost members to `skip` has other
+    /// members, hence another id, so it never reuses a task id WeCom has seen.
+    pub fn task_id_seed(mut self, seed: u64) -> Self {
+        self.task_id_seed = Some(seed);
         self
     }
 
@@ -206,7 +228,8 @@ impl BulkSend {
                 .into());
             }
         }
-        let (users, duplicates, skipped) = dedupe(users, &options.skip);
+        let (users, duplicates) = dedupe(users);
+        let (users, sizes, skipped) = layout(users, &options.skip, options.batch_size);
         // One request to check the message and options against; each batch gets its own
         // recipients (the stand-in id is only used when every id was skipped).
         let mut template = MessageRequest::new(
@@ -217,10 +240,19 @@ impl BulkSend {
         template.options = options.send.clone();
         template.validate()?;
 
-        let mut tally = Tally::new(users.len(), options.batch_size);
+        let mut tally = Tally::new(&sizes);
         let ranges = tally.ranges();
-        let task_ids =
-            batch_task_ids(&template.message, ranges.len(), options.per_request_task_ids)?;
+        let seeded = options.task_id_seed.map(|seed| {
+            let members: Vec<u64> =
+                ranges.iter().map(|r| members_hash(&users[r.clone()])).collect();
+            (seed, members)
+        });
+        let task_ids = batch_task_ids(
+            &template.message,
+            ranges.len(),
+            options.per_request_task_ids,
+            seeded.as_ref(),
+        )?;
         for (index, id) in task_ids.iter().enumerate() {
             tally.set_task_id(index, id.as_str().to_owned());
         }
@@ -299,54 +331,6 @@ impl Client {
     }
 }
 
-/// The task id of each batch: none unless the message is a template card with a task id that
-/// goes out in more than one request (or `per_request` says so); then the card's id plus `-`
-/// and 8 random hex digits per batch, all different.
-fn batch_task_ids(
-    message: &Message,
-    batches: usize,
-    per_request: Option<bool>,
-) -> Result<Vec<TaskId>, InvalidArgument> {
-    const SUFFIX: usize = 9; // "-" and 8 hex digits
-    let Message::TemplateCard(card) = message else { return Ok(Vec::new()) };
-    let Some(base) = card.task_id() else { return Ok(Vec::new()) };
-    match per_request {
-        None if batches <= 1 => return Ok(Vec::new()),
-        Some(false) if batches > 1 => {
-            return Err(InvalidArgument::new(
-                "template_card.task_id",
-                format!(
-                    "the recipients need {batches} requests and WeCom refuses a task id used \
-                     twice; allow per-request task ids or send to at most one request's worth"
-                ),
-            ));
-        }
-        Some(false) => return Ok(Vec::new()),
-        None | Some(true) => {}
-    }
-    let max = TaskId::MAX_BYTES - SUFFIX;
-    if base.as_str().len() > max {
-        return Err(InvalidArgument::new(
-            "template_card.task_id",
-            format!(
-                "must be at most {max} bytes when the recipients need more than one request \
-                 (got {}): each request gets the id plus `-` and 8 hex digits, because WeCom \
-                 refuses a task id used twice",
-                base.as_str().len()
-            ),
-        ));
-    }
-    let mut seen = HashSet::with_capacity(batches);
-    let mut ids = Vec::with_capacity(batches);
-    while ids.len() < batches {
-        let suffix = rand::random::<u32>();
-        if seen.insert(suffix) {
-            ids.push(TaskId::new(format!("{}-{suffix:08x}", base.as_str())));
-        }
-    }
-    Ok(ids)
-}
-
 fn check_options(options: &BulkOptions) -> Result<(), InvalidArgument> {
     if options.batch_size == 0 || options.batch_size > Recipients::MAX_USERS {
         return Err(InvalidArgument::new(
@@ -364,52 +348,9 @@ fn check_options(options: &BulkOptions) -> Result<(), InvalidArgument> {
     Ok(())
 }
 
-/// Drops repeated ids (case-insensitively, keeping the first spelling) and those in `skip`
-/// (already member keys). Returns the ids left, how many repeats and how many skipped.
-fn dedupe(mut users: Vec<String>, skip: &HashSet<String>) -> (Vec<String>, usize, usize) {
-    let keep: Vec<bool> = {
-        let mut seen = HashSet::with_capacity(users.len());
-        users.iter().map(|id| seen.insert(member_key(id))).collect()
-    };
-    let duplicates = keep.iter().filter(|k| !**k).count();
-    let mut skipped = 0;
-    let mut keep = keep.into_iter();
-    users.retain(|id| {
-        let first = keep.next().unwrap_or(false);
-        if first && !skip.is_empty() && skip.contains(&*member_key(id)) {
-            skipped += 1;
-            return false;
-        }
-        first
-    });
-    users.shrink_to_fit();
-    (users, duplicates, skipped)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ids(names: &[&str]) -> Vec<String> {
-        names.iter().map(|s| (*s).to_owned()).collect()
-    }
-
-    #[test]
-    fn duplicates_are_dropped_case_insensitively_keeping_the_first_spelling() {
-        let skip = HashSet::new();
-        let (users, dups, skipped) =
-            dedupe(ids(&["Alice", "bob", "alice", "ALICE", "carol", "bob"]), &skip);
-        assert_eq!(users, ["Alice", "bob", "carol"]);
-        assert_eq!((dups, skipped), (3, 0));
-    }
-
-    #[test]
-    fn skipped_ids_are_left_out_and_counted_once() {
-        let options = BulkOptions::new().skip(["BOB", "dave"]);
-        let (users, dups, skipped) = dedupe(ids(&["alice", "bob", "Bob", "carol"]), &options.skip);
-        assert_eq!(users, ["alice", "carol"]);
-        assert_eq!((dups, skipped), (1, 1));
-    }
 
     #[test]
     fn options_are_checked() {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
-use tokio::sync::oneshot;
+use tokio::sync::{OwnedSemaphorePermit, oneshot};
 
 use crate::callback::Callback;
 use crate::reply::Reply;
@@ -89,12 +89,14 @@ pub(crate) async fn with_deadline(
     handler: &dyn super::Handler,
     callback: Callback,
     deadline: Duration,
+    slot: OwnedSemaphorePermit,
 ) -> Option<Reply> {
     let what = describe(&callback);
     let fut = handler.call(callback);
     let (tx, rx) = oneshot::channel();
     let task_what = what.clone();
     tokio::spawn(async move {
+        let _slot = slot;
         if let Some(reply) = run(fut, &task_what).await
             && tx.send(reply).is_err()
         {
@@ -118,11 +120,16 @@ pub(crate) async fn with_deadline(
     }
 }
 
-/// Acknowledge mode: runs the handler in the background.
-pub(crate) fn in_background(handler: &dyn super::Handler, callback: Callback) {
+/// Acknowledge mode: runs the handler in the background, holding its slot until it ends.
+pub(crate) fn in_background(
+    handler: &dyn super::Handler,
+    callback: Callback,
+    slot: OwnedSemaphorePermit,
+) {
     let what = describe(&callback);
     let fut = handler.call(callback);
     tokio::spawn(async move {
+        let _slot = slot;
         if run(fut, &what).await.is_some() {
             tracing::debug!(callback = %what, "reply ignored: the server acknowledges at once");
         }

@@ -15,6 +15,7 @@ use crate::dedup::DedupError;
 use crate::error::Error;
 use crate::receive::{CallbackQuery, verify_url_parsed};
 use crate::reply::unix_now;
+use crate::serve::BodyReadTimeout;
 
 /// A nonce for a reply when the request's cannot be reused: digits from the clock and a
 /// counter (a nonce only has to vary, not be secret).
@@ -30,6 +31,9 @@ fn fresh_nonce() -> String {
 /// How long a de-duplication store may take before the callback is handled without it (a
 /// hung remote store must not push the answer past WeCom's 5 s).
 const DEDUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// How long a callback waits for a handler slot before it is refused with 503.
+const HANDLER_SLOT_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// A status with its generic reason as a plain-text body: nothing about the cause.
 fn reject(status: StatusCode) -> Response {
@@ -95,6 +99,7 @@ pub(super) async fn verify(State(shared): State<Arc<Shared>>, request: Request) 
 
 enum BodyError {
     TooLarge,
+    TimedOut,
     Read,
 }
 
@@ -109,27 +114,35 @@ async fn read_body(request: Request, limit: usize) -> Result<Bytes, BodyError> {
         return Err(BodyError::TooLarge);
     }
     let mut stream = Body::into_data_stream(request.into_body());
+    // The first chunk is kept as is (most bodies are one chunk); later ones are appended to
+    // a copy of it in `buf`, which then holds everything read.
     let mut first: Option<Bytes> = None;
-    let mut more: Option<BytesMut> = None;
+    let mut buf: Option<BytesMut> = None;
+    let mut total = 0usize;
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|_| BodyError::Read)?;
-        let so_far = first.as_ref().map_or(0, Bytes::len) + more.as_ref().map_or(0, BytesMut::len);
-        if so_far + chunk.len() > limit {
+        let chunk = chunk.map_err(|e| {
+            let timed_out = std::error::Error::source(&e)
+                .is_some_and(<dyn std::error::Error>::is::<BodyReadTimeout>)
+                || e.into_inner().is::<BodyReadTimeout>();
+            if timed_out { BodyError::TimedOut } else { BodyError::Read }
+        })?;
+        total += chunk.len();
+        if total > limit {
             return Err(BodyError::TooLarge);
         }
-        match (&mut first, &mut more) {
+        match (&first, &mut buf) {
             (None, _) => first = Some(chunk),
             (Some(f), None) => {
-                let mut buf = BytesMut::with_capacity(f.len() + chunk.len());
-                buf.extend_from_slice(f);
-                buf.extend_from_slice(&chunk);
-                more = Some(buf);
+                let mut b = BytesMut::with_capacity(f.len() + chunk.len());
+                b.extend_from_slice(f);
+                b.extend_from_slice(&chunk);
+                buf = Some(b);
             }
-            (Some(_), Some(buf)) => buf.extend_from_slice(&chunk),
+            (Some(_), Some(b)) => b.extend_from_slice(&chunk),
         }
     }
-    Ok(match (first, more) {
-        (_, Some(buf)) => buf.freeze(),
+    Ok(match (first, buf) {
+        (_, Some(b)) => b.freeze(),
         (Some(f), None) => f,
         (None, None) => Bytes::new(),
     })
@@ -162,6 +175,10 @@ pub(super) async fn receive(State(shared): State<Arc<Shared>>, request: Request)
             );
             return reject(StatusCode::PAYLOAD_TOO_LARGE);
         }
+        Err(BodyError::TimedOut) => {
+            tracing::warn!("rejected WeCom callback: the body did not arrive in time");
+            return reject(StatusCode::REQUEST_TIMEOUT);
+        }
         Err(BodyError::Read) => {
             tracing::warn!("rejected WeCom callback: the body could not be read");
             return reject(StatusCode::BAD_REQUEST);
@@ -170,6 +187,19 @@ pub(super) async fn receive(State(shared): State<Arc<Shared>>, request: Request)
     let callback = match decrypt_and_parse(&shared, &query, &body) {
         Ok(c) => c,
         Err(e) => return rejected("POST", &e),
+    };
+
+    // A slot for the handler before the callback is marked as seen: refused for want of
+    // one, it is delivered again by WeCom and handled then.
+    let slot =
+        tokio::time::timeout(HANDLER_SLOT_WAIT, Arc::clone(&shared.handlers).acquire_owned()).await;
+    let Ok(Ok(permit)) = slot else {
+        tracing::warn!(
+            callback = %dispatch::describe(&callback),
+            max_handlers = shared.max_handlers,
+            "refused WeCom callback with 503: every handler slot is busy (WeCom delivers it again)"
+        );
+        return reject(StatusCode::SERVICE_UNAVAILABLE);
     };
 
     let key = match &shared.key_fn {
@@ -197,12 +227,13 @@ pub(super) async fn receive(State(shared): State<Arc<Shared>>, request: Request)
 
     match shared.mode {
         Mode::Acknowledge => {
-            dispatch::in_background(&*shared.handler, callback);
+            dispatch::in_background(&*shared.handler, callback, permit);
             empty_ok()
         }
         Mode::Reply { deadline } => {
             let header = callback.header().clone();
-            let Some(reply) = dispatch::with_deadline(&*shared.handler, callback, deadline).await
+            let Some(reply) =
+                dispatch::with_deadline(&*shared.handler, callback, deadline, permit).await
             else {
                 return empty_ok();
             };

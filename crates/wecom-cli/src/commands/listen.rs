@@ -6,7 +6,14 @@
 //! line on stdin. Whatever it prints on stdout (trimmed) becomes a text passive reply, if it
 //! finishes within the reply deadline (`--deadline-ms`, 4 s by default, under WeCom's 5 s);
 //! after the deadline WeCom gets an empty answer and the command's output is only logged.
-//! The command is killed after `--exec-timeout` seconds. Its stderr goes to ours.
+//! The command is killed after `--exec-timeout` seconds. Its stderr goes to ours; a command
+//! that fails, or is killed, is logged at `error` level.
+//!
+//! Every rejected request is logged at `warn` with its precise reason (bad signature, wrong
+//! receive id, stale timestamp, body too large, …) on stderr, never with a secret. Slow and
+//! idle clients are cut off by the header, body and idle timeouts, and at most
+//! `--max-connections` are served at once; `--replay-window` refuses callbacks whose
+//! timestamp is too far from this machine's clock.
 
 use std::net::{IpAddr, SocketAddr};
 use std::process::{ExitCode, Stdio};
@@ -17,7 +24,7 @@ use anyhow::{Context as _, Result, anyhow};
 use clap::Args;
 use serde_json::Value;
 use tokio::io::AsyncWriteExt as _;
-use wecom_callback::{Callback, CallbackServer, EventBody, Mode, Reply};
+use wecom_callback::{Callback, CallbackServer, EventBody, Mode, Reply, ServeLimits};
 use wecom_crypto::MsgCrypt;
 
 use crate::client;
@@ -50,6 +57,42 @@ pub(crate) struct ListenArgs {
     /// Kill an --exec command still running after this many seconds.
     #[arg(long, default_value_t = 30, value_name = "SECS")]
     pub(crate) exec_timeout: u64,
+    /// Refuse (403) callbacks whose timestamp is more than MINUTES away from this machine's
+    /// clock, against replayed captures. Off by default: WeCom documents no such window, so
+    /// allow for clock skew and its retries.
+    #[arg(long, value_name = "MINUTES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) replay_window: Option<u64>,
+    #[command(flatten)]
+    pub(crate) limits: LimitArgs,
+}
+
+/// How long slow clients may hold a connection, and how many connections are served.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Connection limits")]
+pub(crate) struct LimitArgs {
+    /// Close a connection that has not sent a request's head within SECS.
+    #[arg(long, default_value_t = 10, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) header_timeout: u64,
+    /// Answer 408 and close when a request's body has not arrived within SECS of its head.
+    #[arg(long, default_value_t = 10, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) body_timeout: u64,
+    /// Close a connection with no request in progress that sends nothing for SECS.
+    #[arg(long, default_value_t = 30, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) idle_timeout: u64,
+    /// Serve at most N connections at once; more wait until one closes.
+    #[arg(long, default_value_t = 256, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) max_connections: u64,
+}
+
+impl LimitArgs {
+    /// The server limits these flags describe.
+    pub(crate) fn limits(&self) -> ServeLimits {
+        ServeLimits::new()
+            .header_read_timeout(Duration::from_secs(self.header_timeout))
+            .body_read_timeout(Duration::from_secs(self.body_timeout))
+            .idle_timeout(Duration::from_secs(self.idle_timeout))
+            .max_connections(usize::try_from(self.max_connections).unwrap_or(usize::MAX))
+    }
 }
 
 /// Whether WeCom accepts a passive reply to this callback: user messages, and the events its
@@ -102,7 +145,12 @@ pub(crate) fn run(args: &ListenArgs, settings: &Settings, out: Output) -> Result
             Ok(reply.filter(|_| accepts_reply(&callback)).map(Reply::text))
         }
     })
-    .mode(Mode::reply(Duration::from_millis(args.deadline_ms)));
+    .mode(Mode::reply(Duration::from_millis(args.deadline_ms)))
+    .serve_limits(args.limits.limits());
+    let server = match args.replay_window {
+        Some(minutes) => server.timestamp_window(Duration::from_secs(minutes.saturating_mul(60))),
+        None => server,
+    };
     let rt = client::runtime()?;
     rt.block_on(async {
         let addr = SocketAddr::new(args.host, args.port);
@@ -138,7 +186,7 @@ async fn run_exec(cmd: &str, line: &Value, timeout: Duration) -> Result<Option<S
         .stderr(Stdio::inherit())
         .kill_on_drop(true)
         .spawn()
-        .with_context(|| format!("cannot run `{cmd}`"))?;
+        .context("cannot start the --exec command (sh -c)")?;
     if let Some(mut stdin) = child.stdin.take() {
         let mut input = line.to_string();
         input.push('\n');
@@ -147,9 +195,10 @@ async fn run_exec(cmd: &str, line: &Value, timeout: Duration) -> Result<Option<S
     }
     let output = tokio::time::timeout(timeout, child.wait_with_output())
         .await
-        .map_err(|_| anyhow!("`{cmd}` still running after {} s: killed", timeout.as_secs()))??;
+        .map_err(|_| anyhow!("--exec command still running after {} s: killed", timeout.as_secs()))?
+        .context("--exec command could not be waited for")?;
     if !output.status.success() {
-        return Err(anyhow!("`{cmd}` failed ({})", output.status));
+        return Err(anyhow!("--exec command failed ({})", output.status));
     }
     let text = String::from_utf8_lossy(&output.stdout).trim().to_owned();
     Ok((!text.is_empty()).then_some(text))

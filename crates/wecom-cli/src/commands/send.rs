@@ -71,7 +71,9 @@ pub(crate) struct Target {
     #[arg(long, global = true, conflicts_with = "safe")]
     pub(crate) corp_only: bool,
     /// WeCom's duplicate check: the same request within SECS (default 1800, at most 14400)
-    /// is not delivered twice. Also makes resending after a timeout safe.
+    /// is not delivered twice. Also makes resending after a timeout safe, and re-running a
+    /// bulk send (--to-file) that died mid-flight: the batches in flight are resent byte for
+    /// byte and dropped by WeCom if they had arrived.
     #[arg(long, global = true, num_args = 0..=1, default_missing_value = "1800", value_name = "SECS")]
     pub(crate) duplicate_check: Option<u64>,
     /// Turn `$userName=USERID$`-style templates into names (`enable_id_trans`).
@@ -84,7 +86,8 @@ pub(crate) struct Target {
 #[command(next_help_heading = "Bulk sends")]
 pub(crate) struct BulkArgs {
     /// Send to every member id in FILE (one a line; blank lines and `#` comments ignored), in
-    /// batches of 1,000, with a resumable journal.
+    /// batches of 1,000, with a resumable journal. A re-run after a crash resends the batches
+    /// that were in flight: without --duplicate-check their members may get it twice.
     #[arg(long, global = true, value_name = "FILE", conflicts_with_all = ["to", "party", "tag", "all"])]
     pub(crate) to_file: Option<PathBuf>,
     /// Requests per second, at most.

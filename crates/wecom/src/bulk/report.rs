@@ -152,7 +152,6 @@ pub struct BulkReport {
     pub(super) users: Vec<String>,
     pub(super) kinds: Vec<Kind>,
     pub(super) batches: Vec<BatchReport>,
-    pub(super) batch_size: usize,
     pub(super) progress: BulkProgress,
     pub(super) duplicates: usize,
     pub(super) skipped: usize,
@@ -167,9 +166,11 @@ impl BulkReport {
 
     /// Every recipient with its outcome, in input order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, RecipientOutcome<'_>)> {
-        self.users.iter().zip(&self.kinds).enumerate().map(|(i, (user, &kind))| {
-            (user.as_str(), self.batches[i / self.batch_size].outcome(kind))
-        })
+        self.users
+            .iter()
+            .zip(&self.kinds)
+            .enumerate()
+            .map(|(i, (user, &kind))| (user.as_str(), self.batch_of(i).outcome(kind)))
     }
 
     /// The outcome for `user` (matched case-insensitively, as WeCom does); `None` if it was
@@ -177,7 +178,14 @@ impl BulkReport {
     pub fn outcome(&self, user: &str) -> Option<RecipientOutcome<'_>> {
         let key = member_key(user);
         let i = self.users.iter().position(|u| member_key(u) == key)?;
-        Some(self.batches[i / self.batch_size].outcome(self.kinds[i]))
+        Some(self.batch_of(i).outcome(self.kinds[i]))
+    }
+
+    /// The batch of the recipient at position `i` (batches are consecutive ranges; they
+    /// may be shorter than the batch size when a resumed send skipped members).
+    fn batch_of(&self, i: usize) -> &BatchReport {
+        let b = self.batches.partition_point(|b| b.users.end <= i);
+        &self.batches[b.min(self.batches.len().saturating_sub(1))]
     }
 
     /// The recipients of failed batches, to retry later.
@@ -230,25 +238,28 @@ impl BulkReport {
 pub(super) struct Tally {
     kinds: Vec<Kind>,
     batches: Vec<BatchReport>,
-    batch_size: usize,
     progress: BulkProgress,
 }
 
 impl Tally {
-    pub(super) fn new(users: usize, batch_size: usize) -> Self {
-        let batches_total = users.div_ceil(batch_size);
-        let batches = (0..batches_total)
-            .map(|index| BatchReport {
-                index,
-                users: index * batch_size..((index + 1) * batch_size).min(users),
-                msgid: None,
-                task_id: None,
-                error: None,
+    /// Batches of these sizes, one after the other.
+    pub(super) fn new(sizes: &[usize]) -> Self {
+        let mut start = 0;
+        let batches: Vec<BatchReport> = sizes
+            .iter()
+            .enumerate()
+            .map(|(index, &n)| {
+                let users = start..start + n;
+                start += n;
+                BatchReport { index, users, msgid: None, task_id: None, error: None }
             })
             .collect();
-        let progress =
-            BulkProgress { batches_total, users_total: users, ..BulkProgress::default() };
-        Self { kinds: vec![Kind::Pending; users], batches, batch_size, progress }
+        let progress = BulkProgress {
+            batches_total: batches.len(),
+            users_total: start,
+            ..BulkProgress::default()
+        };
+        Self { kinds: vec![Kind::Pending; start], batches, progress }
     }
 
     /// The recipient positions of each batch.
@@ -314,7 +325,6 @@ impl Tally {
             users,
             kinds: self.kinds,
             batches: self.batches,
-            batch_size: self.batch_size,
             progress: self.progress,
             duplicates,
             skipped,

@@ -4,10 +4,18 @@
 //! reported, not silently dropped), with a progress bar on a terminal and a resumable
 //! journal (see [`super::journal`]).
 //!
+//! The batches are fixed by the users file: the first 1,000 distinct members, the next
+//! 1,000, … A re-run leaves out of each batch the members the journal records as finished,
+//! so a batch that was in flight when a run died (SIGKILL, power loss, a second Ctrl-C) goes
+//! out again with the same members and — for cards — the same task id, derived from a seed
+//! kept in the journal and the batch's members: byte for byte the same request, which
+//! WeCom's duplicate check (`--duplicate-check`) drops if it had landed. Without the
+//! duplicate check the members of such a batch may get the message twice; the re-run says
+//! so.
+//!
 //! Batches start in waves of `--concurrency`; on Ctrl-C no new wave starts and the batches
 //! in flight finish and are journaled, so a re-run sends to nobody twice. A second Ctrl-C
-//! quits at once: batches still in flight are then not journaled and are sent again by a
-//! re-run (WeCom drops the copy within the window of `--duplicate-check`).
+//! quits at once, leaving the batches in flight to a re-run as above.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -47,22 +55,24 @@ fn read_users(path: &Path) -> Result<Vec<String>> {
         .collect())
 }
 
-/// Drops repeated ids (case-insensitively, keeping the first) and those already finished.
-fn remaining(users: Vec<String>, done: &HashSet<String>) -> (Vec<String>, usize, usize) {
+/// Drops repeated ids (case-insensitively, keeping the first): the distinct members in file
+/// order, how many repeats, and how many of them are already finished.
+fn distinct(users: Vec<String>, done: &HashSet<String>) -> (Vec<String>, usize, usize) {
     let mut seen = HashSet::with_capacity(users.len());
     let (mut duplicates, mut skipped) = (0, 0);
-    let mut left = Vec::with_capacity(users.len());
+    let mut unique = Vec::with_capacity(users.len());
     for user in users {
         let key = user.to_lowercase();
         if !seen.insert(key.clone()) {
             duplicates += 1;
-        } else if done.contains(&key) {
-            skipped += 1;
-        } else {
-            left.push(user);
+            continue;
         }
+        if done.contains(&key) {
+            skipped += 1;
+        }
+        unique.push(user);
     }
-    (left, duplicates, skipped)
+    (unique, duplicates, skipped)
 }
 
 /// The message's fingerprint for the journal, without a generated task id.
@@ -144,16 +154,23 @@ pub(super) fn run(
         out.note(
             "no journal (users read from stdin): pass --journal PATH to make the send resumable",
         );
-        (None, journal::Resume::default())
+        (None, journal::Resume { seed: rand::random(), ..journal::Resume::default() })
     };
     let total_listed = users.len();
-    let (left, duplicates, skipped) = remaining(users, &resume.done);
-    if skipped > 0 {
+    let (unique, duplicates, skipped) = distinct(users, &resume.done);
+    let left = unique.len() - skipped;
+    if resume.started && left > 0 {
         out.note(&format!(
             "resuming: {skipped} member(s) already finished according to the journal are skipped"
         ));
+        if request.options.duplicate_check.is_none() {
+            out.note(
+                "warning: batches that were in flight when the last run stopped are sent again; \
+                 without --duplicate-check their members may get the message twice",
+            );
+        }
     }
-    if left.is_empty() {
+    if left == 0 {
         let text = format!(
             "nothing to send: all {} member(s) are finished according to the journal {}{}",
             total_listed - duplicates,
@@ -173,7 +190,7 @@ pub(super) fn run(
         .on_member_limit(OnLimit::Report);
     let client = client::build(settings, ClientOptions { throttle: Some(throttle), store: None })?;
     let rt = client::runtime()?;
-    let bar = progress_bar(out, left.len());
+    let bar = progress_bar(out, left);
     let journal = journal.map(|j| Arc::new(Mutex::new(j)));
     let stop = Arc::new(AtomicBool::new(false));
 
@@ -181,11 +198,14 @@ pub(super) fn run(
         let request = upload_all(&client, request, &draft.uploads, out).await?;
         watch_ctrl_c(Arc::clone(&stop), out, journal_path.clone());
         let message: Message = request.message.clone();
-        let mut options = BulkOptions::new().concurrency(bulk.concurrency);
+        let mut options = BulkOptions::new()
+            .concurrency(bulk.concurrency)
+            .skip(&resume.done)
+            .task_id_seed(resume.seed);
         // The members go out in waves, one bulk send each. A card's task id must not be used
         // twice, so when the whole send needs more than one request — or resumes one whose
         // requests already used the id — every request gets its own, even a wave of one.
-        if left.len() > Recipients::MAX_USERS || skipped > 0 {
+        if unique.len() > Recipients::MAX_USERS || skipped > 0 {
             options = options.per_request_task_ids(true);
         }
         if let Some(safe) = request.options.safe {
@@ -198,10 +218,15 @@ pub(super) fn run(
             options = options.duplicate_check(interval);
         }
         let mut totals = Totals::default();
+        // Waves of whole batches of the distinct members, so that every batch is the same
+        // from one run to the next whatever `--concurrency` is.
         let wave = bulk.concurrency * Recipients::MAX_USERS;
-        for chunk in left.chunks(wave) {
+        for chunk in unique.chunks(wave) {
             if stop.load(Ordering::SeqCst) {
                 break;
+            }
+            if chunk.iter().all(|u| resume.done.contains(&u.to_lowercase())) {
+                continue;
             }
             let journal = journal.clone();
             let batch_bar = bar.clone();
@@ -243,7 +268,7 @@ pub(super) fn run(
 
     let sent =
         totals.delivered + totals.invalid + totals.unlicensed + totals.held_back + totals.failed;
-    let not_started = left.len() - sent;
+    let not_started = left - sent;
     let complete = totals.failed == 0 && totals.held_back == 0 && not_started == 0;
     if complete && let Some(journal) = &journal {
         journal.lock().unwrap_or_else(PoisonError::into_inner).complete()?;
@@ -367,11 +392,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn repeats_and_finished_members_are_left_out() {
+    fn repeats_are_left_out_and_finished_members_counted() {
         let done: HashSet<String> = ["bob".to_owned()].into();
         let users = ["alice", "Bob", "ALICE", "carol"].map(str::to_owned).to_vec();
-        let (left, dups, skipped) = remaining(users, &done);
-        assert_eq!(left, ["alice", "carol"]);
+        let (unique, dups, skipped) = distinct(users, &done);
+        assert_eq!(unique, ["alice", "Bob", "carol"]);
         assert_eq!((dups, skipped), (1, 1));
     }
 }

@@ -5,7 +5,7 @@
 //! A text file, appended to and flushed to disk after every finished batch:
 //!
 //! ```text
-//! # wecom bulk-send journal v1 message=3f2a…
+//! # wecom bulk-send journal v2 message=3f2a… seed=9c1d…
 //! # batch 0 msgid=… at=1735689600
 //! delivered<TAB>alice
 //! invalid<TAB>eve
@@ -14,7 +14,10 @@
 //! ```
 //!
 //! * The header names the message by a fingerprint of its JSON (without a generated task id):
-//!   a journal is refused for another message.
+//!   a journal is refused for another message. It also holds the seed the cards' per-request
+//!   task ids are derived from, drawn when the journal is created, so that a re-run repeats
+//!   the requests that were in flight byte for byte (journals of version 1 have none; a
+//!   re-run then draws a new seed).
 //! * Only final outcomes are recorded — delivered, invalid (WeCom refused the id) and
 //!   unlicensed. Failed batches and members held back by the per-member limit are not, so a
 //!   re-run sends to them.
@@ -34,7 +37,8 @@ use wecom::bulk::{BatchDone, RecipientOutcome};
 
 use crate::exit::usage;
 
-const HEADER: &str = "# wecom bulk-send journal v1 message=";
+const HEADER: &str = "# wecom bulk-send journal v2 message=";
+const HEADER_V1: &str = "# wecom bulk-send journal v1 message=";
 const COMPLETE: &str = "# complete";
 
 /// What an existing journal says.
@@ -44,6 +48,10 @@ pub(crate) struct Resume {
     pub(crate) done: HashSet<String>,
     /// Whether a previous run completed.
     pub(crate) complete: bool,
+    /// Whether a previous run started (the journal existed).
+    pub(crate) started: bool,
+    /// The seed of the per-request task ids.
+    pub(crate) seed: u64,
 }
 
 /// An open journal.
@@ -65,13 +73,22 @@ pub(crate) fn fingerprint(message_json: &str) -> String {
 impl Journal {
     /// Opens (or creates) the journal at `path` for the message with `fingerprint`.
     pub(crate) fn open(path: &Path, fingerprint: &str) -> Result<(Journal, Resume)> {
-        let mut resume = Resume::default();
+        let mut resume = Resume { seed: rand::random(), ..Resume::default() };
         let exists = path.exists();
         if exists {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read the journal {}", path.display()))?;
             resume = read(path, &text, fingerprint)?;
+            // A header cut short (the process died while creating the journal) starts afresh;
+            // anything else without a header is not ours to overwrite.
+            if !resume.started && !HEADER.starts_with(text.as_str()) {
+                return Err(usage(anyhow!(
+                    "{} is not a wecom bulk-send journal; pass --journal with another path",
+                    path.display()
+                )));
+            }
         }
+        let exists = exists && resume.started;
         let mut file = OpenOptions::new()
             .create(true)
             .append(true)
@@ -79,7 +96,8 @@ impl Journal {
             .with_context(|| format!("cannot open the journal {}", path.display()))
             .map_err(usage)?;
         if !exists {
-            writeln!(file, "{HEADER}{fingerprint}")?;
+            file.set_len(0)?;
+            writeln!(file, "{HEADER}{fingerprint} seed={:016x}", resume.seed)?;
             file.sync_data()?;
         }
         Ok((Journal { file }, resume))
@@ -118,15 +136,28 @@ impl Journal {
 }
 
 fn read(path: &Path, text: &str, fingerprint: &str) -> Result<Resume> {
-    let mut resume = Resume::default();
+    let mut resume = Resume { seed: rand::random(), ..Resume::default() };
     // Only whole lines: a last line without its newline was cut short.
     let whole = match text.rfind('\n') {
         Some(end) => &text[..=end],
         None => "",
     };
     let mut lines = whole.lines();
-    match lines.next().and_then(|l| l.strip_prefix(HEADER)) {
-        Some(found) if found.trim() == fingerprint => {}
+    let header = lines.next().and_then(|l| {
+        l.strip_prefix(HEADER)
+            .map(|rest| {
+                let (found, seed) = rest.split_once(" seed=").unwrap_or((rest, ""));
+                (found, u64::from_str_radix(seed.trim(), 16).ok())
+            })
+            .or_else(|| l.strip_prefix(HEADER_V1).map(|found| (found, None)))
+    });
+    match header {
+        Some((found, seed)) if found.trim() == fingerprint => {
+            resume.started = true;
+            if let Some(seed) = seed {
+                resume.seed = seed;
+            }
+        }
         Some(_) => {
             return Err(usage(anyhow!(
                 "the journal {} belongs to another message; delete it to start over, or pass \
@@ -168,13 +199,21 @@ mod tests {
     #[test]
     fn a_line_cut_short_is_ignored_and_only_final_outcomes_count() {
         let text = format!(
-            "{HEADER}abc\n# batch 0 msgid=m at=1\ndelivered\tAlice\ninvalid\teve\nfailed\tbob\ndelivered\tcar"
+            "{HEADER}abc seed=00000000000000ff\n# batch 0 msgid=m at=1\ndelivered\tAlice\ninvalid\teve\nfailed\tbob\ndelivered\tcar"
         );
         let r = read(Path::new("j"), &text, "abc").unwrap();
         let mut done: Vec<_> = r.done.into_iter().collect();
         done.sort();
         assert_eq!(done, ["alice", "eve"]);
         assert!(!r.complete);
+        assert_eq!(r.seed, 0xff);
+    }
+
+    #[test]
+    fn a_version_1_journal_resumes_with_a_new_seed() {
+        let text = format!("{HEADER_V1}abc\ndelivered\tbob\n");
+        let r = read(Path::new("j"), &text, "abc").unwrap();
+        assert!(r.started && r.done.contains("bob"));
     }
 
     #[test]

@@ -340,3 +340,38 @@ async fn per_request_task_ids_can_be_forced_or_forbidden() {
     );
     assert!(mock.requests(SEND).is_empty());
 }
+
+#[tokio::test]
+async fn a_resumed_send_with_the_same_seed_repeats_untouched_batches_byte_for_byte() {
+    use wecom::card::{Button, ButtonInteraction};
+
+    let card = ButtonInteraction::new("Deploy?", "deploy-42", [Button::callback("Go", "go")]);
+    let options = || BulkOptions::new().task_id_seed(0x5eed).concurrency(1);
+    let bodies = |mock: &Mock| -> Vec<String> {
+        mock.requests(SEND).iter().map(|r| String::from_utf8_lossy(&r.body).into_owned()).collect()
+    };
+    let first = Mock::start().await;
+    let client = first.client().build().unwrap();
+    client.send_bulk(users(2500), card.clone(), options()).await.unwrap();
+    let before = bodies(&first);
+    assert_eq!(before.len(), 3);
+
+    // The first batch finished, except one member held back; the other two were in flight.
+    let done: Vec<String> = users(1000).into_iter().skip(1).collect();
+    let again = Mock::start().await;
+    let client = again.client().build().unwrap();
+    let report = client.send_bulk(users(2500), card, options().skip(done)).await.unwrap();
+    assert_eq!(report.skipped(), 999);
+    let after = bodies(&again);
+    assert_eq!(after.len(), 3);
+    // The untouched batches are the same requests; the one that lost members has another id.
+    assert_eq!(after[1..], before[1..]);
+    let id = |body: &str| {
+        serde_json::from_str::<serde_json::Value>(body).unwrap()["template_card"]["task_id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(again.requests(SEND)[0].json()["touser"], "user00000");
+    assert!(!before.iter().any(|b| id(b) == id(&after[0])));
+}
