@@ -6,7 +6,7 @@
 //! # raised limits: WeCom's per-member limits set to N a minute (60 N an hour), few members
 //! cargo bench -p wecom-emulator --bench load -- --limit 100000 --users 100
 //! # memory over a long run: send M messages in one run, report RSS along the way
-//! cargo bench -p wecom-emulator --bench load -- --limit 100000 --users 100 --total 2000000
+//! cargo bench -p wecom-emulator --bench load -- --limit 100000 --users 100 --total 2000000 [--retain 100000]
 //! ```
 //!
 //! The client is a minimal HTTP/1.1 writer/reader over tokio sockets (like `wrk`), so that
@@ -31,6 +31,8 @@ struct Args {
     limit: Option<u32>,
     /// Send this many messages in one run and report memory along the way.
     total: Option<u64>,
+    /// `retain_messages`; `None`: the default.
+    retain: Option<usize>,
 }
 
 fn args() -> Args {
@@ -41,6 +43,7 @@ fn args() -> Args {
         users: 10_000,
         limit: None,
         total: None,
+        retain: None,
     };
     let argv: Vec<String> = std::env::args().collect();
     let mut i = 1;
@@ -53,6 +56,7 @@ fn args() -> Args {
             ("--users", Some(v)) => a.users = usize::try_from(v).unwrap_or(10_000),
             ("--limit", Some(v)) => a.limit = u32::try_from(v).ok(),
             ("--total", Some(v)) => a.total = Some(v),
+            ("--retain", Some(v)) => a.retain = usize::try_from(v).ok(),
             _ => {}
         }
         i += 1;
@@ -66,6 +70,9 @@ fn config(a: &Args) -> Config {
     if let Some(limit) = a.limit {
         options.member_limit_per_minute = limit;
         options.member_limit_per_hour = limit.saturating_mul(60);
+    }
+    if let Some(retain) = a.retain {
+        options.retain_messages = retain;
     }
     Config {
         corp_id: "wwload".to_owned(),
