@@ -29,9 +29,12 @@ impl Clock {
     }
 
     /// Moves the clock forward by `seconds` (never backwards: rules assume time only grows).
+    /// The offset stops at about 73 million years, so that no amount of advancing wraps.
     pub fn advance(&self, seconds: u64) {
-        let ms = i64::try_from(seconds.saturating_mul(1000)).unwrap_or(i64::MAX / 4);
-        self.offset_ms.fetch_add(ms, Ordering::Relaxed);
+        let ms = i64::try_from(seconds.saturating_mul(1000)).unwrap_or(MAX_OFFSET_MS);
+        let _ = self.offset_ms.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |o| {
+            Some(o.saturating_add(ms).min(MAX_OFFSET_MS))
+        });
     }
 
     /// How far the clock is ahead of the system clock, in milliseconds.
@@ -41,9 +44,13 @@ impl Clock {
 
     /// Sets the offset (used when restoring persisted state and on reset).
     pub fn set_offset_ms(&self, offset: i64) {
-        self.offset_ms.store(offset.max(0), Ordering::Relaxed);
+        self.offset_ms.store(offset.clamp(0, MAX_OFFSET_MS), Ordering::Relaxed);
     }
 }
+
+/// The largest offset: far beyond any test, and far enough from `i64::MAX` that virtual
+/// times plus the emulator's longest lifetimes (days) never overflow.
+const MAX_OFFSET_MS: i64 = i64::MAX / 4;
 
 fn system_ms() -> i64 {
     let since = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
@@ -62,6 +69,16 @@ mod tests {
         clock.advance(1);
         assert_eq!(clock.offset_ms(), 7_201_000);
         assert!(clock.now_secs() >= 7201);
+    }
+
+    #[test]
+    fn a_huge_advance_saturates_instead_of_wrapping() {
+        let clock = Clock::new();
+        for _ in 0..8 {
+            clock.advance(u64::MAX);
+        }
+        assert!(clock.offset_ms() > 0, "the offset wrapped to {}", clock.offset_ms());
+        assert!(clock.now_ms() > 0 && clock.now_ms().checked_add(30 * 86_400_000).is_some());
     }
 
     #[test]
