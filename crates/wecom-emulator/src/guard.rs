@@ -29,7 +29,11 @@ use crate::state::EmulatorState;
 
 /// The middleware: refuses requests that fail one of the checks with 403 (415 for a wrong
 /// content type) and the reason.
-pub(crate) async fn guard(State(state): State<EmulatorState>, req: Request, next: Next) -> Response {
+pub(crate) async fn guard(
+    State(state): State<EmulatorState>,
+    req: Request,
+    next: Next,
+) -> Response {
     match check(&state, req.method(), req.uri().query(), req.uri().path(), req.headers()) {
         Ok(()) => next.run(req).await,
         Err(e) => {

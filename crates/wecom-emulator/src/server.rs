@@ -141,8 +141,10 @@ impl EmulatorBuilder {
                 tracing::error!(error = %e, "emulator server stopped");
             }
         });
-        let saver =
-            self.state_file.clone().map(|path| tokio::spawn(crate::persist::keep_saved(state.clone(), path)));
+        let saver = self
+            .state_file
+            .clone()
+            .map(|path| tokio::spawn(crate::persist::keep_saved(state.clone(), path)));
         tracing::info!(%addr, corp_id = %state.config().corp_id, "WeCom emulator listening");
         Ok(EmulatorHandle {
             base_url: format!("http://{addr}"),

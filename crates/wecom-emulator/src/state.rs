@@ -5,11 +5,11 @@
 //! behind one mutex taken only for bookkeeping after a request has been parsed and validated.
 
 mod chunked;
-mod rate;
 pub(crate) mod directory;
 pub(crate) mod inbox;
 pub(crate) mod media;
 mod message;
+mod rate;
 pub(crate) mod recipients;
 pub(crate) mod store;
 pub(crate) mod tokens;

@@ -267,9 +267,8 @@ fn record(
     // together are the bytes as received.
     let json = text.trim_matches(|c: char| c.is_ascii_whitespace());
     let start = text.len() - text.trim_start_matches(|c: char| c.is_ascii_whitespace()).len();
-    let body_whitespace = (json.len() != text.len()).then(|| {
-        Box::new((text[..start].to_owned(), text[start + json.len()..].to_owned()))
-    });
+    let body_whitespace = (json.len() != text.len())
+        .then(|| Box::new((text[..start].to_owned(), text[start + json.len()..].to_owned())));
     let mut store = state.store();
     // Duplicate check (UNVERIFIED §10.13 — WeCom does not document the answer): a body of
     // the same app with the same JSON content inside the window is not delivered again

@@ -127,25 +127,29 @@ pub(crate) async fn deliver(state: &EmulatorState, d: Delivery) -> CallbackRecor
             .send()
             .await;
         let (status, error, text) = match result {
-            Ok(resp) if resp.status() == reqwest::StatusCode::OK => match read_bounded(resp).await {
-                Ok(Some(text)) => (Some(200), None, Some(text)),
-                // Delivered (HTTP 200), but the answer is no reply: it is not applied.
-                Ok(None) => (
-                    Some(200),
-                    Some(format!("the answer is over {MAX_REPLY_BYTES} bytes; not read as a reply")),
-                    Some(String::new()),
-                ),
-                Err(e) if e.is_timeout() => (
-                    Some(200),
-                    Some(format!("timeout after {} ms", opts.callback_timeout_ms)),
-                    None,
-                ),
-                Err(e) => (
-                    Some(200),
-                    Some(format!("reading the answer failed: {}", e.without_url())),
-                    None,
-                ),
-            },
+            Ok(resp) if resp.status() == reqwest::StatusCode::OK => {
+                match read_bounded(resp).await {
+                    Ok(Some(text)) => (Some(200), None, Some(text)),
+                    // Delivered (HTTP 200), but the answer is no reply: it is not applied.
+                    Ok(None) => (
+                        Some(200),
+                        Some(format!(
+                            "the answer is over {MAX_REPLY_BYTES} bytes; not read as a reply"
+                        )),
+                        Some(String::new()),
+                    ),
+                    Err(e) if e.is_timeout() => (
+                        Some(200),
+                        Some(format!("timeout after {} ms", opts.callback_timeout_ms)),
+                        None,
+                    ),
+                    Err(e) => (
+                        Some(200),
+                        Some(format!("reading the answer failed: {}", e.without_url())),
+                        None,
+                    ),
+                }
+            }
             Ok(resp) => {
                 (Some(resp.status().as_u16()), Some(format!("HTTP {}", resp.status())), None)
             }

@@ -104,7 +104,8 @@ impl<T> Chunked<T> {
     /// Numbers the entries as if `dropped` older ones had been pushed and dropped before
     /// them (after loading a state file, which stores only the kept entries).
     pub(crate) fn renumber(&mut self, dropped: usize) {
-        let items: Vec<T> = std::mem::take(&mut self.chunks).into_iter().flatten().flatten().collect();
+        let items: Vec<T> =
+            std::mem::take(&mut self.chunks).into_iter().flatten().flatten().collect();
         *self = Self { chunks: VecDeque::new(), base: dropped, first: dropped, end: dropped };
         for item in items {
             self.push(item);

@@ -61,7 +61,8 @@ async fn integer_fields_sent_as_numeric_strings_are_read_as_numbers() {
         ("enable_id_trans", json!(true)),
         ("duplicate_check_interval", json!("-")),
     ] {
-        let mut body = json!({"touser":"alice","msgtype":"text","agentid":BOT,"text":{"content":"y"}});
+        let mut body =
+            json!({"touser":"alice","msgtype":"text","agentid":BOT,"text":{"content":"y"}});
         body[field] = value.clone();
         let v = emu.send(BOT, &body).await;
         assert_eq!(v["errcode"], 40058, "{field} = {value}: {v}");
@@ -113,6 +114,8 @@ async fn go_zero_values_of_unused_optional_fields_read_as_absent() {
     let v = send_raw(&emu, buttons).await;
     assert_eq!(v["errcode"], 0, "{v}");
     // Zero values do not hide what is really missing: a card_image without url.
-    let no_url = news.replace("https://example.com/chart.png", "").replace("\"aspect_ratio\":0", "\"aspect_ratio\":1.5");
+    let no_url = news
+        .replace("https://example.com/chart.png", "")
+        .replace("\"aspect_ratio\":0", "\"aspect_ratio\":1.5");
     assert_eq!(send_raw(&emu, &no_url).await["errcode"], 40063);
 }

@@ -103,8 +103,12 @@ async fn retention_forgets_the_oldest_messages_and_says_so() {
     let kept: Vec<&str> =
         v["messages"].as_array().unwrap().iter().map(|m| m["msgid"].as_str().unwrap()).collect();
     assert_eq!(kept, msgids[2..].iter().map(String::as_str).collect::<Vec<_>>());
-    assert_eq!(v["retention"], json!({"retained": 3, "dropped_oldest": 2, "retain_messages": 3, "retain_seconds": 0}));
-    let (code, _) = emu.admin(Method::GET, &format!("/emulator/messages/{}", msgids[0]), None).await;
+    assert_eq!(
+        v["retention"],
+        json!({"retained": 3, "dropped_oldest": 2, "retain_messages": 3, "retain_seconds": 0})
+    );
+    let (code, _) =
+        emu.admin(Method::GET, &format!("/emulator/messages/{}", msgids[0]), None).await;
     assert_eq!(code, 404);
     // A forgotten message cannot be recalled; a kept one can.
     let token = emu.token(BOT).await;
@@ -132,16 +136,19 @@ async fn uploads_past_the_memory_bound_answer_45001() {
     let mut config = Config::demo();
     config.options.max_upload_bytes = 3000;
     let emu = Emu::with(config).await;
-    let ok = emu.upload(BOT, "/cgi-bin/media/upload?type=image", Some("a.png"), png_bytes(2000)).await;
+    let ok =
+        emu.upload(BOT, "/cgi-bin/media/upload?type=image", Some("a.png"), png_bytes(2000)).await;
     assert_eq!(ok["errcode"], 0, "{ok}");
-    let full = emu.upload(BOT, "/cgi-bin/media/upload?type=image", Some("b.png"), png_bytes(2000)).await;
+    let full =
+        emu.upload(BOT, "/cgi-bin/media/upload?type=image", Some("b.png"), png_bytes(2000)).await;
     assert_eq!(full["errcode"], 45001, "{full}");
     assert!(full["errmsg"].as_str().unwrap().contains("upload memory is full"), "{full}");
     let img = emu.upload(BOT, "/cgi-bin/media/uploadimg", Some("c.png"), png_bytes(2000)).await;
     assert_eq!(img["errcode"], 45001, "{img}");
     // A reset frees it.
     emu.admin_post("/emulator/reset", json!({})).await;
-    let again = emu.upload(BOT, "/cgi-bin/media/upload?type=image", Some("b.png"), png_bytes(2000)).await;
+    let again =
+        emu.upload(BOT, "/cgi-bin/media/upload?type=image", Some("b.png"), png_bytes(2000)).await;
     assert_eq!(again["errcode"], 0, "{again}");
 }
 
