@@ -122,6 +122,7 @@ struct MessageList<'a> {
 
 /// What the store keeps: the emulator forgets the oldest messages past its retention.
 #[derive(serde::Serialize)]
+#[allow(clippy::struct_field_names)]
 struct Retained {
     /// Messages kept.
     retained: usize,

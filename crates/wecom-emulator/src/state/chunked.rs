@@ -155,7 +155,7 @@ mod tests {
         for i in 0..CHUNK * 2 {
             assert_eq!(c.push(i), i);
         }
-        for i in 0..CHUNK + 1 {
+        for i in 0..=CHUNK {
             assert_eq!(c.pop_front(), Some((i, i)));
         }
         assert_eq!(c.len(), CHUNK - 1);

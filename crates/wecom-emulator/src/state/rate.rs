@@ -9,6 +9,12 @@
 //! seconds (or 60 minutes).
 
 const BUCKETS: usize = 60;
+const BUCKETS_I64: i64 = 60;
+
+/// The slot of bucket number `b`.
+fn slot(b: i64) -> usize {
+    usize::try_from(b.rem_euclid(BUCKETS_I64)).unwrap_or(0)
+}
 
 /// One sliding window of 60 buckets.
 #[derive(Debug, Clone)]
@@ -30,21 +36,21 @@ impl Window {
             return;
         }
         let gap = bucket.saturating_sub(self.head);
-        if gap >= BUCKETS as i64 || self.head == i64::MIN {
+        if gap >= BUCKETS_I64 || self.head == i64::MIN {
             self.counts = [0; BUCKETS];
             self.total = 0;
         } else {
             for b in self.head + 1..=bucket {
-                let slot = &mut self.counts[b.rem_euclid(BUCKETS as i64) as usize];
-                self.total -= *slot;
-                *slot = 0;
+                let count = &mut self.counts[slot(b)];
+                self.total -= *count;
+                *count = 0;
             }
         }
         self.head = bucket;
     }
 
     fn add(&mut self) {
-        self.counts[self.head.rem_euclid(BUCKETS as i64) as usize] += 1;
+        self.counts[slot(self.head)] += 1;
         self.total += 1;
     }
 }

@@ -98,7 +98,7 @@ impl Store {
         let idx = self.messages.push(message);
         self.by_msgid.insert(msgid, idx);
         self.trim(retention, now_ms);
-        if idx % SWEEP_EVERY == 0 {
+        if idx.is_multiple_of(SWEEP_EVERY) {
             self.sweep(now_ms);
         }
         idx
@@ -214,7 +214,9 @@ pub(crate) fn body_hash(body: &serde_json::Value) -> u64 {
             }
             Value::Array(a) => {
                 feed(h, b"[");
-                a.iter().for_each(|v| walk(h, v));
+                for v in a {
+                    walk(h, v);
+                }
                 feed(h, b"]");
             }
             Value::Object(m) => {
