@@ -22,7 +22,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let handle = builder.start().await?;
     std::io::Write::write_all(&mut std::io::stdout(), handle.banner().as_bytes())?;
-    tokio::signal::ctrl_c().await?;
+    // Ctrl-C or SIGTERM (`docker stop`): stop cleanly, saving the state file.
+    wecom_emulator::shutdown_signal().await;
     handle.shutdown().await?;
     Ok(())
 }

@@ -92,8 +92,14 @@ async fn messages(
 ) -> Result<Response, AdminError> {
     let user = f.user.map(|u| u.to_ascii_lowercase());
     // Copy the matches and serialize after releasing the store.
-    let mut list: Vec<crate::state::Message> = state
-        .store()
+    let store = state.store();
+    let retention = Retained {
+        retained: store.messages.len(),
+        dropped_oldest: store.messages.dropped(),
+        retain_messages: state.config().options.retain_messages,
+        retain_seconds: state.config().options.retain_seconds,
+    };
+    let mut list: Vec<crate::state::Message> = store
         .messages
         .iter()
         .rev()
@@ -103,13 +109,28 @@ async fn messages(
         .take(f.limit.unwrap_or(usize::MAX))
         .cloned()
         .collect();
+    drop(store);
     list.reverse();
-    raw_json(&MessageList { messages: &list })
+    raw_json(&MessageList { messages: &list, retention })
 }
 
 #[derive(serde::Serialize)]
 struct MessageList<'a> {
     messages: &'a [crate::state::Message],
+    retention: Retained,
+}
+
+/// What the store keeps: the emulator forgets the oldest messages past its retention.
+#[derive(serde::Serialize)]
+#[allow(clippy::struct_field_names)]
+struct Retained {
+    /// Messages kept.
+    retained: usize,
+    /// The oldest messages forgotten so far.
+    dropped_oldest: usize,
+    /// The configured limits (0: none).
+    retain_messages: usize,
+    retain_seconds: u64,
 }
 
 async fn message(
@@ -121,7 +142,7 @@ async fn message(
         let idx = store
             .find(&msgid)
             .ok_or_else(|| AdminError::not_found(format!("no message {msgid}")))?;
-        store.messages[idx].clone()
+        store.get(idx).ok_or_else(|| AdminError::not_found(format!("no message {msgid}")))?.clone()
     };
     raw_json(&message)
 }

@@ -92,6 +92,23 @@ pub struct Options {
     pub member_limit_per_minute: u32,
     /// Per member and app: deliveries allowed per hour (WeCom: 1,000).
     pub member_limit_per_hour: u32,
+    /// How many messages the emulator keeps (default 100,000; 0: no limit). Beyond it the
+    /// oldest are forgotten, and the admin API counts them; this bounds the memory of a
+    /// long-running emulator (about 1.3 KB per small message).
+    pub retain_messages: usize,
+    /// Messages older than this many seconds of virtual time are forgotten (default 0: no
+    /// age limit).
+    pub retain_seconds: u64,
+    /// Total bytes of uploaded media the emulator keeps in memory (default 512 MiB); an
+    /// upload beyond it answers 45001 until a reset.
+    pub max_upload_bytes: usize,
+    /// Host names (besides `localhost` and IP addresses of this machine) under which the
+    /// admin API and the inbox answer, such as a Docker service name. Other names are refused,
+    /// which stops DNS-rebinding pages.
+    pub allowed_hosts: Vec<String>,
+    /// Web origins (`http://localhost:3000`) besides the emulator's own whose pages may call
+    /// the admin API.
+    pub allowed_origins: Vec<String>,
 }
 
 impl Default for Options {
@@ -104,6 +121,11 @@ impl Default for Options {
             callback_tries: 3,
             member_limit_per_minute: 30,
             member_limit_per_hour: 1000,
+            retain_messages: 100_000,
+            retain_seconds: 0,
+            max_upload_bytes: 512 * 1024 * 1024,
+            allowed_hosts: Vec::new(),
+            allowed_origins: Vec::new(),
         }
     }
 }

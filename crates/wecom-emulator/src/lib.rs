@@ -57,13 +57,15 @@
 //! a virtual [`Clock`] that the admin API moves forward.
 //!
 //! WeCom drops messages beyond 30 per minute or 1,000 per hour per member and app silently;
-//! so does the emulator, but it records the copy as `dropped`.
+//! so does the emulator, but it records the copy as `dropped`. Where WeCom's behaviour is
+//! not documented the emulator accepts; `docs/emulator-validation.md` lists every such
+//! reading.
 //!
 //! # Admin API (`/emulator/`)
 //!
 //! | Call | What it does |
 //! |---|---|
-//! | `GET /emulator/messages[?user=alice&agentid=1000002&msgtype=text&limit=50]` | every accepted message, oldest first (`limit`: the last N): `msgid`, `agentid`, `msgtype`, the body as received, recipients with `status` (`delivered`, `dropped`, `recalled`) and card state (`button_text`, `disabled`, `replaced_card`), invalid lists, `response_code`, timestamps |
+//! | `GET /emulator/messages[?user=alice&agentid=1000002&msgtype=text&limit=50]` | every accepted message, oldest first (`limit`: the last N): `msgid`, `agentid`, `msgtype`, the body as received, recipients with `status` (`delivered`, `dropped`, `recalled`) and card state (`button_text`, `disabled`, `replaced_card`), invalid lists, `response_code`, timestamps; and `retention`: how many messages are `retained` and how many of the oldest were dropped (`dropped_oldest`) past [`Options::retain_messages`] / [`Options::retain_seconds`] |
 //! | `GET /emulator/messages/{msgid}` | one message |
 //! | `POST /emulator/reset` | forget messages, tokens, media, callbacks, faults, counters; clock back to now |
 //! | `GET /emulator/clock`, `POST /emulator/clock/advance {"seconds": 7200}` | the virtual clock |
@@ -87,6 +89,12 @@
 //!
 //! Member actions wait for the callback delivery and answer with its record (add
 //! `?wait=false` to answer at once). Card actions hand out a fresh `ResponseCode`.
+//!
+//! The admin API has no authentication; it answers only under a `Host` of this machine
+//! (`localhost`, its IP addresses, or [`Options::allowed_hosts`]), refuses requests from other
+//! web pages (`Origin`, `Sec-Fetch-Site`; [`Options::allowed_origins`]), and requires
+//! `Content-Type: application/json` for a state-changing request with a body (`curl -H
+//! 'content-type: application/json' -d '{"seconds": 60}' …/emulator/clock/advance`).
 //!
 //! # Web inbox
 //!
@@ -120,11 +128,13 @@ pub mod clock;
 pub mod config;
 mod events;
 mod faults;
+mod guard;
 mod hash;
 mod ids;
 mod inbox;
 mod persist;
 mod server;
+mod signal;
 mod state;
 mod stats;
 mod validate;
@@ -138,12 +148,19 @@ pub use events::Event;
 pub use faults::{Fault, FaultKind};
 pub use persist::StateFileError;
 pub use server::{AppCredentials, Emulator, EmulatorBuilder, EmulatorHandle, Error, run};
+pub use signal::shutdown_signal;
 pub use state::{
     CardState, Direction, EmulatorState, MediaKind, Message, Origin, Recipient, Status,
 };
 
 /// The emulator's HTTP application: the WeCom API under `/cgi-bin/`, the admin API under
 /// `/emulator/`, and the web inbox at `/`.
+///
+/// The admin API and the inbox refuse requests from other web pages (see the
+/// [`Options::allowed_hosts`] and [`Options::allowed_origins`] settings).
 pub fn app(state: EmulatorState) -> axum::Router {
-    api::router(state.clone()).merge(admin::router()).merge(inbox::router()).with_state(state)
+    let local = admin::router()
+        .merge(inbox::router())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard));
+    api::router(state.clone()).merge(local).with_state(state)
 }

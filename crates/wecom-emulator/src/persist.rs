@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -111,5 +112,83 @@ impl EmulatorState {
     /// Whether something changed since the last save.
     pub(crate) fn take_dirty(&self) -> bool {
         self.inner.dirty.swap(false, Ordering::AcqRel)
+    }
+}
+
+/// Saves the state to `path` once a second when it changed. A failed save is reported on
+/// standard error at once (and again only when the reason changes, then when saving works
+/// again): a state file that silently stopped being written is found out only at the next
+/// start, too late.
+pub(crate) async fn keep_saved(state: EmulatorState, path: PathBuf) {
+    keep_saved_with(state, path, |line, failed| {
+        if failed {
+            tracing::error!("{line}");
+        } else {
+            tracing::info!("{line}");
+        }
+    })
+    .await;
+}
+
+async fn keep_saved_with(state: EmulatorState, path: PathBuf, mut report: impl FnMut(&str, bool)) {
+    let mut failing: Option<String> = None;
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        if !state.take_dirty() {
+            continue;
+        }
+        match state.save_state(&path) {
+            Ok(()) => {
+                if failing.take().is_some() {
+                    report(&format!("saved {} again", path.display()), false);
+                }
+            }
+            Err(e) => {
+                // Try again next second even if nothing else changes.
+                state.changed_quietly();
+                let reason = e.to_string();
+                if failing.as_deref() != Some(reason.as_str()) {
+                    report(&format!("saving the emulator state failed: {reason}"), true);
+                    failing = Some(reason);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use crate::config::Config;
+    use crate::state::EmulatorState;
+
+    #[tokio::test]
+    async fn a_failing_save_is_reported_at_once_and_once() {
+        let state = EmulatorState::new(Config::demo()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing-dir").join("state.json");
+        let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+        let sink = Arc::clone(&lines);
+        state.changed_quietly();
+        let saver =
+            tokio::spawn(super::keep_saved_with(state.clone(), path.clone(), move |l, _failed| {
+                sink.lock().unwrap().push(l.to_owned());
+            }));
+        tokio::time::sleep(Duration::from_millis(2600)).await;
+        {
+            let lines = lines.lock().unwrap();
+            assert_eq!(lines.len(), 1, "reported once, not every second: {lines:?}");
+            assert!(
+                lines[0].starts_with("saving the emulator state failed: state file"),
+                "{lines:?}"
+            );
+        }
+        std::fs::create_dir(path.parent().unwrap()).unwrap();
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        saver.abort();
+        assert!(path.exists(), "the retry wrote the file once the directory existed");
+        assert!(lines.lock().unwrap()[1].starts_with("saved "), "{:?}", lines.lock().unwrap());
     }
 }

@@ -6,7 +6,6 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -142,6 +141,7 @@ impl EmulatorBuilder {
         let addr = listener
             .local_addr()
             .map_err(|e| Error::Bind { addr: self.addr, reason: e.to_string() })?;
+        let _ = state.inner.bound.set(addr);
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let app = crate::app(state.clone());
         let limits = self.limits;
@@ -154,23 +154,10 @@ impl EmulatorBuilder {
                 tracing::error!(error = %e, "emulator server stopped");
             }
         });
-        let saver = self.state_file.clone().map(|path| {
-            let state = state.clone();
-            tokio::spawn(async move {
-                loop {
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                    if state.take_dirty()
-                        && let Err(e) = state.save_state(&path)
-                    {
-                        tracing::error!(
-                            path = %path.display(),
-                            error = %e,
-                            "saving the emulator state failed"
-                        );
-                    }
-                }
-            })
-        });
+        let saver = self
+            .state_file
+            .clone()
+            .map(|path| tokio::spawn(crate::persist::keep_saved(state.clone(), path)));
         tracing::info!(%addr, corp_id = %state.config().corp_id, "WeCom emulator listening");
         Ok(EmulatorHandle {
             base_url: format!("http://{addr}"),
@@ -314,10 +301,12 @@ impl Drop for EmulatorHandle {
 }
 
 /// Runs an emulator on `addr` in the foreground: prints the banner (URL and credentials) to
-/// standard output and serves until the process ends.
+/// standard output and serves until Ctrl-C or SIGTERM ([`crate::shutdown_signal`]), then
+/// stops cleanly.
 pub async fn run(config: Config, addr: SocketAddr) -> Result<(), Error> {
     let handle = Emulator::builder().config(config).addr(addr).start().await?;
     let _ = std::io::stdout().write_all(handle.banner().as_bytes());
-    handle.wait().await;
+    crate::shutdown_signal().await;
+    handle.shutdown().await?;
     Ok(())
 }

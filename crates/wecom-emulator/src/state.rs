@@ -9,6 +9,7 @@ pub(crate) mod directory;
 pub(crate) mod inbox;
 pub(crate) mod media;
 mod message;
+mod rate;
 pub(crate) mod recipients;
 pub(crate) mod store;
 pub(crate) mod tokens;
@@ -56,6 +57,8 @@ pub(crate) struct Inner {
     pub(crate) closing: watch::Sender<bool>,
     pub(crate) http: reqwest::Client,
     pub(crate) dirty: AtomicBool,
+    /// The address the server listens on, once bound (the admin API accepts it as `Host`).
+    pub(crate) bound: std::sync::OnceLock<std::net::SocketAddr>,
 }
 
 /// The shared state of one emulator. Cheap to clone (an `Arc` inside).
@@ -121,8 +124,14 @@ impl EmulatorState {
                 closing: watch::Sender::new(false),
                 http,
                 dirty: AtomicBool::new(false),
+                bound: std::sync::OnceLock::new(),
             }),
         })
+    }
+
+    /// The address the server listens on, if known.
+    pub(crate) fn bound_addr(&self) -> Option<std::net::SocketAddr> {
+        self.inner.bound.get().copied()
     }
 
     /// The configuration the emulator runs.
@@ -169,6 +178,22 @@ impl EmulatorState {
     pub fn reset_messages(&self) {
         *self.store() = store::Store::default();
         self.changed(Event::Reset);
+    }
+
+    /// The message retention of the configuration.
+    pub(crate) fn retention(&self) -> store::Retention {
+        let o = &self.inner.config.options;
+        store::Retention {
+            max_messages: (o.retain_messages > 0).then_some(o.retain_messages),
+            max_age_ms: (o.retain_seconds > 0)
+                .then(|| i64::try_from(o.retain_seconds.saturating_mul(1000)).unwrap_or(i64::MAX)),
+        }
+    }
+
+    /// How many messages are kept and how many of the oldest were forgotten (retention).
+    pub fn retained(&self) -> (usize, usize) {
+        let store = self.store();
+        (store.messages.len(), store.messages.dropped())
     }
 
     pub(crate) fn store(&self) -> MutexGuard<'_, store::Store> {

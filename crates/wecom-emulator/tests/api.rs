@@ -4,12 +4,14 @@
 mod api {
     pub(crate) mod support;
 
+    mod accepts;
     mod callbacks;
     mod faults;
     mod inbox;
     mod lifecycle;
     mod media;
     mod persistence;
+    mod protect;
     mod receiver;
     mod send;
     mod tokens;

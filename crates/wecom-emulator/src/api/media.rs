@@ -150,6 +150,27 @@ fn default_content_type(kind: MediaKind, data: &[u8]) -> &'static str {
     }
 }
 
+/// Uploads live in memory: past `options.max_upload_bytes` in all, more are refused with
+/// 45001 and a message that says why (WeCom's own storage has no such limit to copy).
+fn room_for(
+    state: &EmulatorState,
+    store: &crate::state::media::MediaStore,
+    len: usize,
+) -> Result<(), ApiError> {
+    let max = state.config().options.max_upload_bytes;
+    let used = store.bytes();
+    if used.saturating_add(len) > max {
+        return Err(ApiError::new(
+            code::MEDIA_TOO_LARGE,
+            format!(
+                "the emulator's upload memory is full ({used} of {max} bytes used, this file is \
+                 {len}); reset the emulator or raise options.max_upload_bytes"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 pub(super) async fn upload(
     State(state): State<EmulatorState>,
     uri: Uri,
@@ -179,7 +200,10 @@ async fn upload_inner(
         .filter(|c| !c.is_empty() && c != "application/octet-stream")
         .unwrap_or_else(|| default_content_type(kind, &up.data).to_owned());
     let media = Media { kind, filename: up.filename, content_type, data: up.data, created_ms: now };
-    state.media_mut().temporary.insert(media_id.clone(), media);
+    let mut store = state.media_mut();
+    room_for(state, &store, media.data.len())?;
+    store.temporary.insert(media_id.clone(), media);
+    drop(store);
     state.changed_quietly();
     // `created_at` is a string of digits, as in WeCom's documented answer.
     Ok(format!(
@@ -255,7 +279,10 @@ async fn uploadimg_inner(
         data: up.data,
         created_ms: now,
     };
-    state.media_mut().images.insert(id.clone(), media);
+    let mut store = state.media_mut();
+    room_for(state, &store, media.data.len())?;
+    store.images.insert(id.clone(), media);
+    drop(store);
     state.changed_quietly();
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
     let url = format!("http://{host}/emulator/uploads/{id}.{ext}");

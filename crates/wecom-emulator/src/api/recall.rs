@@ -35,9 +35,11 @@ fn recall_inner(state: &EmulatorState, query: Option<&str>, raw: &Bytes) -> Resu
     let mut store = state.store();
     let idx = store
         .find(msgid)
-        .filter(|&i| store.messages[i].origin == Origin::Api)
+        .filter(|&i| store.get(i).is_some_and(|m| m.origin == Origin::Api))
         .ok_or_else(|| ApiError::new(code::INVALID_PARAMETER, "msgid is unknown"))?;
-    let m = &mut store.messages[idx];
+    let m = store
+        .get_mut(idx)
+        .ok_or_else(|| ApiError::new(code::INVALID_PARAMETER, "msgid is unknown"))?;
     if m.agentid != token_app {
         return Err(ApiError::new(
             code::INVALID_PARAMETER,

@@ -52,8 +52,9 @@ pub(super) async fn send(State(state): State<EmulatorState>, uri: Uri, body: Byt
 }
 
 /// `agentid`: required (41011) except for `miniprogram_notice`, whose documented body has
-/// none (UNVERIFIED §2.12: the token's app is assumed then); a JSON integer of an existing
-/// app (40056); the token's own app (301002).
+/// none (UNVERIFIED §2.12: the token's app is assumed then); an integer of an existing app
+/// (40056) — a string of digits counts, as for the other integer fields clients send as
+/// strings (WeCom's parser reads them as numbers); the token's own app (301002).
 pub(crate) fn agentid(
     state: &EmulatorState,
     body: Obj<'_>,
@@ -66,10 +67,13 @@ pub(crate) fn agentid(
             return Err(ApiError::new(code::AGENTID_MISSING, "agentid is required"));
         }
         Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+            s.parse().ok()
+        }
         Some(_) => None,
     };
     let Some(agentid) = agentid else {
-        return Err(ApiError::new(code::INVALID_AGENTID, "agentid must be a JSON integer"));
+        return Err(ApiError::new(code::INVALID_AGENTID, "agentid must be an integer"));
     };
     if state.config().app(agentid).is_none() {
         return Err(ApiError::new(
@@ -217,7 +221,7 @@ fn send_inner(state: &EmulatorState, query: Option<&str>, raw: &Bytes) -> Result
             None,
         ));
     }
-    record(state, agentid, msgtype, raw, &checked, resolved)
+    record(state, agentid, msgtype, raw, &map, &checked, resolved)
 }
 
 fn response(
@@ -248,26 +252,36 @@ fn record(
     agentid: i64,
     msgtype: &str,
     raw: &Bytes,
+    map: &serde_json::Map<String, Value>,
     checked: &Checked,
     resolved: Resolved,
 ) -> Result<String, ApiError> {
     let now = state.clock().now_ms();
     let opts = &state.config().options;
     let dir = &state.inner.dir;
-    let hash = checked.dup_interval.map(|_| body_hash(raw));
+    let body_value = checked.dup_interval.map(|_| Value::Object(map.clone()));
+    let hash = body_value.as_ref().map(body_hash);
     let text =
         std::str::from_utf8(raw).map_err(|_| ApiError::wrong_json("the body is not UTF-8"))?;
+    // The JSON is kept apart from the whitespace around it (a `RawValue` holds none); both
+    // together are the bytes as received.
+    let json = text.trim_matches(|c: char| c.is_ascii_whitespace());
+    let start = text.len() - text.trim_start_matches(|c: char| c.is_ascii_whitespace()).len();
+    let body_whitespace = (json.len() != text.len())
+        .then(|| Box::new((text[..start].to_owned(), text[start + json.len()..].to_owned())));
     let mut store = state.store();
-    // Duplicate check (UNVERIFIED §10.13 — WeCom does not document the answer): a
-    // byte-identical body of the same app inside the window is not delivered again; the
-    // answer is errcode 0 with the original msgid (and response_code), and the original
-    // record counts the suppressed duplicate.
+    // Duplicate check (UNVERIFIED §10.13 — WeCom does not document the answer): a body of
+    // the same app with the same JSON content inside the window is not delivered again
+    // (whitespace and key order do not count: Go's encoder ends every body with a newline,
+    // and WeCom compares the request, not its bytes); the answer is errcode 0 with the
+    // original msgid (and response_code), and the original record counts the suppressed
+    // duplicate.
     if let Some(h) = hash
         && let Some(DupEntry { msg, until_ms }) = store.dup.get(&(agentid, h)).copied()
         && until_ms > now
-        && store.messages[msg].body.get().as_bytes() == raw.as_ref()
+        && store.get(msg).is_some_and(|m| Some(&m.body_json()) == body_value.as_ref())
+        && let Some(m) = store.get_mut(msg)
     {
-        let m = &mut store.messages[msg];
         m.duplicates_suppressed += 1;
         let invalid = (joined(&m.invaliduser), joined(&m.invalidparty), joined(&m.invalidtag));
         return Ok(response(
@@ -311,7 +325,7 @@ fn record(
     let msgid = ids::opaque("", 43);
     let response_code = card.filter(|c| c.interactive).map(|_| ids::opaque("rc", 40));
     let body =
-        RawValue::from_string(text.to_owned()).map_err(|e| ApiError::wrong_json(e.to_string()))?;
+        RawValue::from_string(json.to_owned()).map_err(|e| ApiError::wrong_json(e.to_string()))?;
     let message = Message {
         msgid: msgid.clone(),
         agentid,
@@ -320,6 +334,7 @@ fn record(
         origin: Origin::Api,
         from_user: None,
         body,
+        body_whitespace,
         sent_at_ms: now,
         recipients,
         invaliduser: resolved.invalid_users,
@@ -335,7 +350,7 @@ fn record(
     let invalid =
         (joined(&message.invaliduser), joined(&message.invalidparty), joined(&message.invalidtag));
     let unlicensed = joined(&message.unlicenseduser);
-    let idx = store.push(message);
+    let idx = store.push(message, state.retention(), now);
     if let (Some(h), Some(interval)) = (hash, checked.dup_interval) {
         store.dup.insert((agentid, h), DupEntry { msg: idx, until_ms: now + interval * 1000 });
     }

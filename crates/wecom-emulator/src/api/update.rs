@@ -114,7 +114,7 @@ fn targets(body: Obj<'_>) -> Result<Targets, ApiError> {
         userids: strings,
         partyids: ints("partyids", code::PARTY_LIST_TOO_LONG)?,
         tagids: ints("tagids", code::TAG_LIST_TOO_LONG)?,
-        atall: body.int_in("atall", 0..=1)? == Some(1),
+        atall: body.lenient_int_in("atall", 0..=1)? == Some(1),
     })
 }
 
@@ -128,9 +128,11 @@ fn update_inner(
     let body = Obj::new(&map, "");
     let agentid = agentid(state, body, token_app, false)?;
     let response_code = body.req_str("response_code", code::REQUIRED_EMPTY)?;
-    body.int_in("enable_id_trans", 0..=1)?;
+    body.lenient_int_in("enable_id_trans", 0..=1)?;
     let targets = targets(body)?;
-    let update = match (body.obj("button")?, body.obj("template_card")?) {
+    // A Go client sends the part it does not use as a zero object (`"button":
+    // {"replace_name": ""}` beside a card): that part reads as absent.
+    let update = match (body.opt_obj("button")?, body.opt_obj("template_card")?) {
         (Some(_), Some(_)) => {
             return Err(ApiError::new(
                 code::INVALID_PARAMETER,
@@ -175,7 +177,14 @@ fn update_inner(
             "response_code has expired (codes live 72 hours)",
         ));
     }
-    let message: &mut Message = &mut store.messages[rc.msg];
+    // A card the emulator no longer retains cannot be updated.
+    let Some(message) = store.get_mut(rc.msg) else {
+        return Err(ApiError::new(
+            code::INVALID_PARAMETER,
+            "response_code belongs to a message the emulator no longer retains",
+        ));
+    };
+    let message: &mut Message = message;
     if matches!(update, CardUpdate::Button(_)) && !has_buttons(message.card_type.as_deref()) {
         return Err(ApiError::new(
             code::INVALID_PARAMETER,

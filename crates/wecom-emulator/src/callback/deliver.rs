@@ -26,6 +26,25 @@ pub(crate) struct Delivery {
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
+/// The most of an app's answer the emulator reads: a passive reply is one encrypted message
+/// (an 8-article news reply is a few KB), so anything near this is not a reply.
+pub(crate) const MAX_REPLY_BYTES: usize = 256 * 1024;
+
+/// Reads an answer up to [`MAX_REPLY_BYTES`]; `Ok(None)` when it is longer.
+async fn read_bounded(mut resp: reqwest::Response) -> Result<Option<String>, reqwest::Error> {
+    if resp.content_length().is_some_and(|n| n > MAX_REPLY_BYTES as u64) {
+        return Ok(None);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if body.len() + chunk.len() > MAX_REPLY_BYTES {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(String::from_utf8_lossy(&body).into_owned()))
+}
+
 /// Makes later callback ids larger than `id` (after restoring a state file).
 pub(crate) fn ids_above(id: u64) {
     NEXT_ID.fetch_max(id + 1, Ordering::Relaxed);
@@ -56,7 +75,17 @@ pub(crate) async fn deliver(state: &EmulatorState, d: Delivery) -> CallbackRecor
         outcome: Outcome::Pending,
         reply: None,
     };
-    state.callbacks().push(record.clone());
+    {
+        // The log is bounded like the messages: the oldest records go first (in batches, so
+        // that the front is not shifted on every callback).
+        let max = state.config().options.retain_messages;
+        let mut log = state.callbacks();
+        if max > 0 && log.len() >= max + max / 8 {
+            let excess = log.len() + 1 - max;
+            log.drain(..excess);
+        }
+        log.push(record.clone());
+    }
     let Some(target) = target else {
         record.outcome = Outcome::Failed;
         return finish(state, record);
@@ -98,19 +127,29 @@ pub(crate) async fn deliver(state: &EmulatorState, d: Delivery) -> CallbackRecor
             .send()
             .await;
         let (status, error, text) = match result {
-            Ok(resp) if resp.status() == reqwest::StatusCode::OK => match resp.text().await {
-                Ok(text) => (Some(200), None, Some(text)),
-                Err(e) if e.is_timeout() => (
-                    Some(200),
-                    Some(format!("timeout after {} ms", opts.callback_timeout_ms)),
-                    None,
-                ),
-                Err(e) => (
-                    Some(200),
-                    Some(format!("reading the answer failed: {}", e.without_url())),
-                    None,
-                ),
-            },
+            Ok(resp) if resp.status() == reqwest::StatusCode::OK => {
+                match read_bounded(resp).await {
+                    Ok(Some(text)) => (Some(200), None, Some(text)),
+                    // Delivered (HTTP 200), but the answer is no reply: it is not applied.
+                    Ok(None) => (
+                        Some(200),
+                        Some(format!(
+                            "the answer is over {MAX_REPLY_BYTES} bytes; not read as a reply"
+                        )),
+                        Some(String::new()),
+                    ),
+                    Err(e) if e.is_timeout() => (
+                        Some(200),
+                        Some(format!("timeout after {} ms", opts.callback_timeout_ms)),
+                        None,
+                    ),
+                    Err(e) => (
+                        Some(200),
+                        Some(format!("reading the answer failed: {}", e.without_url())),
+                        None,
+                    ),
+                }
+            }
             Ok(resp) => {
                 (Some(resp.status().as_u16()), Some(format!("HTTP {}", resp.status())), None)
             }

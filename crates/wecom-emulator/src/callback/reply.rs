@@ -159,7 +159,7 @@ fn update_card(state: &EmulatorState, d: &Delivery, update: &CardUpdate) -> Resu
     let now = state.clock().now_ms();
     let mut store = state.store();
     let idx = store.find(card_msgid).ok_or("the card message is gone")?;
-    let message = &mut store.messages[idx];
+    let message = store.get_mut(idx).ok_or("the card message is gone")?;
     if matches!(update, CardUpdate::Button(_)) && !has_buttons(message.card_type.as_deref()) {
         return Err(
             "update_button applies only to button, vote and multiple interaction cards".to_owned()

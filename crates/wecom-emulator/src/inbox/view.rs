@@ -267,7 +267,10 @@ async fn body(
         let idx = store
             .find(&msgid)
             .ok_or_else(|| AdminError::not_found(format!("no message {msgid}")))?;
-        store.messages[idx].body.get().to_owned()
+        store
+            .get(idx)
+            .ok_or_else(|| AdminError::not_found(format!("no message {msgid}")))?
+            .raw_body()
     };
     Ok(crate::api::error::json_response(text))
 }

@@ -30,6 +30,7 @@ pub(crate) fn record_other(
         origin,
         from_user: (direction == Direction::UserToApp).then(|| userid.to_owned()),
         body: raw,
+        body_whitespace: None,
         sent_at_ms: state.clock().now_ms(),
         recipients: if direction == Direction::AppToUser {
             vec![Recipient { userid: userid.to_owned(), status: Status::Delivered, card: None }]
@@ -46,7 +47,8 @@ pub(crate) fn record_other(
         recalled_at_ms: None,
         duplicates_suppressed: 0,
     };
-    state.store().push(message);
+    let now = state.clock().now_ms();
+    state.store().push(message, state.retention(), now);
     state.changed(Event::MessageAccepted { msgid: msgid.clone(), agentid });
     msgid
 }

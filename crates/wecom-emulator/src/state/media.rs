@@ -70,6 +70,11 @@ impl MediaStore {
     pub(crate) fn live(&self, media_id: &str, now_ms: i64) -> Option<&Media> {
         self.temporary.get(media_id).filter(|m| m.created_ms + MEDIA_TTL_MS > now_ms)
     }
+
+    /// Bytes of every stored file.
+    pub(crate) fn bytes(&self) -> usize {
+        self.temporary.values().chain(self.images.values()).map(|m| m.data.len()).sum()
+    }
 }
 
 fn ser_b64<S: Serializer>(data: &Bytes, s: S) -> Result<S::Ok, S::Error> {

@@ -87,9 +87,14 @@ pub struct Message {
     /// For [`Direction::UserToApp`]: the member who sent it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_user: Option<String>,
-    /// The request body exactly as received (for passive replies and user messages: the
-    /// equivalent JSON).
+    /// The JSON of the request body as received, without the whitespace around it (for
+    /// passive replies and user messages: the equivalent JSON). [`Message::raw_body`] gives
+    /// the bytes exactly as received.
     pub body: Box<RawValue>,
+    /// Whitespace the client sent before and after the JSON (Go's encoder ends every body
+    /// with a newline); `None` when there was none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_whitespace: Option<Box<(String, String)>>,
     /// Virtual time of acceptance, Unix milliseconds.
     pub sent_at_ms: i64,
     /// Resolved members and each copy's status.
@@ -127,6 +132,14 @@ impl Message {
     /// The copy of `userid` (lower-cased), if the message was addressed to them.
     pub fn recipient(&self, userid: &str) -> Option<&Recipient> {
         self.recipients.iter().find(|r| r.userid == userid)
+    }
+
+    /// The request body byte for byte as received.
+    pub fn raw_body(&self) -> String {
+        match &self.body_whitespace {
+            Some(ws) => format!("{}{}{}", ws.0, self.body.get(), ws.1),
+            None => self.body.get().to_owned(),
+        }
     }
 
     /// The body parsed as JSON.

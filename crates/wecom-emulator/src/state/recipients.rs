@@ -18,10 +18,11 @@ pub(crate) struct Resolved {
     pub(crate) any_valid: bool,
 }
 
-/// The non-empty `|`-separated entries. Entries are taken verbatim: WeCom's ids carry no
-/// spaces, so `"a | b"` yields the invalid ids `"a "` and `" b"` — the mistake shows.
+/// The non-empty `|`-separated entries, each trimmed of spaces: WeCom's own examples write
+/// `"TagID1 | TagID2"`, clients copy them, and WeCom delivers to both (ids carry no spaces,
+/// so trimming cannot turn one valid id into another).
 pub(crate) fn entries(list: &str) -> impl Iterator<Item = &str> {
-    list.split('|').filter(|s| !s.is_empty())
+    list.split('|').map(str::trim).filter(|s| !s.is_empty())
 }
 
 struct Collector<'a> {
@@ -133,6 +134,16 @@ mod tests {
         let r = resolve(&dir, 1_000_002, "@all", "", "");
         assert_eq!(names(&dir, &r), ["alice", "bob", "carol"]);
         assert_eq!(r.unlicensed, ["dave"]);
+    }
+
+    #[test]
+    fn spaces_around_the_separator_are_trimmed_per_id() {
+        let dir = Directory::new(&Config::demo());
+        // The shape of WeCom's own examples: "UserID1 | UserID2", "TagID1 | TagID2".
+        let r = resolve(&dir, 1_000_002, "alice | bob ", " 4 ", "1 | 99");
+        assert_eq!(names(&dir, &r), ["alice", "bob", "carol"]);
+        assert!(r.invalid_users.is_empty() && r.invalid_parties.is_empty(), "{r:?}");
+        assert_eq!(r.invalid_tags, ["99"]);
     }
 
     #[test]

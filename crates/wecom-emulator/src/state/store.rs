@@ -2,6 +2,10 @@
 //! (msgid, per-app task ids, response codes, duplicate check, per-member delivery counters).
 //! It sits behind one mutex that handlers take only for the short bookkeeping step, after
 //! parsing and validating outside the lock.
+//!
+//! What it keeps is bounded: past the configured retention (a number of messages and/or an
+//! age) the oldest messages are forgotten together with their entries in the indexes, and the
+//! per-member counters are fixed-size windows ([`super::rate`]).
 
 use std::collections::VecDeque;
 
@@ -12,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::chunked::Chunked;
 use super::directory::{Directory, UserIdx};
 use super::message::{Message, Status};
+use super::rate::MemberRate;
 
 /// A `response_code` handed out by `message/send` or a card callback.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -32,10 +37,24 @@ pub(crate) struct DupEntry {
     pub(crate) until_ms: i64,
 }
 
+/// How many messages to keep, and for how long.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Retention {
+    /// At most this many messages (`None`: no limit).
+    pub(crate) max_messages: Option<usize>,
+    /// Messages older than this are forgotten (`None`: no limit).
+    pub(crate) max_age_ms: Option<i64>,
+}
+
 /// Messages and their indexes.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Store {
+    /// Messages by position (the `n`-th accepted message is at position `n` for life).
     pub(crate) messages: Chunked<Message>,
+    /// How many of the oldest messages were forgotten (retention); kept in the state file so
+    /// that positions stay the same after a restart.
+    #[serde(default)]
+    pub(crate) messages_dropped: usize,
     /// Task ids used per app (they must not repeat within an app).
     pub(crate) task_ids: HashMap<i64, HashSet<String>>,
     pub(crate) response_codes: HashMap<String, ResponseCode>,
@@ -46,12 +65,14 @@ pub(crate) struct Store {
     /// (agentid, hash of body) → original, for `enable_duplicate_check`.
     #[serde(skip)]
     pub(crate) dup: HashMap<(i64, u64), DupEntry>,
-    /// (agentid, member) → virtual times of deliveries in the last hour.
+    /// (agentid, member) → deliveries in the last minute and hour.
     #[serde(skip)]
-    member_rate: HashMap<(i64, UserIdx), VecDeque<i64>>,
+    member_rate: HashMap<(i64, UserIdx), MemberRate>,
 }
 
-const MINUTE_MS: i64 = 60_000;
+/// How often (in pushes) the indexes that outlive messages are swept.
+const SWEEP_EVERY: usize = 4096;
+
 const HOUR_MS: i64 = 3_600_000;
 
 impl Store {
@@ -60,12 +81,57 @@ impl Store {
         self.by_msgid.get(msgid).copied()
     }
 
-    /// Appends a message and indexes it; returns its index.
-    pub(crate) fn push(&mut self, message: Message) -> usize {
-        let idx = self.messages.len();
-        self.by_msgid.insert(message.msgid.clone(), idx);
-        self.messages.push(message);
+    /// The message at position `idx`, unless it was forgotten.
+    pub(crate) fn get(&self, idx: usize) -> Option<&Message> {
+        self.messages.get(idx)
+    }
+
+    /// The message at position `idx`, mutably.
+    pub(crate) fn get_mut(&mut self, idx: usize) -> Option<&mut Message> {
+        self.messages.get_mut(idx)
+    }
+
+    /// Appends a message and indexes it, then forgets the oldest messages beyond
+    /// `retention`; returns the new message's position.
+    pub(crate) fn push(&mut self, message: Message, retention: Retention, now_ms: i64) -> usize {
+        let msgid = message.msgid.clone();
+        let idx = self.messages.push(message);
+        self.by_msgid.insert(msgid, idx);
+        self.trim(retention, now_ms);
+        if idx.is_multiple_of(SWEEP_EVERY) {
+            self.sweep(now_ms);
+        }
         idx
+    }
+
+    /// Forgets the oldest messages beyond `retention` (never the newest one).
+    pub(crate) fn trim(&mut self, retention: Retention, now_ms: i64) {
+        let max = retention.max_messages.unwrap_or(usize::MAX).max(1);
+        let oldest_kept = retention.max_age_ms.map_or(i64::MIN, |age| now_ms.saturating_sub(age));
+        while self.messages.len() > 1
+            && (self.messages.len() > max
+                || self.messages.front().is_some_and(|m| m.sent_at_ms < oldest_kept))
+        {
+            let Some((_, m)) = self.messages.pop_front() else { break };
+            self.by_msgid.remove(&m.msgid);
+            if let Some(rc) = &m.response_code {
+                self.response_codes.remove(rc);
+            }
+            if let Some(task_id) = &m.task_id
+                && let Some(ids) = self.task_ids.get_mut(&m.agentid)
+            {
+                ids.remove(task_id);
+            }
+        }
+        self.messages_dropped = self.messages.dropped();
+    }
+
+    /// Removes index entries that point at forgotten messages or have expired: response codes
+    /// handed out by card callbacks and duplicate-check windows.
+    fn sweep(&mut self, now_ms: i64) {
+        let first = self.messages.dropped();
+        self.response_codes.retain(|_, rc| rc.msg >= first && rc.expires_ms > now_ms);
+        self.dup.retain(|_, d| d.msg >= first && d.until_ms > now_ms);
     }
 
     /// Whether one more delivery to `user` by `agentid` at `now_ms` fits the per-member
@@ -78,36 +144,31 @@ impl Store {
         per_min: u32,
         per_hour: u32,
     ) -> Status {
-        let times = self.member_rate.entry((agentid, user)).or_default();
-        while times.front().is_some_and(|&t| t <= now_ms - HOUR_MS) {
-            times.pop_front();
+        if self.member_rate.entry((agentid, user)).or_default().admit(now_ms, per_min, per_hour) {
+            Status::Delivered
+        } else {
+            Status::Dropped
         }
-        let last_minute = times.iter().rev().take_while(|&&t| t > now_ms - MINUTE_MS).count();
-        if last_minute >= per_min as usize || times.len() >= per_hour as usize {
-            return Status::Dropped;
-        }
-        times.push_back(now_ms);
-        Status::Delivered
     }
 
     /// Rebuilds the indexes that are not persisted (after loading a state file).
     pub(crate) fn rebuild(&mut self, dir: &Directory, now_ms: i64) {
-        self.by_msgid =
-            self.messages.iter().enumerate().map(|(i, m)| (m.msgid.clone(), i)).collect();
+        self.messages.renumber(self.messages_dropped);
+        self.by_msgid = self.messages.iter_positions().map(|(i, m)| (m.msgid.clone(), i)).collect();
         self.member_rate.clear();
         self.dup.clear();
-        for (i, m) in self.messages.iter().enumerate() {
+        for (i, m) in self.messages.iter_positions() {
             if m.sent_at_ms > now_ms - HOUR_MS && m.origin == super::Origin::Api {
                 for r in m.recipients.iter().filter(|r| r.status != Status::Dropped) {
                     if let Some(u) = dir.lookup(&r.userid) {
-                        self.member_rate.entry((m.agentid, u)).or_default().push_back(m.sent_at_ms);
+                        self.member_rate.entry((m.agentid, u)).or_default().count(m.sent_at_ms);
                     }
                 }
             }
             if let Some(until_ms) = dup_window(m)
                 && until_ms > now_ms
             {
-                let key = (m.agentid, body_hash(m.body.get().as_bytes()));
+                let key = (m.agentid, body_hash(&m.body_json()));
                 self.dup.insert(key, DupEntry { msg: i, until_ms });
             }
         }
@@ -125,20 +186,109 @@ fn dup_window(m: &Message) -> Option<i64> {
     Some(m.sent_at_ms + interval * 1000)
 }
 
-/// FNV-1a over the body: the duplicate check compares byte-identical bodies (the hash only
-/// finds the candidate; the bytes are compared before a request counts as a duplicate).
-pub(crate) fn body_hash(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+/// The duplicate check's hash of a body: FNV-1a over its JSON value with object keys in
+/// sorted order, so that whitespace (Go's encoder ends every body with a newline) and key
+/// order do not matter — WeCom speaks of "the same request JSON", that is the same content.
+/// The hash only finds the candidate; the values are compared before a request counts as a
+/// duplicate.
+pub(crate) fn body_hash(body: &serde_json::Value) -> u64 {
+    fn feed(h: &mut u64, bytes: &[u8]) {
+        for &b in bytes {
+            *h ^= u64::from(b);
+            *h = h.wrapping_mul(0x0100_0000_01b3);
+        }
     }
+    fn walk(h: &mut u64, v: &serde_json::Value) {
+        use serde_json::Value;
+        match v {
+            Value::Null => feed(h, b"n"),
+            Value::Bool(b) => feed(h, if *b { b"t" } else { b"f" }),
+            Value::Number(n) => {
+                feed(h, b"#");
+                feed(h, n.to_string().as_bytes());
+            }
+            Value::String(s) => {
+                feed(h, b"\"");
+                feed(h, s.as_bytes());
+                feed(h, b"\"");
+            }
+            Value::Array(a) => {
+                feed(h, b"[");
+                for v in a {
+                    walk(h, v);
+                }
+                feed(h, b"]");
+            }
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort_unstable();
+                feed(h, b"{");
+                for k in keys {
+                    feed(h, k.as_bytes());
+                    feed(h, b":");
+                    walk(h, &m[k]);
+                }
+                feed(h, b"}");
+            }
+        }
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    walk(&mut h, body);
     h
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Status, Store};
+    use super::{Retention, Status, Store};
+    use crate::state::{Direction, Message, Origin};
+
+    fn message(n: usize, at_ms: i64) -> Message {
+        Message {
+            msgid: format!("m{n}"),
+            agentid: 1,
+            msgtype: "text".to_owned(),
+            direction: Direction::AppToUser,
+            origin: Origin::Api,
+            from_user: None,
+            body: serde_json::value::RawValue::from_string("{}".to_owned()).unwrap(),
+            body_whitespace: None,
+            sent_at_ms: at_ms,
+            recipients: Vec::new(),
+            invaliduser: Vec::new(),
+            invalidparty: Vec::new(),
+            invalidtag: Vec::new(),
+            unlicenseduser: Vec::new(),
+            card_type: None,
+            task_id: Some(format!("t{n}")),
+            response_code: None,
+            recalled_at_ms: None,
+            duplicates_suppressed: 0,
+        }
+    }
+
+    #[test]
+    fn retention_forgets_the_oldest_messages_and_their_index_entries() {
+        let keep = Retention { max_messages: Some(3), max_age_ms: None };
+        let mut s = Store::default();
+        for n in 0..5 {
+            let idx = s.push(message(n, 1000), keep, 1000);
+            s.task_ids.entry(1).or_default().insert(format!("t{n}"));
+            assert_eq!(idx, n, "positions count every message ever accepted");
+        }
+        assert_eq!(s.messages.len(), 3);
+        assert_eq!(s.messages_dropped, 2);
+        assert_eq!(s.find("m1"), None);
+        assert_eq!(s.find("m2"), Some(2));
+        assert!(s.get(1).is_none());
+        assert_eq!(s.get(4).map(|m| m.msgid.as_str()), Some("m4"));
+        assert!(!s.task_ids[&1].contains("t1") && s.task_ids[&1].contains("t2"));
+
+        let by_age = Retention { max_messages: None, max_age_ms: Some(60_000) };
+        s.push(message(5, 50_000), by_age, 50_000);
+        s.push(message(6, 200_000), by_age, 200_000);
+        assert_eq!(s.messages.iter().map(|m| m.msgid.as_str()).collect::<Vec<_>>(), ["m6"]);
+        assert_eq!(s.messages_dropped, 6);
+    }
 
     #[test]
     fn per_member_limits_drop_the_excess_per_minute_and_hour() {

@@ -79,7 +79,7 @@ pub(crate) fn check(
     let is = |t: &str| card_type == t;
     let notice = is("text_notice") || is("news_notice");
 
-    if let Some(source) = c.obj("source")? {
+    if let Some(source) = c.opt_obj("source")? {
         let s = Obj::new(source, "template_card.source");
         s.str("icon_url")?;
         s.str("desc")?;
@@ -87,7 +87,7 @@ pub(crate) fn check(
     }
     let mut has_menu = false;
     if (notice || is("button_interaction"))
-        && let Some(menu) = c.obj("action_menu")?
+        && let Some(menu) = c.opt_obj("action_menu")?
     {
         has_menu = true;
         let m = Obj::new(menu, "template_card.action_menu");
@@ -101,7 +101,7 @@ pub(crate) fn check(
             unique_key(a, "key", &mut keys)?;
         }
     }
-    let main_title = c.obj("main_title")?;
+    let main_title = c.opt_obj("main_title")?;
     let title = match main_title {
         Some(t) => {
             let t = Obj::new(t, "template_card.main_title");
@@ -125,7 +125,7 @@ pub(crate) fn check(
         ));
     }
     if notice || is("button_interaction") {
-        if let Some(q) = c.obj("quote_area")? {
+        if let Some(q) = c.opt_obj("quote_area")? {
             link_target(Obj::new(q, "template_card.quote_area"), "url")?;
         }
         if let Some(list) = c.arr("horizontal_content_list")? {
@@ -133,7 +133,7 @@ pub(crate) fn check(
         }
     }
     if is("text_notice")
-        && let Some(e) = c.obj("emphasis_content")?
+        && let Some(e) = c.opt_obj("emphasis_content")?
     {
         let e = Obj::new(e, "template_card.emphasis_content");
         e.str("title")?;
@@ -263,7 +263,7 @@ fn horizontal(list: &[Value], media: &mut Vec<MediaRef>) -> Result<(), ApiError>
 }
 
 fn card_action(c: Obj<'_>, card_type: &str, notice: bool) -> Result<(), ApiError> {
-    let action = c.obj("card_action")?;
+    let action = c.opt_obj("card_action")?;
     let Some(action) = action else {
         if notice {
             return Err(ApiError::new(
@@ -285,8 +285,8 @@ fn card_action(c: Obj<'_>, card_type: &str, notice: bool) -> Result<(), ApiError
 }
 
 fn news_parts(c: Obj<'_>) -> Result<(), ApiError> {
-    let area = c.obj("image_text_area")?;
-    let image = c.obj("card_image")?;
+    let area = c.opt_obj("image_text_area")?;
+    let image = c.opt_obj("card_image")?;
     if area.is_none() && image.is_none() {
         return Err(ApiError::new(
             code::REQUIRED_EMPTY,
@@ -303,7 +303,8 @@ fn news_parts(c: Obj<'_>) -> Result<(), ApiError> {
     if let Some(image) = image {
         let i = Obj::new(image, "template_card.card_image");
         i.req_str("url", code::REQUIRED_EMPTY)?;
-        if let Some(r) = i.f64("aspect_ratio")?
+        // 0 is Go's zero value for an unset float: the default (1.3) applies.
+        if let Some(r) = i.f64("aspect_ratio")?.filter(|&r| r != 0.0)
             && !(1.3..=2.25).contains(&r)
         {
             return Err(bad(format!(
@@ -352,7 +353,7 @@ fn options(o: Obj<'_>, max: usize, with_checked: bool) -> Result<(), ApiError> {
 }
 
 fn button_parts(c: Obj<'_>, mode: Mode) -> Result<(), ApiError> {
-    if let Some(sel) = c.obj("button_selection")? {
+    if let Some(sel) = c.opt_obj("button_selection")? {
         let s = Obj::new(sel, "template_card.button_selection");
         key(s, "question_key")?;
         s.str("title")?;
@@ -368,7 +369,9 @@ fn button_parts(c: Obj<'_>, mode: Mode) -> Result<(), ApiError> {
         let path = format!("template_card.button_list[{i}]");
         let b = Obj::item(item, &path)?;
         b.req_str("text", code::REQUIRED_EMPTY)?;
-        b.int_in("style", 1..=4)?;
+        // 0 is Go's zero value for an unset style: the default (1) applies. Values beyond
+        // 1–4 are accepted: the styles are documented only as a picture (UNVERIFIED §10.9).
+        b.int("style")?;
         if b.int_in("type", 0..=1)?.unwrap_or(0) == 1 {
             b.req_url("url")?;
         } else {

@@ -1,4 +1,9 @@
 //! Typed access to the fields of a JSON object, with errors that name the field path.
+//!
+//! Absent, `null` and — for objects — "every field at its zero value" all read as absent:
+//! Go clients serialize struct fields they never set as `0`, `""`, `false`, `null` or a
+//! nested object of those (PowerWeChat's `card_image: {"url": "", "aspect_ratio": 0}`), and
+//! WeCom treats such a field as not given.
 
 use std::ops::RangeInclusive;
 
@@ -27,6 +32,18 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
+/// Whether a value is what a Go client sends for a field it never set.
+pub(crate) fn is_zero(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(m) => m.values().all(is_zero),
+    }
+}
+
 impl<'a> Obj<'a> {
     pub(crate) fn new(map: &'a Map<String, Value>, path: &'a str) -> Self {
         Self { map, path }
@@ -43,6 +60,36 @@ impl<'a> Obj<'a> {
 
     fn get(&self, key: &str) -> Option<&'a Value> {
         self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    /// An optional integer that may also come as a string of digits (`"safe": "0"`,
+    /// `"agentid": "1000002"`): WxJava sends `safe` and other integer fields as strings, and
+    /// WeCom's parser reads them as numbers. An empty string reads as absent. Anything else —
+    /// `"abc"`, `"1.5"`, `" 1"`, a boolean — is still wrong JSON.
+    pub(crate) fn lenient_int(&self, key: &str) -> Result<Option<i64>, ApiError> {
+        match self.get(key) {
+            Some(v @ Value::String(s)) => {
+                if s.is_empty() {
+                    return Ok(None);
+                }
+                let digits = s.strip_prefix('-').unwrap_or(s);
+                if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(self.mistyped(key, "an integer", v));
+                }
+                s.parse().map(Some).map_err(|_| self.mistyped(key, "an integer", v))
+            }
+            _ => self.int(key),
+        }
+    }
+
+    /// [`Self::lenient_int`] within `range` (40058 outside it).
+    pub(crate) fn lenient_int_in(
+        &self,
+        key: &str,
+        range: RangeInclusive<i64>,
+    ) -> Result<Option<i64>, ApiError> {
+        let value = self.lenient_int(key)?;
+        self.in_range(key, value, &range)
     }
 
     /// An optional string.
@@ -80,6 +127,15 @@ impl<'a> Obj<'a> {
         range: RangeInclusive<i64>,
     ) -> Result<Option<i64>, ApiError> {
         let value = self.int(key)?;
+        self.in_range(key, value, &range)
+    }
+
+    fn in_range(
+        &self,
+        key: &str,
+        value: Option<i64>,
+        range: &RangeInclusive<i64>,
+    ) -> Result<Option<i64>, ApiError> {
         if let Some(v) = value
             && !range.contains(&v)
         {
@@ -112,6 +168,12 @@ impl<'a> Obj<'a> {
             Some(Value::Number(n)) => Ok(n.as_f64()),
             Some(v) => Err(self.mistyped(key, "a number", v)),
         }
+    }
+
+    /// An optional part of a card: as [`Self::obj`], but an object whose fields are all zero
+    /// values reads as absent (see the module documentation).
+    pub(crate) fn opt_obj(&self, key: &str) -> Result<Option<&'a Map<String, Value>>, ApiError> {
+        Ok(self.obj(key)?.filter(|m| !m.values().all(is_zero)))
     }
 
     /// An optional object (its path is `path.key`).

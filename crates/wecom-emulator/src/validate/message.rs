@@ -66,7 +66,8 @@ pub(crate) struct Checked {
 /// handler, which needs the app).
 pub(crate) fn check(body: Obj<'_>, msgtype: &str) -> Result<Checked, ApiError> {
     let mut out = Checked::default();
-    let safe = body.int_in("safe", 0..=2)?.unwrap_or(0);
+    // Numeric strings are accepted for the common integer fields (WxJava sends them so).
+    let safe = body.lenient_int_in("safe", 0..=2)?.unwrap_or(0);
     if safe == 2 && msgtype != "mpnews" {
         return Err(ApiError::new(
             code::INVALID_PARAMETER,
@@ -76,13 +77,12 @@ pub(crate) fn check(body: Obj<'_>, msgtype: &str) -> Result<Checked, ApiError> {
     if safe != 0 && msgtype == "news" {
         return Err(ApiError::new(code::NEWS_NOT_SAFE, "news cannot be safe, send mpnews instead"));
     }
-    body.int_in("enable_id_trans", 0..=1)?;
-    if body.int_in("enable_duplicate_check", 0..=1)? == Some(1) {
-        // Default 1,800 s, maximum 4 hours.
-        out.dup_interval =
-            Some(body.int_in("duplicate_check_interval", 1..=14_400)?.unwrap_or(1800));
-    } else {
-        body.int_in("duplicate_check_interval", 1..=14_400)?;
+    body.lenient_int_in("enable_id_trans", 0..=1)?;
+    // The reference gives a default (1,800 s) and a maximum (4 hours) but no minimum; 0 is
+    // what PowerWeChat sends when the interval is unset, and reads as the default.
+    let interval = body.lenient_int_in("duplicate_check_interval", 0..=14_400)?;
+    if body.lenient_int_in("enable_duplicate_check", 0..=1)? == Some(1) {
+        out.dup_interval = Some(interval.filter(|&i| i > 0).unwrap_or(1800));
     }
     let content = |key: &'static str| -> Result<Obj<'_>, ApiError> {
         body.obj(key)?.map(|m| Obj::new(m, key)).ok_or_else(|| {

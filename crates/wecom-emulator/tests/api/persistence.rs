@@ -127,3 +127,50 @@ async fn the_builder_loads_a_config_file_and_lists_credentials() {
     assert_eq!(v["errcode"], 0, "{v}");
     assert!(Emulator::builder().config_file(dir.path().join("missing.toml")).is_err());
 }
+
+#[tokio::test]
+async fn positions_survive_a_restart_after_retention_dropped_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let mut config = Config::demo();
+    config.options.retain_messages = 2;
+    let start = || Emulator::builder().config(config.clone()).state_file(&path).start();
+    let emu = Emu { handle: start().await.unwrap(), http: reqwest::Client::new() };
+    for i in 0..3 {
+        emu.send_text("alice", &format!("m{i}")).await;
+    }
+    let card = emu.send(BOT, &super::support::button_card("kept-card")).await;
+    let Emu { handle, .. } = emu;
+    handle.shutdown().await.unwrap();
+
+    let emu = Emu { handle: start().await.unwrap(), http: reqwest::Client::new() };
+    let v = emu.get_json("/emulator/messages").await;
+    assert_eq!(v["retention"]["dropped_oldest"], 2, "{v}");
+    // The card's response code still finds its message after the restart.
+    let token = emu.token(BOT).await;
+    let update = json!({ "userids": ["alice"], "agentid": BOT, "response_code": card["response_code"],
+        "button": { "replace_name": "Done" } });
+    let v = emu
+        .post_json(&format!("/cgi-bin/message/update_template_card?access_token={token}"), &update)
+        .await;
+    assert_eq!(v["errcode"], 0, "{v}");
+}
+
+/// SIGTERM (what `docker stop` and CI runners send) stops a foreground emulator as Ctrl-C
+/// does, saving the state file.
+#[cfg(unix)]
+#[tokio::test]
+async fn sigterm_is_a_shutdown_signal() {
+    let waiting = tokio::spawn(wecom_emulator::shutdown_signal());
+    // Let the task install its handler before the signal is sent.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &std::process::id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    tokio::time::timeout(std::time::Duration::from_secs(10), waiting)
+        .await
+        .expect("shutdown_signal resolved on SIGTERM")
+        .unwrap();
+}

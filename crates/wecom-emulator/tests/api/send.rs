@@ -72,7 +72,7 @@ async fn malformed_bodies_and_common_fields_are_refused() {
         &emu,
         vec![
             ("missing agentid", without(text("alice", "x"), "", "agentid"), 41011),
-            ("agentid as string", with(text("alice", "x"), "/agentid", json!("1000002")), 40056),
+            ("agentid as a non-numeric string", with(text("alice", "x"), "/agentid", json!("bot")), 40056),
             ("unknown agentid", with(text("alice", "x"), "/agentid", json!(42)), 40056),
             ("unknown msgtype", with(text("alice", "x"), "/msgtype", json!("sticker")), 40008),
             ("missing msgtype", without(text("alice", "x"), "", "msgtype"), 40008),
@@ -233,7 +233,7 @@ async fn template_card_rules_answer_their_codes() {
             ("seven buttons", with(with(b.clone(), "/template_card/task_id", json!("t-7")), "/template_card/button_list", json!(seven)), 40058),
             ("repeated button keys", with(with(b.clone(), "/template_card/task_id", json!("t-8")), "/template_card/button_list/1/key", json!("approve")), 40058),
             ("button key over 1024 bytes", with(with(b.clone(), "/template_card/task_id", json!("t-9")), "/template_card/button_list/0/key", json!("k".repeat(1025))), 40058),
-            ("style 5", with(with(b.clone(), "/template_card/task_id", json!("t-10")), "/template_card/button_list/0/style", json!(5)), 40058),
+            ("style as a string", with(with(b.clone(), "/template_card/task_id", json!("t-10")), "/template_card/button_list/0/style", json!("1")), 40058),
             ("text_notice without card_action", without(text_notice.clone(), "/template_card", "card_action"), 40063),
             ("text_notice card_action type 0", with(text_notice.clone(), "/template_card/card_action/type", json!(0)), 40058),
             ("text_notice without any title", without(text_notice.clone(), "/template_card", "main_title"), 41016),

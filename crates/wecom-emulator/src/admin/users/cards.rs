@@ -30,7 +30,7 @@ fn card_ctx(state: &EmulatorState, userid: &str, msgid: &str) -> Result<CardCtx,
     let store = state.store();
     let idx =
         store.find(msgid).ok_or_else(|| AdminError::not_found(format!("no message {msgid}")))?;
-    let m = &store.messages[idx];
+    let m = store.get(idx).ok_or_else(|| AdminError::not_found(format!("no message {msgid}")))?;
     let user = userid.to_ascii_lowercase();
     let Some(card_type) = m.card_type.clone() else {
         return Err(AdminError::bad(format!("message {msgid} is not a template card")));
