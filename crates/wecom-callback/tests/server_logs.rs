@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use wecom_crypto::MsgCrypt;
 
-#[path = "support/wecom.rs"]
+#[path = "it/support/wecom.rs"]
 mod support;
 use support::*;
 

@@ -5,8 +5,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use wecom_crypto::MsgCrypt;
 
-#[path = "support/wecom.rs"]
-mod support;
+use crate::support::wecom as support;
 use support::*;
 
 #[tokio::test]

@@ -30,7 +30,7 @@ struct Part {
 }
 
 fn aibot() -> AiBot {
-    serde_json::from_str(include_str!("../fixtures/aibot.json")).expect("fixture parses")
+    serde_json::from_str(include_str!("../../fixtures/aibot.json")).expect("fixture parses")
 }
 
 fn aibot_crypt(v: &AiBot) -> MsgCrypt {

@@ -5,7 +5,6 @@
 use serde::Deserialize;
 use wecom_crypto::{Error, MsgCrypt, signature};
 
-#[path = "vectors/seal.rs"]
 mod seal;
 
 #[derive(Deserialize)]
@@ -32,7 +31,7 @@ struct Case {
 }
 
 fn cases() -> Vec<Case> {
-    let raw = include_str!("fixtures/callback.json");
+    let raw = include_str!("../fixtures/callback.json");
     let fixture: Fixture = serde_json::from_str(raw).expect("fixture parses");
     assert_eq!(fixture.cases.len(), 9, "every vector is present");
     fixture.cases

@@ -9,8 +9,7 @@ use tokio::sync::{Notify, mpsc};
 use wecom_callback::{Callback, CallbackServer, MemoryDedup, MessageBody, Mode, Reply};
 use wecom_crypto::MsgCrypt;
 
-#[path = "support/wecom.rs"]
-mod support;
+use crate::support::wecom as support;
 use support::*;
 
 #[tokio::test]

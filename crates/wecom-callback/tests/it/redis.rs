@@ -12,8 +12,7 @@ use redis::Commands;
 use reqwest::StatusCode;
 use wecom_callback::{Callback, CallbackServer, DedupStore, RedisDedup};
 
-#[path = "support/wecom.rs"]
-mod support;
+use crate::support::wecom as support;
 use support::*;
 
 use wecom_redis::test_server::{RedisServer, closed_port_url, silent_server_url};

@@ -4,8 +4,7 @@
 use wecom_callback::callback::{Image, Link, Location, Text, Video, Voice};
 use wecom_callback::{Callback, Element, FieldProblem, Header, MessageBody, ParseError};
 
-#[path = "support/fixtures.rs"]
-mod support;
+use crate::support::fixtures as support;
 use support::*;
 
 #[test]

@@ -11,8 +11,7 @@ use tokio::net::TcpStream;
 use tokio::sync::Notify;
 use wecom_callback::{Callback, CallbackServer, Mode, ServeLimits};
 
-#[path = "support/wecom.rs"]
-mod support;
+use crate::support::wecom as support;
 use support::*;
 
 /// Generous: the timeouts under test are half a second.

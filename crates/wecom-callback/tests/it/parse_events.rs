@@ -8,8 +8,7 @@ use wecom_callback::callback::{
 };
 use wecom_callback::{Element, EventBody};
 
-#[path = "support/fixtures.rs"]
-mod support;
+use crate::support::fixtures as support;
 use support::*;
 
 #[test]

@@ -1,0 +1,4 @@
+//! The crypto crate's tests in one binary: known-answer vectors and property tests.
+
+mod properties;
+mod vectors;
