@@ -114,6 +114,7 @@
 //! before a graceful shutdown of your server, or open event streams keep it waiting.
 
 mod admin;
+mod aibot;
 pub(crate) mod api;
 mod callback;
 pub mod clock;
@@ -129,6 +130,7 @@ mod state;
 mod stats;
 mod validate;
 
+pub use aibot::{AibotConfig, AibotMode};
 pub use callback::{Attempt, CallbackRecord, Outcome, ReplyRecord};
 pub use clock::Clock;
 pub use config::{
@@ -145,5 +147,7 @@ pub use state::{
 /// The emulator's HTTP application: the WeCom API under `/cgi-bin/`, the admin API under
 /// `/emulator/`, and the web inbox at `/`.
 pub fn app(state: EmulatorState) -> axum::Router {
-    api::router(state.clone()).merge(admin::router()).merge(inbox::router()).with_state(state)
+    api::router(state.clone())
+        .merge(admin::router())
+        .merge(aibot::router()).merge(inbox::router()).with_state(state)
 }

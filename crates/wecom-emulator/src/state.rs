@@ -56,6 +56,7 @@ pub(crate) struct Inner {
     pub(crate) closing: watch::Sender<bool>,
     pub(crate) http: reqwest::Client,
     pub(crate) dirty: AtomicBool,
+    pub(crate) aibots: crate::aibot::AibotState,
 }
 
 /// The shared state of one emulator. Cheap to clone (an `Arc` inside).
@@ -121,6 +122,7 @@ impl EmulatorState {
                 closing: watch::Sender::new(false),
                 http,
                 dirty: AtomicBool::new(false),
+                aibots: crate::aibot::AibotState::default(),
             }),
         })
     }
@@ -161,6 +163,7 @@ impl EmulatorState {
         self.inner.faults.clear();
         self.inner.stats.reset();
         self.inner.clock.set_offset_ms(0);
+        self.inner.aibots.reset();
         self.changed(Event::Reset);
     }
 
