@@ -106,7 +106,7 @@ impl Decrypt {
 
     fn finish(mut self) -> Result<Vec<u8>, Error> {
         let bad = |what: &str| Error::Decode(format!("encrypted media: {what}"));
-        if !self.pending.is_empty() || self.out.is_empty() || self.out.len() % PAD_BLOCK != 0 {
+        if !self.pending.is_empty() || self.out.is_empty() || !self.out.len().is_multiple_of(PAD_BLOCK) {
             return Err(bad("length is not a whole number of 32-byte blocks"));
         }
         let pad = usize::from(self.out[self.out.len() - 1]);

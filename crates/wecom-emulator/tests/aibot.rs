@@ -1,6 +1,9 @@
 //! AI bots end to end: the emulator drives a `wecom-aibot` bot over HTTP exactly as WeCom
 //! does (encrypted callbacks, refreshes until `finish`, retries, `response_url`).
 
+// Test expectations read best as one format per piece.
+#![allow(clippy::format_collect)]
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;

@@ -21,7 +21,7 @@ pub(crate) enum Kind {
     /// A stream is open (or finished).
     Stream,
     /// One immediate answer (a card).
-    Immediate(Reply),
+    Immediate(Box<Reply>),
 }
 
 #[derive(Debug)]
@@ -181,7 +181,7 @@ impl Exchange {
         self.update(|s| match &s.kind {
             Kind::Immediate(reply) => {
                 s.final_sent = true;
-                Some(reply.clone())
+                Some((**reply).clone())
             }
             Kind::Pending if s.handler_done => None,
             _ => {
@@ -198,7 +198,9 @@ impl Exchange {
     /// The answer to a refresh: the current snapshot (never waits for new text).
     pub(crate) fn refresh_reply(&self) -> Reply {
         self.update(|s| {
-            if let Kind::Immediate(Reply::TemplateCard { template_card }) = &s.kind {
+            if let Kind::Immediate(reply) = &s.kind
+                && let Reply::TemplateCard { template_card } = &**reply
+            {
                 // A card decided after the stream was opened goes with the stream.
                 s.card = Some(template_card.clone());
                 s.kind = Kind::Stream;

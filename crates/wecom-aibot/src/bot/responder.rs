@@ -56,7 +56,7 @@ impl Responder {
             if card.feedback.is_none() {
                 card.feedback = s.feedback.take();
             }
-            s.kind = Kind::Immediate(Reply::card(card));
+            s.kind = Kind::Immediate(Box::new(Reply::card(card)));
             s.finished = true;
         });
     }

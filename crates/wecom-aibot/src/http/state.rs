@@ -79,12 +79,6 @@ impl Streams {
     pub(super) fn get(&self, id: &StreamId) -> Option<Arc<Exchange>> {
         self.lock().streams.get(id).cloned()
     }
-
-    /// Number of streams remembered (open or recently finished).
-    #[cfg(test)]
-    pub(super) fn len(&self) -> usize {
-        self.lock().streams.len()
-    }
 }
 
 impl Inner {

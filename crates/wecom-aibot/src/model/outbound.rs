@@ -130,7 +130,11 @@ impl StreamImage {
     pub fn from_bytes(bytes: &[u8]) -> Self {
         use md5::Digest as _;
         let digest = md5::Md5::digest(bytes);
-        let md5 = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let md5 = digest.iter().fold(String::with_capacity(32), |mut hex, b| {
+            use std::fmt::Write as _;
+            let _ = write!(hex, "{b:02x}");
+            hex
+        });
         StreamImage {
             image: ImageData { base64: base64_simd::STANDARD.encode_to_string(bytes), md5 },
         }
@@ -187,7 +191,7 @@ pub enum ActiveReply {
     /// `template_card`: safest in single chats only (the doc contradicts itself on groups).
     TemplateCard {
         /// The card.
-        template_card: AibotCard,
+        template_card: Box<AibotCard>,
     },
 }
 
@@ -199,7 +203,7 @@ impl ActiveReply {
 
     /// A card reply.
     pub fn card(card: impl Into<AibotCard>) -> Self {
-        ActiveReply::TemplateCard { template_card: card.into() }
+        ActiveReply::TemplateCard { template_card: Box::new(card.into()) }
     }
 }
 

@@ -31,20 +31,29 @@ fn bad(status: StatusCode, msg: impl Into<String>) -> Response {
     (status, Json(json!({ "error": msg.into() }))).into_response()
 }
 
-fn bot(state: &EmulatorState, botid: &str) -> Result<AibotConfig, Response> {
-    let bot = state.config().aibots.iter().find(|b| b.botid == botid).cloned();
-    match bot {
-        Some(b) if b.mode == AibotMode::Http => Ok(b),
-        Some(_) => Err(bad(StatusCode::CONFLICT, "the bot is in WebSocket mode")),
-        None => Err(bad(StatusCode::NOT_FOUND, "no such bot")),
+/// A refused admin action: its status and reason.
+struct Rejection(StatusCode, &'static str);
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        bad(self.0, self.1)
     }
 }
 
-fn known_member(state: &EmulatorState, userid: &str) -> Result<(), Response> {
+fn bot(state: &EmulatorState, botid: &str) -> Result<AibotConfig, Rejection> {
+    let bot = state.config().aibots.iter().find(|b| b.botid == botid).cloned();
+    match bot {
+        Some(b) if b.mode == AibotMode::Http => Ok(b),
+        Some(_) => Err(Rejection(StatusCode::CONFLICT, "the bot is in WebSocket mode")),
+        None => Err(Rejection(StatusCode::NOT_FOUND, "no such bot")),
+    }
+}
+
+fn known_member(state: &EmulatorState, userid: &str) -> Result<(), Rejection> {
     if state.config().users.iter().any(|u| u.userid.eq_ignore_ascii_case(userid)) {
         Ok(())
     } else {
-        Err(bad(StatusCode::NOT_FOUND, "no such member"))
+        Err(Rejection(StatusCode::NOT_FOUND, "no such member"))
     }
 }
 
@@ -116,10 +125,10 @@ async fn send_message(
 ) -> Response {
     let bot = match bot(&state, &botid) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     if let Err(r) = known_member(&state, &body.userid) {
-        return r;
+        return r.into_response();
     }
     let msgtype = body.msgtype.unwrap_or_else(|| "text".into());
     let payload = match (msgtype.as_str(), body.payload) {
@@ -160,10 +169,10 @@ struct Member {
 async fn enter_chat(State(state): State<EmulatorState>, Path(botid): Path<String>, Json(body): Json<Member>) -> Response {
     let bot = match bot(&state, &botid) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     if let Err(r) = known_member(&state, &body.userid) {
-        return r;
+        return r.into_response();
     }
     let mut plain = drive::header(&bot, &body.userid, None);
     plain.insert("create_time".into(), (state.clock().now_ms() / 1000).into());
@@ -191,7 +200,7 @@ async fn click(
 ) -> Response {
     let bot = match bot(&state, &botid) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let Some(target) = state.inner.aibots.get(id).filter(|t| t.botid == botid) else {
         return bad(StatusCode::NOT_FOUND, "no such turn");
@@ -240,7 +249,7 @@ async fn feedback(
 ) -> Response {
     let bot = match bot(&state, &botid) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let Some(target) = state.inner.aibots.get(id).filter(|t| t.botid == botid) else {
         return bad(StatusCode::NOT_FOUND, "no such turn");
