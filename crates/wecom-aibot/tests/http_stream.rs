@@ -210,3 +210,23 @@ async fn a_refresh_for_an_unknown_stream_finishes_it_empty() {
         serde_json::json!({"msgtype":"stream","stream":{"id":"stream_from_before_a_restart","finish":true,"content":""}})
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_time_limit_reaches_the_handler_even_without_refreshes() {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let bot = bot_fn(move |_m: Message, reply: Responder| {
+        let tx = tx.clone();
+        async move {
+            let s = reply.stream();
+            s.closed().await;
+            tx.send(s.finish()).unwrap();
+        }
+    });
+    let mut limits = Limits::default();
+    limits.stream_lifetime = Duration::from_millis(200);
+    let wecom = WeCom::start(server(bot).limits(limits)).await;
+    let first = wecom.send(&wecom.text("lisi", "q")).await.unwrap();
+    assert_eq!(first["stream"]["finish"], false);
+    let told = tokio::time::timeout(Duration::from_secs(2), rx.recv()).await.unwrap().unwrap();
+    assert_eq!(told, Err(StreamError::Expired));
+}

@@ -221,3 +221,29 @@ async fn a_retry_after_a_timeout_is_de_duplicated() {
     assert_eq!(turn["stream"]["content"], "slow but complete");
     assert_eq!(calls.load(Ordering::SeqCst), 1, "the handler ran once");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_aibot_page_and_its_live_stream_are_served() {
+    let s = setup(plain(TestBot::default()), |_| {}).await;
+    let page = s.http.get(format!("{}/aibot", s.emu.base_url())).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.headers().contains_key("content-security-policy"));
+    assert!(page.text().await.unwrap().contains("/inbox/aibot.js"));
+    let js = s.http.get(format!("{}/inbox/aibot.js", s.emu.base_url())).send().await.unwrap();
+    assert_eq!(js.status(), 200);
+    // The page's "send" does not wait; the turn then streams in.
+    let turn = s.ask("alice", "count", "false").await;
+    assert!(turn["status"] == "delivering" || turn["status"] == "streaming", "{turn}");
+    let mut turn = turn;
+    for _ in 0..500 {
+        if turn["status"] == "finished" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        turn = s.turn(&turn["id"]).await;
+    }
+    assert_eq!(turn["status"], "finished");
+    let mut events = s.http.get(format!("{}/emulator/aibots/events", s.emu.base_url())).send().await.unwrap();
+    let first = events.chunk().await.unwrap().unwrap();
+    assert!(String::from_utf8_lossy(&first).contains("event: ready"));
+}

@@ -147,15 +147,18 @@ impl Exchange {
         .await;
     }
 
-    /// Waits until the stream is finished or the handler returned.
+    /// Waits until the stream is finished or the handler returned; the time limit counts
+    /// even when nobody reads the stream.
     pub(crate) async fn done(&self) {
         let mut rx = self.subscribe();
+        let deadline = tokio::time::Instant::from_std(self.started + self.limits.stream_lifetime);
         loop {
             if self.read(|s| s.finished || s.handler_done) {
                 return;
             }
-            if rx.changed().await.is_err() {
-                return;
+            tokio::select! {
+                changed = rx.changed() => if changed.is_err() { return },
+                () = tokio::time::sleep_until(deadline) => {}
             }
         }
     }
