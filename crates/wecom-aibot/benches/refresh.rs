@@ -47,7 +47,8 @@ fn router() -> axum::Router {
 
 fn request(crypt: &MsgCrypt, plain: &Value, nonce: &str) -> Request<Body> {
     let sealed = crypt.encrypt(&plain.to_string(), "1767225600", nonce).unwrap();
-    let uri = format!("/?msg_signature={}&timestamp=1767225600&nonce={nonce}", sealed.msg_signature);
+    let uri =
+        format!("/?msg_signature={}&timestamp=1767225600&nonce={nonce}", sealed.msg_signature);
     Request::post(uri).body(Body::from(json!({ "encrypt": sealed.encrypt }).to_string())).unwrap()
 }
 

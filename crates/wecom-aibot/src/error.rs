@@ -56,7 +56,9 @@ impl Error {
 /// Removes anything that looks like a URL query from `text`.
 fn redact_urls(text: &str) -> String {
     text.split(' ')
-        .map(|w| if w.contains("://") { crate::response_url::redact_query(w) } else { w.to_owned() })
+        .map(
+            |w| if w.contains("://") { crate::response_url::redact_query(w) } else { w.to_owned() },
+        )
         .collect::<Vec<_>>()
         .join(" ")
 }

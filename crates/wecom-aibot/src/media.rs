@@ -106,11 +106,17 @@ impl Decrypt {
 
     fn finish(mut self) -> Result<Vec<u8>, Error> {
         let bad = |what: &str| Error::Decode(format!("encrypted media: {what}"));
-        if !self.pending.is_empty() || self.out.is_empty() || !self.out.len().is_multiple_of(PAD_BLOCK) {
+        if !self.pending.is_empty()
+            || self.out.is_empty()
+            || !self.out.len().is_multiple_of(PAD_BLOCK)
+        {
             return Err(bad("length is not a whole number of 32-byte blocks"));
         }
         let pad = usize::from(self.out[self.out.len() - 1]);
-        if pad == 0 || pad > PAD_BLOCK || self.out[self.out.len() - pad..].iter().any(|&b| usize::from(b) != pad) {
+        if pad == 0
+            || pad > PAD_BLOCK
+            || self.out[self.out.len() - pad..].iter().any(|&b| usize::from(b) != pad)
+        {
             return Err(bad("bad padding (wrong key?)"));
         }
         self.out.truncate(self.out.len() - pad);

@@ -130,7 +130,9 @@ fn unknown_kinds_are_kept_raw_and_never_an_error() {
     let json = json!({"msgid":"m","aibotid":"a","chattype":"single","from":{"userid":"u"},
         "msgtype":"event","event":{"eventtype":"new_thing","new_thing":{"x":1}}});
     let Callback::Event(e) = Callback::from_value(json).unwrap() else { panic!() };
-    assert!(matches!(e.kind, EventKind::Unknown { ref eventtype, ref raw } if eventtype == "new_thing" && raw["new_thing"]["x"] == 1));
+    assert!(
+        matches!(e.kind, EventKind::Unknown { ref eventtype, ref raw } if eventtype == "new_thing" && raw["new_thing"]["x"] == 1)
+    );
 
     let json = json!({"msgid":"m","aibotid":"a","chattype":"single","from":{"userid":"u"},
         "msgtype":"event","event":{"eventtype":"feedback_event","feedback_event":{"id":"f","type":9}}});
@@ -172,7 +174,9 @@ fn outbound_built_from_constructors_matches_the_reference() {
     first.feedback = Some(wecom_aibot::model::Feedback::new("fb-7f3a91c2"));
     assert_eq!(serde_json::to_value(Reply::from(first)).unwrap(), value("out_stream_first"));
 
-    let png = base64_decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+    let png = base64_decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+    );
     let image = StreamImage::from_bytes(&png);
     assert_eq!(image.md5(), "2cd8bde463f5d82aae0f0cec061d6b8f");
     let expected = value("out_stream_final_image");
@@ -181,8 +185,10 @@ fn outbound_built_from_constructors_matches_the_reference() {
     assert_eq!(serde_json::to_value(Reply::from(last)).unwrap(), expected);
 
     assert_eq!(
-        serde_json::to_value(Reply::welcome("你好，我是运维助手。\n可以问我告警、发布和值班安排。"))
-            .unwrap(),
+        serde_json::to_value(Reply::welcome(
+            "你好，我是运维助手。\n可以问我告警、发布和值班安排。"
+        ))
+        .unwrap(),
         value("out_welcome_text")
     );
 
@@ -205,7 +211,9 @@ fn outbound_built_from_constructors_matches_the_reference() {
     let card = AibotCard::new(welcome).ask(AskBotJump::new("今天谁值班？", "今天谁值班？"));
     assert_eq!(serde_json::to_value(Reply::card(card)).unwrap(), value("out_welcome_card"));
 
-    let md = ActiveReply::markdown("### 排查结论\n- 根因：连接池耗尽\n- 处理：已扩容\n\n[查看工单](https://itsm.example.com/t/8812)");
+    let md = ActiveReply::markdown(
+        "### 排查结论\n- 根因：连接池耗尽\n- 处理：已扩容\n\n[查看工单](https://itsm.example.com/t/8812)",
+    );
     let ActiveReply::Markdown { mut markdown } = md else { panic!() };
     markdown.feedback = Some(wecom_aibot::model::Feedback::new("fb-late-8812"));
     assert_eq!(

@@ -71,13 +71,26 @@ async fn url_verification_answers_the_bare_plaintext() {
 #[tokio::test]
 async fn the_reference_signature_vectors_hold() {
     // §A2.1: the signatures of the message POST and of the reply, over the reference's token.
-    let v = std::fs::read_to_string(format!("{}/tests/fixtures/vectors.txt", env!("CARGO_MANIFEST_DIR"))).unwrap();
-    let get = |k: &str| {
-        v.lines().find_map(|l| l.strip_prefix(&format!("{k} = "))).unwrap().to_owned()
-    };
-    let sig = wecom_crypto::signature(&get("token"), &get("timestamp"), &get("nonce"), &get("post_encrypt"));
+    let v = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/vectors.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let get =
+        |k: &str| v.lines().find_map(|l| l.strip_prefix(&format!("{k} = "))).unwrap().to_owned();
+    let sig = wecom_crypto::signature(
+        &get("token"),
+        &get("timestamp"),
+        &get("nonce"),
+        &get("post_encrypt"),
+    );
     assert_eq!(sig.as_str(), get("post_signature"));
-    let sig = wecom_crypto::signature(&get("token"), &get("timestamp"), &get("nonce"), &get("reply_encrypt"));
+    let sig = wecom_crypto::signature(
+        &get("token"),
+        &get("timestamp"),
+        &get("nonce"),
+        &get("reply_encrypt"),
+    );
     assert_eq!(sig.as_str(), get("reply_signature"));
 }
 
@@ -107,7 +120,10 @@ async fn enter_chat_gets_the_welcome_and_a_card_click_gets_its_update() {
         "feedback_event": {"id": "fb-1", "type": 1}}});
     assert_eq!(wecom.send(&feedback).await, None, "feedback is answered empty");
     tokio::time::sleep(Duration::from_millis(50)).await;
-    assert_eq!(*bot.events.lock().unwrap(), ["enter_chat", "template_card_event", "feedback_event"]);
+    assert_eq!(
+        *bot.events.lock().unwrap(),
+        ["enter_chat", "template_card_event", "feedback_event"]
+    );
 }
 
 #[tokio::test]
@@ -141,12 +157,17 @@ async fn forged_or_malformed_bodies_are_rejected_and_reach_no_handler() {
     assert_eq!(wecom.post_raw(&query, "<xml>".into()).await.0, 400);
     assert_eq!(wecom.post_raw(&query, "{\"text\":\"hi\"}".into()).await.0, 400);
     assert_eq!(wecom.post_raw("timestamp=1", body.clone()).await.0, 400);
-    assert_eq!(wecom.post_raw(&query, "x".repeat(65 * 1024)).await, (413, "Payload Too Large".into()));
+    assert_eq!(
+        wecom.post_raw(&query, "x".repeat(65 * 1024)).await,
+        (413, "Payload Too Large".into())
+    );
     // Validly sealed, but not a JSON object inside.
     let (q2, b2) = {
         let sealed = wecom.crypt.encrypt("[1,2,3]", "1767225600", "42").unwrap();
-        (format!("msg_signature={}&timestamp=1767225600&nonce=42", sealed.msg_signature),
-         json!({"encrypt": sealed.encrypt}).to_string())
+        (
+            format!("msg_signature={}&timestamp=1767225600&nonce=42", sealed.msg_signature),
+            json!({"encrypt": sealed.encrypt}).to_string(),
+        )
     };
     let (status, text) = wecom.post_raw(&q2, b2).await;
     assert_eq!((status, text.as_str()), (400, "Bad Request"), "no detail leaked");

@@ -90,7 +90,10 @@ async fn under_the_error_policy_text_past_the_limit_is_refused_at_the_write() {
     limits.overflow = Overflow::Error;
     let wecom = WeCom::start(server(bot).limits(limits)).await;
     let (_, last) = wecom.converse("lisi", "long", Duration::from_millis(5)).await;
-    assert_eq!(rx.recv().await.unwrap(), Err(StreamError::TooLong { bytes: 20_481, limit: 20_480 }));
+    assert_eq!(
+        rx.recv().await.unwrap(),
+        Err(StreamError::TooLong { bytes: 20_481, limit: 20_480 })
+    );
     assert_eq!(rx.recv().await.unwrap(), Ok(()));
     assert_eq!(last["stream"]["content"].as_str().unwrap().len(), 20_480);
 }
@@ -101,8 +104,7 @@ async fn a_handler_slower_than_the_first_answer_wait_still_answers() {
         tokio::time::sleep(Duration::from_millis(600)).await;
         reply.markdown("late but **complete**").unwrap();
     });
-    let wecom =
-        WeCom::start(server(bot).first_answer_wait(Duration::from_millis(100))).await;
+    let wecom = WeCom::start(server(bot).first_answer_wait(Duration::from_millis(100))).await;
     let first = wecom.send(&wecom.text("lisi", "slow")).await.unwrap();
     assert_eq!(first["stream"]["finish"], false, "the stream opens empty at once");
     assert_eq!(first["stream"]["content"], "");

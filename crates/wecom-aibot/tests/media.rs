@@ -12,8 +12,13 @@ fn b64(s: &str) -> Vec<u8> {
 #[test]
 fn the_reference_vectors_decrypt() {
     let key = MediaKey::parse(KEY).unwrap();
-    assert_eq!(decrypt(&key, &b64("+dluxs/hhda6f/n7PUsKtv8nQaBrX3ACpLHOSMG+5VE="), 100).unwrap(), b"Hello, WeCom AI bot!\n");
-    let v2 = b64("ylU8J6ERpIWNR0PyjnoDA0eejmXTijqWm1MBuQIxhaaSTnXS8opLHKgySUKJvYF3vp58d+3++g4LuT1YaVquCw==");
+    assert_eq!(
+        decrypt(&key, &b64("+dluxs/hhda6f/n7PUsKtv8nQaBrX3ACpLHOSMG+5VE="), 100).unwrap(),
+        b"Hello, WeCom AI bot!\n"
+    );
+    let v2 = b64(
+        "ylU8J6ERpIWNR0PyjnoDA0eejmXTijqWm1MBuQIxhaaSTnXS8opLHKgySUKJvYF3vp58d+3++g4LuT1YaVquCw==",
+    );
     assert_eq!(decrypt(&key, &v2, 100).unwrap(), b"0123456789abcdef0123456789ABCDEF");
     // A padded key is the same key.
     assert!(MediaKey::parse(&format!("{KEY}=")).is_ok());
@@ -23,7 +28,9 @@ fn the_reference_vectors_decrypt() {
 #[test]
 fn limits_and_bad_input_are_errors_not_panics() {
     let key = MediaKey::parse(KEY).unwrap();
-    let v2 = b64("ylU8J6ERpIWNR0PyjnoDA0eejmXTijqWm1MBuQIxhaaSTnXS8opLHKgySUKJvYF3vp58d+3++g4LuT1YaVquCw==");
+    let v2 = b64(
+        "ylU8J6ERpIWNR0PyjnoDA0eejmXTijqWm1MBuQIxhaaSTnXS8opLHKgySUKJvYF3vp58d+3++g4LuT1YaVquCw==",
+    );
     assert!(matches!(decrypt(&key, &v2, 31), Err(wecom_aibot::Error::MediaTooLarge { limit: 31 })));
     assert!(decrypt(&key, &v2[..48], 100).is_err());
     assert!(decrypt(&key, &[], 100).is_err());
@@ -34,7 +41,9 @@ fn limits_and_bad_input_are_errors_not_panics() {
 
 #[tokio::test]
 async fn download_streams_and_stops_at_the_limit() {
-    let body = b64("ylU8J6ERpIWNR0PyjnoDA0eejmXTijqWm1MBuQIxhaaSTnXS8opLHKgySUKJvYF3vp58d+3++g4LuT1YaVquCw==");
+    let body = b64(
+        "ylU8J6ERpIWNR0PyjnoDA0eejmXTijqWm1MBuQIxhaaSTnXS8opLHKgySUKJvYF3vp58d+3++g4LuT1YaVquCw==",
+    );
     let served = body.clone();
     let router = axum::Router::new().route(
         "/file",
@@ -48,7 +57,10 @@ async fn download_streams_and_stops_at_the_limit() {
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     let client = reqwest::Client::new();
     let key = MediaKey::parse(KEY).unwrap();
-    assert_eq!(download(&client, &url, &key, 1024).await.unwrap(), b"0123456789abcdef0123456789ABCDEF");
+    assert_eq!(
+        download(&client, &url, &key, 1024).await.unwrap(),
+        b"0123456789abcdef0123456789ABCDEF"
+    );
     let err = download(&client, &url, &key, 8).await.unwrap_err();
     assert!(matches!(err, wecom_aibot::Error::MediaTooLarge { limit: 8 }));
     let err = download(&client, &url.replace("/file", "/missing"), &key, 1024).await.unwrap_err();

@@ -85,6 +85,10 @@
 //! | `GET /emulator/media/{media_id}` | uploaded temporary media without a token, also after the 3 days of `media/get` |
 //! | `GET /emulator/messages/{msgid}/body` | a message body byte for byte as received |
 //!
+//! AI bots (智能机器人) in HTTP mode have their own admin routes under `/emulator/aibots/`
+//! and a live page at `/aibot`; see the `[[aibots]]` section of the configuration and
+//! [`AibotConfig`].
+//!
 //! Member actions wait for the callback delivery and answer with its record (add
 //! `?wait=false` to answer at once). Card actions hand out a fresh `ResponseCode`.
 //!
@@ -149,5 +153,7 @@ pub use state::{
 pub fn app(state: EmulatorState) -> axum::Router {
     api::router(state.clone())
         .merge(admin::router())
-        .merge(aibot::router()).merge(inbox::router()).with_state(state)
+        .merge(aibot::router())
+        .merge(inbox::router())
+        .with_state(state)
 }

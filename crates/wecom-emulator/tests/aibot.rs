@@ -20,7 +20,10 @@ struct Setup {
     http: reqwest::Client,
 }
 
-async fn setup(server: impl FnOnce(&str, &str) -> AibotServer, tweak: impl FnOnce(&mut Config)) -> Setup {
+async fn setup(
+    server: impl FnOnce(&str, &str) -> AibotServer,
+    tweak: impl FnOnce(&mut Config),
+) -> Setup {
     let mut config = Config::demo();
     let (token, key) = {
         let bot = &config.aibots[0];
@@ -157,7 +160,9 @@ async fn an_answer_past_20480_bytes_is_delivered_whole() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_handler_slower_than_the_refresh_window_is_followed_to_the_end() {
     let server = |t: &str, k: &str| {
-        AibotServer::new(t, k, TestBot::default()).unwrap().first_answer_wait(Duration::from_millis(100))
+        AibotServer::new(t, k, TestBot::default())
+            .unwrap()
+            .first_answer_wait(Duration::from_millis(100))
     };
     let s = setup(server, |_| {}).await;
     let turn = s.ask("alice", "slow", "finish").await;
@@ -190,14 +195,18 @@ async fn a_card_click_updates_the_card_and_feedback_reaches_the_bot() {
     let s = setup(plain(bot.clone()), |_| {}).await;
     let turn = s.ask("alice", "card", "first").await;
     assert_eq!(turn["card"]["task_id"], "deploy-1");
-    let click = s.post(&format!("turns/{}/click", turn["id"]), json!({"userid": "alice", "event_key": "go"})).await;
+    let click = s
+        .post(&format!("turns/{}/click", turn["id"]), json!({"userid": "alice", "event_key": "go"}))
+        .await;
     assert_eq!(click["reply"]["response_type"], "update_template_card", "{click}");
     let turn = s.turn(&turn["id"]).await;
     assert_eq!(turn["card_updates"][0]["main_title"]["title"], "go by alice");
 
     let answered = s.ask("alice", "rate me", "finish").await;
     assert_eq!(answered["feedback_id"], "fb-1");
-    let fb = s.post(&format!("turns/{}/feedback", answered["id"]), json!({"userid": "alice", "type": 1})).await;
+    let fb = s
+        .post(&format!("turns/{}/feedback", answered["id"]), json!({"userid": "alice", "type": 1}))
+        .await;
     assert_eq!(fb["status"], "no_answer");
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert_eq!(*bot.feedback.lock().unwrap(), ["fb-1"]);
@@ -243,7 +252,8 @@ async fn the_aibot_page_and_its_live_stream_are_served() {
         turn = s.turn(&turn["id"]).await;
     }
     assert_eq!(turn["status"], "finished");
-    let mut events = s.http.get(format!("{}/emulator/aibots/events", s.emu.base_url())).send().await.unwrap();
+    let mut events =
+        s.http.get(format!("{}/emulator/aibots/events", s.emu.base_url())).send().await.unwrap();
     let first = events.chunk().await.unwrap().unwrap();
     assert!(String::from_utf8_lossy(&first).contains("event: ready"));
 }

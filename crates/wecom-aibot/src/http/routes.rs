@@ -108,7 +108,11 @@ fn encrypted(shared: &Shared, plaintext: &str, q: &CallbackQuery<'_>) -> Respons
     }
 }
 
-fn reply_response(shared: &Shared, reply: &impl serde::Serialize, q: &CallbackQuery<'_>) -> Response {
+fn reply_response(
+    shared: &Shared,
+    reply: &impl serde::Serialize,
+    q: &CallbackQuery<'_>,
+) -> Response {
     match serde_json::to_string(reply) {
         Ok(json) => {
             tracing::trace!(reply = %json, "AI bot passive reply");
@@ -134,7 +138,11 @@ pub(super) async fn receive(State(shared): State<Arc<Shared>>, request: Request)
     let body = match read_body(request, shared.body_limit).await {
         Ok(b) => b,
         Err(status) => {
-            tracing::warn!(status = status.as_u16(), limit = shared.body_limit, "rejected AI bot callback body");
+            tracing::warn!(
+                status = status.as_u16(),
+                limit = shared.body_limit,
+                "rejected AI bot callback body"
+            );
             return reject(status);
         }
     };
@@ -249,7 +257,8 @@ fn spawn_handler(shared: &Arc<Shared>, message: Message, exchange: &Arc<Exchange
 }
 
 async fn on_event(shared: &Arc<Shared>, event: Event, q: &CallbackQuery<'_>) -> Response {
-    if let Seen::Retry(_) | Seen::RetryOther = shared.streams.first_seen(&event.header.msgid, None) {
+    if let Seen::Retry(_) | Seen::RetryOther = shared.streams.first_seen(&event.header.msgid, None)
+    {
         return empty_ok();
     }
     let waits = matches!(event.kind, EventKind::EnterChat | EventKind::TemplateCard(_));

@@ -65,7 +65,8 @@ impl Streams {
             return ex.clone().map_or(Seen::RetryOther, Seen::Retry);
         }
         if inner.seen.len() >= SEEN_MAX
-            && let Some(oldest) = inner.seen.iter().min_by_key(|(_, (t, _))| *t).map(|(k, _)| k.clone())
+            && let Some(oldest) =
+                inner.seen.iter().min_by_key(|(_, (t, _))| *t).map(|(k, _)| k.clone())
         {
             inner.seen.remove(&oldest);
         }

@@ -46,7 +46,8 @@ impl WeCom {
                 }
             }),
         );
-        let active_url = format!("{}/cgi-bin/aibot/response?response_code=RC_test", spawn(router).await);
+        let active_url =
+            format!("{}/cgi-bin/aibot/response?response_code=RC_test", spawn(router).await);
         WeCom {
             crypt: MsgCrypt::new(TOKEN, KEY, "").unwrap(),
             base,
@@ -71,7 +72,8 @@ impl WeCom {
     }
 
     pub async fn post_raw(&self, query: &str, body: String) -> (u16, String) {
-        let r = self.client.post(format!("{}/?{query}", self.base)).body(body).send().await.unwrap();
+        let r =
+            self.client.post(format!("{}/?{query}", self.base)).body(body).send().await.unwrap();
         (r.status().as_u16(), r.text().await.unwrap())
     }
 
@@ -114,7 +116,12 @@ impl WeCom {
 
     /// Sends a message, then refreshes every `every` until the stream finishes; returns
     /// each content seen and the final reply.
-    pub async fn converse(&self, user: &str, text: &str, every: std::time::Duration) -> (Vec<String>, Value) {
+    pub async fn converse(
+        &self,
+        user: &str,
+        text: &str,
+        every: std::time::Duration,
+    ) -> (Vec<String>, Value) {
         let first = self.send(&self.text(user, text)).await.expect("an answer");
         let mut seen = vec![first["stream"]["content"].as_str().unwrap_or_default().to_owned()];
         let id = first["stream"]["id"].as_str().expect("a stream").to_owned();

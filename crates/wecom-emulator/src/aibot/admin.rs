@@ -73,7 +73,14 @@ async fn list_bots(State(state): State<EmulatorState>) -> Response {
     Json(json!({ "aibots": bots })).into_response()
 }
 
-fn new_turn(bot: &AibotConfig, userid: &str, chatid: Option<&str>, kind: &str, callback: Value, now: i64) -> Turn {
+fn new_turn(
+    bot: &AibotConfig,
+    userid: &str,
+    chatid: Option<&str>,
+    kind: &str,
+    callback: Value,
+    now: i64,
+) -> Turn {
     Turn {
         id: 0,
         botid: bot.botid.clone(),
@@ -138,12 +145,25 @@ async fn send_message(
     };
     if body.chatid.is_some() && !matches!(msgtype.as_str(), "text" | "mixed") {
         // In groups only text and mixed messages reach the bot (with the @mention).
-        return bad(StatusCode::BAD_REQUEST, "in a group chat only text and mixed messages reach a bot");
+        return bad(
+            StatusCode::BAD_REQUEST,
+            "in a group chat only text and mixed messages reach a bot",
+        );
     }
     let mut plain = drive::header(&bot, &body.userid, body.chatid.as_deref());
-    let turn = state.inner.aibots.add(new_turn(&bot, &body.userid, body.chatid.as_deref(), "message", Value::Null, state.clock().now_ms()));
+    let turn = state.inner.aibots.add(new_turn(
+        &bot,
+        &body.userid,
+        body.chatid.as_deref(),
+        "message",
+        Value::Null,
+        state.clock().now_ms(),
+    ));
     let code = state.inner.aibots.issue_code(turn);
-    plain.insert("response_url".into(), format!("{}/cgi-bin/aibot/response?response_code={code}", base(&headers)).into());
+    plain.insert(
+        "response_url".into(),
+        format!("{}/cgi-bin/aibot/response?response_code={code}", base(&headers)).into(),
+    );
     plain.insert("msgtype".into(), msgtype.clone().into());
     plain.insert(msgtype, payload);
     if let Some(q) = body.quote {
@@ -166,7 +186,11 @@ struct Member {
     userid: String,
 }
 
-async fn enter_chat(State(state): State<EmulatorState>, Path(botid): Path<String>, Json(body): Json<Member>) -> Response {
+async fn enter_chat(
+    State(state): State<EmulatorState>,
+    Path(botid): Path<String>,
+    Json(body): Json<Member>,
+) -> Response {
     let bot = match bot(&state, &botid) {
         Ok(b) => b,
         Err(r) => return r.into_response(),
@@ -179,7 +203,14 @@ async fn enter_chat(State(state): State<EmulatorState>, Path(botid): Path<String
     plain.insert("msgtype".into(), "event".into());
     plain.insert("event".into(), json!({ "eventtype": "enter_chat" }));
     let plain = Value::Object(plain);
-    let turn = state.inner.aibots.add(new_turn(&bot, &body.userid, None, "enter_chat", plain.clone(), state.clock().now_ms()));
+    let turn = state.inner.aibots.add(new_turn(
+        &bot,
+        &body.userid,
+        None,
+        "enter_chat",
+        plain.clone(),
+        state.clock().now_ms(),
+    ));
     drive::event(&state, &bot, turn, &plain, Some(Answering::EnterChat), None).await;
     Json(state.inner.aibots.get(turn)).into_response()
 }
@@ -214,17 +245,31 @@ async fn click(
         .iter()
         .map(|(k, v)| json!({ "question_key": k, "option_ids": { "option_id": v } }))
         .collect();
-    let mut data = json!({ "card_type": card["card_type"], "event_key": body.event_key, "task_id": task_id });
+    let mut data =
+        json!({ "card_type": card["card_type"], "event_key": body.event_key, "task_id": task_id });
     if !selected.is_empty() {
         data["selected_items"] = json!({ "selected_item": selected });
     }
     let mut plain = drive::header(&bot, &body.userid, target.chatid.as_deref());
     plain.insert("create_time".into(), (state.clock().now_ms() / 1000).into());
-    let turn = state.inner.aibots.add(new_turn(&bot, &body.userid, target.chatid.as_deref(), "template_card_event", Value::Null, state.clock().now_ms()));
+    let turn = state.inner.aibots.add(new_turn(
+        &bot,
+        &body.userid,
+        target.chatid.as_deref(),
+        "template_card_event",
+        Value::Null,
+        state.clock().now_ms(),
+    ));
     let code = state.inner.aibots.issue_code(turn);
-    plain.insert("response_url".into(), format!("{}/cgi-bin/aibot/response?response_code={code}", base(&headers)).into());
+    plain.insert(
+        "response_url".into(),
+        format!("{}/cgi-bin/aibot/response?response_code={code}", base(&headers)).into(),
+    );
     plain.insert("msgtype".into(), "event".into());
-    plain.insert("event".into(), json!({ "eventtype": "template_card_event", "template_card_event": data }));
+    plain.insert(
+        "event".into(),
+        json!({ "eventtype": "template_card_event", "template_card_event": data }),
+    );
     let plain = Value::Object(plain);
     state.inner.aibots.update(turn, |t| t.callback = plain.clone());
     drive::event(&state, &bot, turn, &plain, Some(Answering::CardEvent(&task_id)), Some(id)).await;
@@ -271,7 +316,14 @@ async fn feedback(
     plain.insert("msgtype".into(), "event".into());
     plain.insert("event".into(), json!({ "eventtype": "feedback_event", "feedback_event": data }));
     let plain = Value::Object(plain);
-    let turn = state.inner.aibots.add(new_turn(&bot, &body.userid, target.chatid.as_deref(), "feedback_event", plain.clone(), state.clock().now_ms()));
+    let turn = state.inner.aibots.add(new_turn(
+        &bot,
+        &body.userid,
+        target.chatid.as_deref(),
+        "feedback_event",
+        plain.clone(),
+        state.clock().now_ms(),
+    ));
     drive::event(&state, &bot, turn, &plain, None, None).await;
     Json(state.inner.aibots.get(turn)).into_response()
 }
@@ -281,11 +333,18 @@ struct TurnFilter {
     userid: Option<String>,
 }
 
-async fn turns(State(state): State<EmulatorState>, Path(botid): Path<String>, Query(f): Query<TurnFilter>) -> Response {
+async fn turns(
+    State(state): State<EmulatorState>,
+    Path(botid): Path<String>,
+    Query(f): Query<TurnFilter>,
+) -> Response {
     Json(json!({ "turns": state.inner.aibots.list(&botid, f.userid.as_deref()) })).into_response()
 }
 
-async fn turn(State(state): State<EmulatorState>, Path((botid, id)): Path<(String, u64)>) -> Response {
+async fn turn(
+    State(state): State<EmulatorState>,
+    Path((botid, id)): Path<(String, u64)>,
+) -> Response {
     match state.inner.aibots.get(id).filter(|t| t.botid == botid) {
         Some(t) => Json(t).into_response(),
         None => bad(StatusCode::NOT_FOUND, "no such turn"),
@@ -299,8 +358,13 @@ struct Code {
 }
 
 /// `POST /cgi-bin/aibot/response`: one markdown or card per code, within an hour.
-async fn response_url(State(state): State<EmulatorState>, Query(q): Query<Code>, body: axum::body::Bytes) -> Response {
-    let answer = |code: i64, msg: &str| Json(json!({ "errcode": code, "errmsg": msg })).into_response();
+async fn response_url(
+    State(state): State<EmulatorState>,
+    Query(q): Query<Code>,
+    body: axum::body::Bytes,
+) -> Response {
+    let answer =
+        |code: i64, msg: &str| Json(json!({ "errcode": code, "errmsg": msg })).into_response();
     let Ok(body) = serde_json::from_slice::<Value>(&body) else {
         return answer(40058, "Warning: wrong json format");
     };

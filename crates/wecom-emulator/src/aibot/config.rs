@@ -79,11 +79,14 @@ impl AibotConfig {
             let (Some(token), Some(key), Some(url)) =
                 (&self.token, &self.encoding_aes_key, &self.callback_url)
             else {
-                return Err(format!("{at}: http mode needs token, encoding_aes_key and callback_url"));
+                return Err(format!(
+                    "{at}: http mode needs token, encoding_aes_key and callback_url"
+                ));
             };
             wecom_crypto::MsgCrypt::new(token.expose(), key.expose(), "")
                 .map_err(|e| format!("{at}: {e}"))?;
-            crate::config::check::check_callback_url(url).map_err(|e| format!("{at}.callback_url: {e}"))?;
+            crate::config::check::check_callback_url(url)
+                .map_err(|e| format!("{at}.callback_url: {e}"))?;
         }
         if self.refresh_interval_ms == 0 {
             return Err(format!("{at}: refresh_interval_ms must be at least 1"));

@@ -37,7 +37,8 @@ async fn post(
     let nonce = crate::ids::random_token(10).replace(['+', '/', '-', '_'], "0");
     let sealed = crypt.encrypt(&plain.to_string(), &ts, &nonce).map_err(|e| e.to_string())?;
     let sep = if url.contains('?') { '&' } else { '?' };
-    let full = format!("{url}{sep}msg_signature={}&timestamp={ts}&nonce={nonce}", sealed.msg_signature);
+    let full =
+        format!("{url}{sep}msg_signature={}&timestamp={ts}&nonce={nonce}", sealed.msg_signature);
     let response = state
         .inner
         .http
@@ -47,7 +48,13 @@ async fn post(
         .timeout(timeout)
         .send()
         .await
-        .map_err(|e| if e.is_timeout() { format!("timeout after {} ms", timeout.as_millis()) } else { "connection failed".into() })?;
+        .map_err(|e| {
+            if e.is_timeout() {
+                format!("timeout after {} ms", timeout.as_millis())
+            } else {
+                "connection failed".into()
+            }
+        })?;
     let status = response.status();
     let text = response.text().await.map_err(|_| "body could not be read".to_owned())?;
     if !status.is_success() {
@@ -67,7 +74,9 @@ async fn post(
     let plain = crypt
         .decrypt_verified(&field("msgsignature")?, &ts, &field("nonce")?, &field("encrypt")?)
         .map_err(|e| format!("answer: {e}"))?;
-    serde_json::from_str(&plain.message).map(Some).map_err(|_| "answer: plaintext is not JSON".into())
+    serde_json::from_str(&plain.message)
+        .map(Some)
+        .map_err(|_| "answer: plaintext is not JSON".into())
 }
 
 /// Delivers with WeCom's tries; returns (tries used, outcome of the last).
@@ -216,17 +225,19 @@ async fn refresh_loop(
                 s.refreshes += 1;
             }
             match outcome {
-                Ok(Some(reply)) => match validate::passive(&reply, Answering::Refresh(&stream_id)) {
-                    Ok(()) => {
-                        record_stream(t, &reply);
-                        t.reply = Some(reply);
-                        if t.stream.as_ref().is_some_and(|s| s.finish) {
-                            t.status = "finished".into();
-                            done = true;
+                Ok(Some(reply)) => {
+                    match validate::passive(&reply, Answering::Refresh(&stream_id)) {
+                        Ok(()) => {
+                            record_stream(t, &reply);
+                            t.reply = Some(reply);
+                            if t.stream.as_ref().is_some_and(|s| s.finish) {
+                                t.status = "finished".into();
+                                done = true;
+                            }
                         }
+                        Err(e) => t.errors.push(format!("refresh answer: {e}")),
                     }
-                    Err(e) => t.errors.push(format!("refresh answer: {e}")),
-                },
+                }
                 Ok(None) => t.errors.push("refresh answered empty".into()),
                 Err(e) => t.errors.push(format!("refresh: {e}")),
             }

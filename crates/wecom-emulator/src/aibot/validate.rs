@@ -4,8 +4,13 @@ use serde_json::Value;
 
 /// Most bytes of a stream's content or an active markdown reply.
 pub(crate) const CONTENT_MAX: usize = 20_480;
-const CARD_TYPES: [&str; 5] =
-    ["text_notice", "news_notice", "button_interaction", "vote_interaction", "multiple_interaction"];
+const CARD_TYPES: [&str; 5] = [
+    "text_notice",
+    "news_notice",
+    "button_interaction",
+    "vote_interaction",
+    "multiple_interaction",
+];
 
 /// What a reply answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +84,9 @@ fn stream(v: Option<&Value>, expect_id: Option<&str>) -> Result<(), String> {
                 && item["image"]["base64"].is_string()
                 && item["image"]["md5"].as_str().is_some_and(|m| m.len() == 32);
             if !ok {
-                return Err(format!("stream.msg_item[{i}]: must be {{msgtype: image, image: {{base64, md5}}}}"));
+                return Err(format!(
+                    "stream.msg_item[{i}]: must be {{msgtype: image, image: {{base64, md5}}}}"
+                ));
             }
         }
     }
@@ -129,11 +136,16 @@ pub(crate) fn active(body: &Value) -> Result<(), (i64, String)> {
                 return Err((40058, "missing field `markdown.content`".into()));
             };
             if content.len() > CONTENT_MAX {
-                return Err((40058, format!("markdown.content: {} bytes, at most {CONTENT_MAX}", content.len())));
+                return Err((
+                    40058,
+                    format!("markdown.content: {} bytes, at most {CONTENT_MAX}", content.len()),
+                ));
             }
             feedback(body["markdown"].get("feedback"), "markdown.feedback").map_err(|e| (40058, e))
         }
-        Some("template_card") => card(&body["template_card"], "template_card").map_err(|e| (40058, e)),
+        Some("template_card") => {
+            card(&body["template_card"], "template_card").map_err(|e| (40058, e))
+        }
         _ => Err((40008, "invalid message type".into())),
     }
 }

@@ -43,26 +43,32 @@ async fn script() -> Response {
     super::with_headers(SCRIPT, "text/javascript; charset=utf-8").into_response()
 }
 
-async fn events(State(state): State<EmulatorState>) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
+async fn events(
+    State(state): State<EmulatorState>,
+) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
     let changes = state.inner.aibots.changes.subscribe();
     let closing = state.inner.closing.subscribe();
-    let stream = futures::stream::unfold((changes, closing, false), |(mut rx, mut closing, started)| async move {
-        if !started {
-            let ready = SseEvent::default().event("ready").retry(Duration::from_secs(1)).data("{}");
-            return Some((Ok(ready), (rx, closing, true)));
-        }
-        if *closing.borrow() {
-            return None;
-        }
-        let event = tokio::select! {
-            got = rx.recv() => match got {
-                Ok(id) => SseEvent::default().event("turn").data(format!("{{\"id\":{id}}}")),
-                Err(RecvError::Lagged(_)) => SseEvent::default().event("lagged").data("{}"),
-                Err(RecvError::Closed) => return None,
-            },
-            _ = closing.wait_for(|c| *c) => return None,
-        };
-        Some((Ok(event), (rx, closing, true)))
-    });
+    let stream = futures::stream::unfold(
+        (changes, closing, false),
+        |(mut rx, mut closing, started)| async move {
+            if !started {
+                let ready =
+                    SseEvent::default().event("ready").retry(Duration::from_secs(1)).data("{}");
+                return Some((Ok(ready), (rx, closing, true)));
+            }
+            if *closing.borrow() {
+                return None;
+            }
+            let event = tokio::select! {
+                got = rx.recv() => match got {
+                    Ok(id) => SseEvent::default().event("turn").data(format!("{{\"id\":{id}}}")),
+                    Err(RecvError::Lagged(_)) => SseEvent::default().event("lagged").data("{}"),
+                    Err(RecvError::Closed) => return None,
+                },
+                _ = closing.wait_for(|c| *c) => return None,
+            };
+            Some((Ok(event), (rx, closing, true)))
+        },
+    );
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
