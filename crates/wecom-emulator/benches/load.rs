@@ -101,6 +101,7 @@ fn config(a: &Args) -> Config {
             .collect(),
         departments: vec![DepartmentConfig { id: 1, name: "Load".to_owned(), parentid: 0 }],
         tags: vec![],
+        aibots: vec![],
     }
 }
 

@@ -68,6 +68,9 @@ pub struct Config {
     /// Tags.
     #[serde(default)]
     pub tags: Vec<TagConfig>,
+    /// AI bots (智能机器人) with API mode on.
+    #[serde(default)]
+    pub aibots: Vec<crate::aibot::AibotConfig>,
 }
 
 /// Emulator behaviour that WeCom fixes but tests may want to change.

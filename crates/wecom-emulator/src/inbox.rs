@@ -9,6 +9,7 @@
 //! admin API, plus the routes here: the member list, a member's view, the change stream
 //! (server-sent events), stored media without a token, and a message body byte for byte.
 
+mod aibot;
 mod stream;
 mod view;
 
@@ -48,6 +49,7 @@ pub(crate) fn router() -> Router<EmulatorState> {
         .route("/inbox/{file}", get(asset))
         .merge(view::router())
         .merge(stream::router())
+        .merge(aibot::router())
 }
 
 fn with_headers(body: &'static str, content_type: &'static str) -> Response {

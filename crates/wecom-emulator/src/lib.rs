@@ -87,6 +87,10 @@
 //! | `GET /emulator/media/{media_id}` | uploaded temporary media without a token, also after the 3 days of `media/get` |
 //! | `GET /emulator/messages/{msgid}/body` | a message body byte for byte as received |
 //!
+//! AI bots (智能机器人) in HTTP mode have their own admin routes under `/emulator/aibots/`
+//! and a live page at `/aibot`; see the `[[aibots]]` section of the configuration and
+//! [`AibotConfig`].
+//!
 //! Member actions wait for the callback delivery and answer with its record (add
 //! `?wait=false` to answer at once). Card actions hand out a fresh `ResponseCode`.
 //!
@@ -122,6 +126,7 @@
 //! before a graceful shutdown of your server, or open event streams keep it waiting.
 
 mod admin;
+mod aibot;
 pub(crate) mod api;
 mod callback;
 pub mod clock;
@@ -139,6 +144,7 @@ mod state;
 mod stats;
 mod validate;
 
+pub use aibot::{AibotConfig, AibotMode};
 pub use callback::{Attempt, CallbackRecord, Outcome, ReplyRecord};
 pub use clock::Clock;
 pub use config::{
@@ -160,7 +166,8 @@ pub use state::{
 /// [`Options::allowed_hosts`] and [`Options::allowed_origins`] settings).
 pub fn app(state: EmulatorState) -> axum::Router {
     let local = admin::router()
+        .merge(aibot::router())
         .merge(inbox::router())
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard));
-    api::router(state.clone()).merge(local).with_state(state)
+    api::router(state.clone()).merge(aibot::api_router()).merge(local).with_state(state)
 }

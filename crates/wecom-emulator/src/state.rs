@@ -59,6 +59,7 @@ pub(crate) struct Inner {
     pub(crate) dirty: AtomicBool,
     /// The address the server listens on, once bound (the admin API accepts it as `Host`).
     pub(crate) bound: std::sync::OnceLock<std::net::SocketAddr>,
+    pub(crate) aibots: crate::aibot::AibotState,
 }
 
 /// The shared state of one emulator. Cheap to clone (an `Arc` inside).
@@ -125,6 +126,7 @@ impl EmulatorState {
                 http,
                 dirty: AtomicBool::new(false),
                 bound: std::sync::OnceLock::new(),
+                aibots: crate::aibot::AibotState::default(),
             }),
         })
     }
@@ -170,6 +172,7 @@ impl EmulatorState {
         self.inner.faults.clear();
         self.inner.stats.reset();
         self.inner.clock.set_offset_ms(0);
+        self.inner.aibots.reset();
         self.changed(Event::Reset);
     }
 

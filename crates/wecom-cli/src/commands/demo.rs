@@ -5,6 +5,7 @@
 //! `update_template_card` with the callback's ResponseCode for the other), a recall, and a
 //! transcript of each step ending with the web inbox address.
 
+mod aibot;
 mod samples;
 
 use std::fmt::Write as _;
@@ -69,8 +70,10 @@ pub(crate) fn run(args: &DemoArgs, out: Output) -> Result<ExitCode> {
 
 async fn demo(args: &DemoArgs, out: Output) -> Result<()> {
     let started = Instant::now();
+    let mut config = Config::demo();
+    let bot_task = aibot::start(&mut config).await?;
     let emu = Emulator::builder()
-        .config(Config::demo())
+        .config(config)
         .addr(SocketAddr::from(([127, 0, 0, 1], args.port)))
         .start()
         .await
@@ -214,6 +217,8 @@ async fn demo(args: &DemoArgs, out: Output) -> Result<()> {
     client.recall(&text_msgid).await?;
     t.step(&format!("recalled {text_msgid}"), json!({ "step": "recall", "msgid": text_msgid }));
 
+    aibot::ask(&http, &emu, &mut t).await?;
+
     let inbox = inbox_url(&emu);
     // Without --serve the emulator stops when the demo ends, so say how to keep it open
     // rather than print an address that is about to go away.
@@ -243,6 +248,7 @@ async fn demo(args: &DemoArgs, out: Output) -> Result<()> {
         tokio::signal::ctrl_c().await?;
     }
     server_task.abort();
+    bot_task.abort();
     let _ = emu.shutdown().await;
     Ok(())
 }

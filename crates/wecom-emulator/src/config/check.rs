@@ -36,6 +36,12 @@ pub(crate) fn valid_userid(id: &str) -> bool {
 }
 
 pub(super) fn check(config: &Config) -> Result<(), ConfigError> {
+    for (i, bot) in config.aibots.iter().enumerate() {
+        bot.check().map_err(invalid)?;
+        if config.aibots[..i].iter().any(|b| b.botid == bot.botid) {
+            return Err(invalid(format!("aibots: botid {} appears twice", bot.botid)));
+        }
+    }
     if config.corp_id.is_empty() || !config.corp_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(invalid("corp_id must be non-empty ASCII letters and digits"));
     }

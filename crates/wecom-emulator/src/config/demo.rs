@@ -74,5 +74,16 @@ pub(super) fn demo() -> Config {
                 miniprogram_appid: None,
             },
         ],
+        aibots: vec![crate::aibot::AibotConfig {
+            botid: "aib_demo".to_owned(),
+            name: "Ask me".to_owned(),
+            secret: Some(Secret::new("demo-aibot-secret-000000000000000000000000")),
+            token: Some(Secret::new("demoBotToken")),
+            encoding_aes_key: Some(Secret::new("demoBotKey0123456789abcdefghijklmnopqrstuvw")),
+            callback_url: Some("http://127.0.0.1:3001/wecom/aibot".to_owned()),
+            mode: crate::aibot::AibotMode::Http,
+            refresh_interval_ms: 1000,
+            stream_window_seconds: 360,
+        }],
     }
 }

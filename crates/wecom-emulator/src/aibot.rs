@@ -1,0 +1,34 @@
+//! AI bots (智能机器人) in API mode, driven the way WeCom drives them over HTTP: a member's
+//! message becomes an encrypted JSON callback (receive id `""`), a stream answer is followed
+//! by refresh callbacks until the bot says `finish` or the 6-minute window closes, retries
+//! reuse the `msgid`, and the one-shot `response_url` accepts one markdown or card within an
+//! hour.
+//!
+//! The bot's answers are checked here from the raw JSON, without any SDK's types: the
+//! emulator is an oracle for the SDK, not a mirror of it. Every turn of every conversation
+//! is recorded and listed by the admin API; the inbox page `/aibot` shows them live.
+//!
+//! Admin API (`/emulator/aibots/…`):
+//!
+//! | Call | What it does |
+//! |---|---|
+//! | `GET /emulator/aibots` | the bots (no secrets) |
+//! | `POST /emulator/aibots/{botid}/messages {"userid", "content", "chatid"?, "msgtype"?: "text"}` | a member writes to the bot (with `chatid`: @-mentions it in that group); `?wait=first` (default) answers with the turn after the first answer, `?wait=finish` after the stream finished |
+//! | `POST /emulator/aibots/{botid}/enter_chat {"userid"}` | the member opens the bot's chat; answers with the turn (the welcome) |
+//! | `POST /emulator/aibots/{botid}/turns/{id}/click {"userid", "event_key", "selections"?: {"question_key": ["option"]}}` | the member clicks the card of that turn |
+//! | `POST /emulator/aibots/{botid}/turns/{id}/feedback {"userid", "type": 1\|2\|3, "content"?}` | like / dislike / cancel on that turn's answer |
+//! | `GET /emulator/aibots/{botid}/turns[?userid=]` | the conversation, oldest first |
+//! | `GET /emulator/aibots/{botid}/turns/{id}` | one turn |
+//!
+//! `POST /cgi-bin/aibot/response?response_code=…` is the `response_url` endpoint.
+
+mod admin;
+mod config;
+mod drive;
+mod store;
+mod validate;
+
+pub use config::{AibotConfig, AibotMode};
+pub(crate) use store::AibotState;
+
+pub(crate) use admin::{api_router, router};

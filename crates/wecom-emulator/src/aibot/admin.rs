@@ -1,0 +1,385 @@
+//! The AI-bot routes: the admin actions of a member, the conversation listing, and the
+//! `response_url` endpoint of the WeCom API.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::config::{AibotConfig, AibotMode};
+use super::drive;
+use super::store::Turn;
+use super::validate::{self, Answering};
+use crate::state::EmulatorState;
+
+pub(crate) fn router() -> Router<EmulatorState> {
+    Router::new()
+        .route("/emulator/aibots", get(list_bots))
+        .route("/emulator/aibots/{botid}/messages", post(send_message))
+        .route("/emulator/aibots/{botid}/enter_chat", post(enter_chat))
+        .route("/emulator/aibots/{botid}/turns", get(turns))
+        .route("/emulator/aibots/{botid}/turns/{id}", get(turn))
+        .route("/emulator/aibots/{botid}/turns/{id}/click", post(click))
+        .route("/emulator/aibots/{botid}/turns/{id}/feedback", post(feedback))
+}
+
+/// The WeCom-facing route, `response_url`: called by the bot's own server, so it sits with the
+/// WeCom API, outside the admin API's guard.
+pub(crate) fn api_router() -> Router<EmulatorState> {
+    Router::new().route("/cgi-bin/aibot/response", post(response_url))
+}
+
+fn bad(status: StatusCode, msg: impl Into<String>) -> Response {
+    (status, Json(json!({ "error": msg.into() }))).into_response()
+}
+
+/// A refused admin action: its status and reason.
+struct Rejection(StatusCode, &'static str);
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        bad(self.0, self.1)
+    }
+}
+
+fn bot(state: &EmulatorState, botid: &str) -> Result<AibotConfig, Rejection> {
+    let bot = state.config().aibots.iter().find(|b| b.botid == botid).cloned();
+    match bot {
+        Some(b) if b.mode == AibotMode::Http => Ok(b),
+        Some(_) => Err(Rejection(StatusCode::CONFLICT, "the bot is in WebSocket mode")),
+        None => Err(Rejection(StatusCode::NOT_FOUND, "no such bot")),
+    }
+}
+
+fn known_member(state: &EmulatorState, userid: &str) -> Result<(), Rejection> {
+    if state.config().users.iter().any(|u| u.userid.eq_ignore_ascii_case(userid)) {
+        Ok(())
+    } else {
+        Err(Rejection(StatusCode::NOT_FOUND, "no such member"))
+    }
+}
+
+/// The emulator's own base URL as the caller reached it (for `response_url`).
+fn base(headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    format!("http://{host}")
+}
+
+async fn list_bots(State(state): State<EmulatorState>) -> Response {
+    let bots: Vec<Value> = state
+        .config()
+        .aibots
+        .iter()
+        .map(|b| json!({ "botid": b.botid, "name": b.name, "mode": b.mode, "callback_url": b.callback_url }))
+        .collect();
+    Json(json!({ "aibots": bots })).into_response()
+}
+
+fn new_turn(
+    bot: &AibotConfig,
+    userid: &str,
+    chatid: Option<&str>,
+    kind: &str,
+    callback: Value,
+    now: i64,
+) -> Turn {
+    Turn {
+        id: 0,
+        botid: bot.botid.clone(),
+        userid: userid.to_owned(),
+        chatid: chatid.map(str::to_owned),
+        kind: kind.to_owned(),
+        callback,
+        created_at_ms: now,
+        status: "delivering".into(),
+        tries: 0,
+        reply: None,
+        stream: None,
+        card: None,
+        card_updates: Vec::new(),
+        follow_ups: Vec::new(),
+        feedback_id: None,
+        errors: Vec::new(),
+    }
+}
+
+#[derive(Deserialize)]
+struct MessageBody {
+    userid: String,
+    #[serde(default)]
+    content: String,
+    #[serde(default)]
+    chatid: Option<String>,
+    #[serde(default)]
+    msgtype: Option<String>,
+    /// The payload object for other msgtypes (`{"url": …}` for image/file).
+    #[serde(default)]
+    payload: Option<Value>,
+    #[serde(default)]
+    quote: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct Wait {
+    #[serde(default)]
+    wait: Option<String>,
+}
+
+async fn send_message(
+    State(state): State<EmulatorState>,
+    Path(botid): Path<String>,
+    Query(wait): Query<Wait>,
+    headers: HeaderMap,
+    Json(body): Json<MessageBody>,
+) -> Response {
+    let bot = match bot(&state, &botid) {
+        Ok(b) => b,
+        Err(r) => return r.into_response(),
+    };
+    if let Err(r) = known_member(&state, &body.userid) {
+        return r.into_response();
+    }
+    let msgtype = body.msgtype.unwrap_or_else(|| "text".into());
+    let payload = match (msgtype.as_str(), body.payload) {
+        (_, Some(p)) => p,
+        ("text" | "voice", None) => json!({ "content": body.content }),
+        _ => return bad(StatusCode::BAD_REQUEST, "payload is required for this msgtype"),
+    };
+    if body.chatid.is_some() && !matches!(msgtype.as_str(), "text" | "mixed") {
+        // In groups only text and mixed messages reach the bot (with the @mention).
+        return bad(
+            StatusCode::BAD_REQUEST,
+            "in a group chat only text and mixed messages reach a bot",
+        );
+    }
+    let mut plain = drive::header(&bot, &body.userid, body.chatid.as_deref());
+    let turn = state.inner.aibots.add(new_turn(
+        &bot,
+        &body.userid,
+        body.chatid.as_deref(),
+        "message",
+        Value::Null,
+        state.clock().now_ms(),
+    ));
+    let code = state.inner.aibots.issue_code(turn);
+    plain.insert(
+        "response_url".into(),
+        format!("{}/cgi-bin/aibot/response?response_code={code}", base(&headers)).into(),
+    );
+    plain.insert("msgtype".into(), msgtype.clone().into());
+    plain.insert(msgtype, payload);
+    if let Some(q) = body.quote {
+        plain.insert("quote".into(), q);
+    }
+    let plain = Value::Object(plain);
+    state.inner.aibots.update(turn, |t| t.callback = plain.clone());
+    let until_finish = wait.wait.as_deref() == Some("finish");
+    if wait.wait.as_deref() == Some("false") {
+        let state2 = state.clone();
+        tokio::spawn(async move { drive::message(&state2, bot, turn, plain, false).await });
+    } else {
+        drive::message(&state, bot, turn, plain, until_finish).await;
+    }
+    Json(state.inner.aibots.get(turn)).into_response()
+}
+
+#[derive(Deserialize)]
+struct Member {
+    userid: String,
+}
+
+async fn enter_chat(
+    State(state): State<EmulatorState>,
+    Path(botid): Path<String>,
+    Json(body): Json<Member>,
+) -> Response {
+    let bot = match bot(&state, &botid) {
+        Ok(b) => b,
+        Err(r) => return r.into_response(),
+    };
+    if let Err(r) = known_member(&state, &body.userid) {
+        return r.into_response();
+    }
+    let mut plain = drive::header(&bot, &body.userid, None);
+    plain.insert("create_time".into(), (state.clock().now_ms() / 1000).into());
+    plain.insert("msgtype".into(), "event".into());
+    plain.insert("event".into(), json!({ "eventtype": "enter_chat" }));
+    let plain = Value::Object(plain);
+    let turn = state.inner.aibots.add(new_turn(
+        &bot,
+        &body.userid,
+        None,
+        "enter_chat",
+        plain.clone(),
+        state.clock().now_ms(),
+    ));
+    drive::event(&state, &bot, turn, &plain, Some(Answering::EnterChat), None).await;
+    Json(state.inner.aibots.get(turn)).into_response()
+}
+
+#[derive(Deserialize)]
+struct Click {
+    userid: String,
+    event_key: String,
+    #[serde(default)]
+    selections: Map<String, Value>,
+}
+
+async fn click(
+    State(state): State<EmulatorState>,
+    Path((botid, id)): Path<(String, u64)>,
+    headers: HeaderMap,
+    Json(body): Json<Click>,
+) -> Response {
+    let bot = match bot(&state, &botid) {
+        Ok(b) => b,
+        Err(r) => return r.into_response(),
+    };
+    let Some(target) = state.inner.aibots.get(id).filter(|t| t.botid == botid) else {
+        return bad(StatusCode::NOT_FOUND, "no such turn");
+    };
+    let Some(card) = target.card_updates.last().or(target.card.as_ref()).cloned() else {
+        return bad(StatusCode::CONFLICT, "that turn has no card");
+    };
+    let task_id = card["task_id"].as_str().unwrap_or_default().to_owned();
+    let selected: Vec<Value> = body
+        .selections
+        .iter()
+        .map(|(k, v)| json!({ "question_key": k, "option_ids": { "option_id": v } }))
+        .collect();
+    let mut data =
+        json!({ "card_type": card["card_type"], "event_key": body.event_key, "task_id": task_id });
+    if !selected.is_empty() {
+        data["selected_items"] = json!({ "selected_item": selected });
+    }
+    let mut plain = drive::header(&bot, &body.userid, target.chatid.as_deref());
+    plain.insert("create_time".into(), (state.clock().now_ms() / 1000).into());
+    let turn = state.inner.aibots.add(new_turn(
+        &bot,
+        &body.userid,
+        target.chatid.as_deref(),
+        "template_card_event",
+        Value::Null,
+        state.clock().now_ms(),
+    ));
+    let code = state.inner.aibots.issue_code(turn);
+    plain.insert(
+        "response_url".into(),
+        format!("{}/cgi-bin/aibot/response?response_code={code}", base(&headers)).into(),
+    );
+    plain.insert("msgtype".into(), "event".into());
+    plain.insert(
+        "event".into(),
+        json!({ "eventtype": "template_card_event", "template_card_event": data }),
+    );
+    let plain = Value::Object(plain);
+    state.inner.aibots.update(turn, |t| t.callback = plain.clone());
+    drive::event(&state, &bot, turn, &plain, Some(Answering::CardEvent(&task_id)), Some(id)).await;
+    Json(state.inner.aibots.get(turn)).into_response()
+}
+
+#[derive(Deserialize)]
+struct Feedback {
+    userid: String,
+    #[serde(rename = "type")]
+    kind: u32,
+    #[serde(default)]
+    content: Option<String>,
+    #[serde(default)]
+    inaccurate_reason_list: Vec<u32>,
+}
+
+async fn feedback(
+    State(state): State<EmulatorState>,
+    Path((botid, id)): Path<(String, u64)>,
+    Json(body): Json<Feedback>,
+) -> Response {
+    let bot = match bot(&state, &botid) {
+        Ok(b) => b,
+        Err(r) => return r.into_response(),
+    };
+    let Some(target) = state.inner.aibots.get(id).filter(|t| t.botid == botid) else {
+        return bad(StatusCode::NOT_FOUND, "no such turn");
+    };
+    let Some(fid) = target.feedback_id.clone() else {
+        return bad(StatusCode::CONFLICT, "that answer carried no feedback id");
+    };
+    let mut data = json!({ "id": fid, "type": body.kind });
+    if body.kind == 2 {
+        if let Some(c) = body.content {
+            data["content"] = c.into();
+        }
+        if !body.inaccurate_reason_list.is_empty() {
+            data["inaccurate_reason_list"] = json!(body.inaccurate_reason_list);
+        }
+    }
+    let mut plain = drive::header(&bot, &body.userid, target.chatid.as_deref());
+    plain.insert("create_time".into(), (state.clock().now_ms() / 1000).into());
+    plain.insert("msgtype".into(), "event".into());
+    plain.insert("event".into(), json!({ "eventtype": "feedback_event", "feedback_event": data }));
+    let plain = Value::Object(plain);
+    let turn = state.inner.aibots.add(new_turn(
+        &bot,
+        &body.userid,
+        target.chatid.as_deref(),
+        "feedback_event",
+        plain.clone(),
+        state.clock().now_ms(),
+    ));
+    drive::event(&state, &bot, turn, &plain, None, None).await;
+    Json(state.inner.aibots.get(turn)).into_response()
+}
+
+#[derive(Deserialize)]
+struct TurnFilter {
+    userid: Option<String>,
+}
+
+async fn turns(
+    State(state): State<EmulatorState>,
+    Path(botid): Path<String>,
+    Query(f): Query<TurnFilter>,
+) -> Response {
+    Json(json!({ "turns": state.inner.aibots.list(&botid, f.userid.as_deref()) })).into_response()
+}
+
+async fn turn(
+    State(state): State<EmulatorState>,
+    Path((botid, id)): Path<(String, u64)>,
+) -> Response {
+    match state.inner.aibots.get(id).filter(|t| t.botid == botid) {
+        Some(t) => Json(t).into_response(),
+        None => bad(StatusCode::NOT_FOUND, "no such turn"),
+    }
+}
+
+#[derive(Deserialize)]
+struct Code {
+    #[serde(default)]
+    response_code: String,
+}
+
+/// `POST /cgi-bin/aibot/response`: one markdown or card per code, within an hour.
+async fn response_url(
+    State(state): State<EmulatorState>,
+    Query(q): Query<Code>,
+    body: axum::body::Bytes,
+) -> Response {
+    let answer =
+        |code: i64, msg: &str| Json(json!({ "errcode": code, "errmsg": msg })).into_response();
+    let Ok(body) = serde_json::from_slice::<Value>(&body) else {
+        return answer(40058, "Warning: wrong json format");
+    };
+    if let Err((code, msg)) = validate::active(&body) {
+        return answer(code, &msg);
+    }
+    let turn = match state.inner.aibots.use_code(&q.response_code) {
+        Ok(t) => t,
+        Err((code, msg)) => return answer(code, msg),
+    };
+    state.inner.aibots.update(turn, |t| t.follow_ups.push(body));
+    answer(0, "ok")
+}
