@@ -25,8 +25,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{MethodFilter, on};
-use axum::serve::ListenerExt;
 use tokio::net::{TcpListener, ToSocketAddrs};
+pub use wecom_callback::serve::ServeLimits;
 use wecom_crypto::MsgCrypt;
 
 use crate::bot::{Bot, DynBot, Limits, Slots};
@@ -46,6 +46,7 @@ pub struct AibotServer {
     first_wait: Duration,
     event_deadline: Duration,
     client: reqwest::Client,
+    serve_limits: ServeLimits,
 }
 
 impl std::fmt::Debug for AibotServer {
@@ -84,6 +85,7 @@ impl AibotServer {
             first_wait: Duration::from_secs(1),
             event_deadline: Duration::from_secs(4),
             client: reqwest::Client::new(),
+            serve_limits: ServeLimits::new(),
         }
     }
 
@@ -147,6 +149,16 @@ impl AibotServer {
             .with_state(shared)
     }
 
+    /// The limits [`serve`](Self::serve) and [`serve_on`](Self::serve_on) apply to connections:
+    /// header-read, body-read and idle timeouts and a connection cap, so that slow or idle
+    /// clients cannot hold the server open (defaults: [`ServeLimits::new`]). A router mounted
+    /// in your own server gets your server's limits instead.
+    #[must_use]
+    pub fn serve_limits(mut self, limits: ServeLimits) -> Self {
+        self.serve_limits = limits;
+        self
+    }
+
     /// Binds `addr` and serves until the process ends.
     ///
     /// # Errors
@@ -161,9 +173,7 @@ impl AibotServer {
     /// The I/O error if serving fails.
     pub async fn serve_on(self, listener: TcpListener) -> std::io::Result<()> {
         tracing::info!(addr = ?listener.local_addr().ok(), "WeCom AI bot listening");
-        let listener = listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        axum::serve(listener, self.into_router()).await
+        let limits = self.serve_limits;
+        wecom_callback::serve::serve(listener, self.into_router(), limits).await
     }
 }
