@@ -23,6 +23,13 @@ use crate::state::{CallbackTarget, EmulatorState};
 /// An admin error: status and message.
 pub(crate) struct AdminError(pub(crate) StatusCode, pub(crate) String);
 
+impl From<wecom_model::InvalidArgument> for AdminError {
+    /// A value that cannot be written into a callback (a character XML cannot carry).
+    fn from(e: wecom_model::InvalidArgument) -> Self {
+        Self::bad(e.to_string())
+    }
+}
+
 impl AdminError {
     pub(crate) fn bad(msg: impl Into<String>) -> Self {
         Self(StatusCode::BAD_REQUEST, msg.into())
@@ -183,8 +190,8 @@ struct Expire {
 
 async fn expire_tokens(State(state): State<EmulatorState>, body: Bytes) -> AdminResult {
     let e: Expire = parse(&body)?;
-    let errcode = e.errcode.unwrap_or(code::TOKEN_EXPIRED);
-    if errcode != code::TOKEN_EXPIRED && errcode != code::INVALID_TOKEN {
+    let errcode = e.errcode.unwrap_or(code::ACCESS_TOKEN_EXPIRED);
+    if errcode != code::ACCESS_TOKEN_EXPIRED && errcode != code::INVALID_ACCESS_TOKEN {
         return Err(AdminError::bad("errcode must be 42001 or 40014"));
     }
     if let Some(a) = e.agentid.filter(|&a| state.config().app(a).is_none()) {

@@ -147,7 +147,10 @@ fn percent_decode(s: &str) -> Cow<'_, str> {
 /// counts as missing); unknown → 40014; expired → 42001.
 pub(crate) fn auth(state: &EmulatorState, query: Option<&str>) -> Result<i64, ApiError> {
     let token = query_param(query, "access_token").filter(|t| !t.is_empty()).ok_or_else(|| {
-        ApiError::new(code::TOKEN_MISSING, "access_token must be given in the URL query string")
+        ApiError::new(
+            code::MISSING_ACCESS_TOKEN,
+            "access_token must be given in the URL query string",
+        )
     })?;
     let now = state.clock().now_ms();
     state.tokens().check(&token, now, state.config().options.expired_token_errcode)

@@ -182,6 +182,56 @@ pub fn description(code: i64) -> Option<&'static str> {
     })
 }
 
+/// WeCom's own `errmsg` text for a listed code, as its API answers it (before the "hint" and
+/// "more info" parts), `None` for unknown codes. The emulator answers with these.
+pub fn errmsg(code: i64) -> Option<&'static str> {
+    Some(match code {
+        SYSTEM_BUSY => "system busy",
+        INVALID_SECRET => "invalid credential, access_token is invalid or not latest",
+        INVALID_USER_ID => "invalid userid",
+        INVALID_MEDIA_FILE_TYPE => "invalid media type",
+        INVALID_MEDIA_TYPE => "invalid file type",
+        INVALID_FILE_SIZE => "invalid file size",
+        INVALID_MEDIA_ID => "invalid media_id",
+        INVALID_MSGTYPE => "invalid message type",
+        INVALID_IMAGE_SIZE => "invalid image size",
+        INVALID_VIDEO_SIZE => "invalid video size",
+        INVALID_CORP_ID => "invalid corpid",
+        INVALID_ACCESS_TOKEN => "invalid access_token",
+        USER_LIST_TOO_LONG => "invalid user list size",
+        INVALID_AGENT_ID => "invalid agentid",
+        INVALID_PARAMETER => "invalid parameter",
+        EMPTY_PARAMETER => "some parameters are empty",
+        NEWS_CANNOT_BE_SAFE => "news message not support safe",
+        MISSING_ACCESS_TOKEN => "access_token missing",
+        MISSING_CORP_ID => "corpid missing",
+        MISSING_SECRET => "corpsecret missing",
+        MISSING_MEDIA_ID => "media_id missing",
+        MISSING_AGENT_ID => "agentid missing",
+        MISSING_TITLE => "title missing",
+        MISSING_DESCRIPTION => "description missing",
+        ACCESS_TOKEN_EXPIRED => "access_token expired",
+        INVALID_TASK_ID => "invalid task_id",
+        CARD_UPDATER_NOT_SENDER => "update app is not the sending app",
+        EMPTY_MEDIA => "empty media data",
+        EMPTY_CONTENT => "empty content",
+        MEDIA_TOO_LARGE => "media size out of limit",
+        CONTENT_TOO_LARGE => "content size out of limit",
+        VOICE_TOO_LONG => "playtime out of limit",
+        TOO_MANY_ARTICLES => "article size out of limit",
+        API_FREQUENCY_LIMITED => "reach max api daily quota limit",
+        AUTHOR_TOO_LONG => "author size out of limit",
+        URL_MISSING_SCHEME => "invalid url",
+        API_FORBIDDEN => "api forbidden",
+        ALL_RECIPIENTS_INVALID => "user & party & tag all invalid",
+        NO_RECIPIENTS => "touser & toparty & totag all empty",
+        TOO_MANY_PARTIES => "invalid party list size",
+        TOO_MANY_TAGS => "invalid tag list size",
+        AGENT_NOT_PERMITTED => "not allow to operate another agent",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,5 +254,7 @@ mod tests {
             Some("token's app may not act for this agentid")
         );
         assert_eq!(description(123_456), None);
+        assert_eq!(errmsg(INVALID_ACCESS_TOKEN), Some("invalid access_token"));
+        assert_eq!(errmsg(123_456), None);
     }
 }

@@ -15,10 +15,11 @@ use serde_json::{Map, Value, json};
 mod cards;
 
 use super::{AdminError, AdminResult, parse};
-use crate::callback::xml::{cdata, header, plain};
+use crate::callback::xml::header;
 use crate::callback::{Delivery, deliver};
 use crate::state::inbox::record_other;
 use crate::state::{Direction, EmulatorState, Origin};
+use wecom_model::xml::XmlWriter;
 
 pub(super) fn router() -> Router<EmulatorState> {
     Router::new()
@@ -86,39 +87,39 @@ async fn user_message(
     let s = |k: &str| req.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
     let n = |k: &str| req.get(k).and_then(Value::as_f64).unwrap_or(0.0);
     let corp = &state.config().corp_id;
-    let mut xml = String::with_capacity(512);
-    header(&mut xml, corp, &user, state.clock().now_secs(), &msgtype);
+    let mut doc = XmlWriter::with_capacity(512);
+    header(&mut doc, corp, &user, state.clock().now_secs(), &msgtype)?;
     match msgtype.as_str() {
         "text" => {
             if s("content").is_empty() {
                 return Err(AdminError::bad("content is required"));
             }
-            cdata(&mut xml, "Content", &s("content"));
+            doc.text("Content", &s("content"))?;
         }
         "image" => {
-            cdata(&mut xml, "PicUrl", &s("pic_url"));
-            cdata(&mut xml, "MediaId", &s("media_id"));
+            doc.text("PicUrl", &s("pic_url"))?;
+            doc.text("MediaId", &s("media_id"))?;
         }
         "voice" => {
-            cdata(&mut xml, "MediaId", &s("media_id"));
+            doc.text("MediaId", &s("media_id"))?;
             let format = s("format");
-            cdata(&mut xml, "Format", if format.is_empty() { "amr" } else { &format });
+            doc.text("Format", if format.is_empty() { "amr" } else { &format })?;
         }
         "video" => {
-            cdata(&mut xml, "MediaId", &s("media_id"));
-            cdata(&mut xml, "ThumbMediaId", &s("thumb_media_id"));
+            doc.text("MediaId", &s("media_id"))?;
+            doc.text("ThumbMediaId", &s("thumb_media_id"))?;
         }
         "location" => {
-            plain(&mut xml, "Location_X", n("latitude"));
-            plain(&mut xml, "Location_Y", n("longitude"));
-            plain(&mut xml, "Scale", n("scale"));
-            cdata(&mut xml, "Label", &s("label"));
+            doc.value("Location_X", n("latitude"));
+            doc.value("Location_Y", n("longitude"));
+            doc.value("Scale", n("scale"));
+            doc.text("Label", &s("label"))?;
         }
         "link" => {
-            cdata(&mut xml, "Title", &s("title"));
-            cdata(&mut xml, "Description", &s("description"));
-            cdata(&mut xml, "Url", &s("url"));
-            cdata(&mut xml, "PicUrl", &s("pic_url"));
+            doc.text("Title", &s("title"))?;
+            doc.text("Description", &s("description"))?;
+            doc.text("Url", &s("url"))?;
+            doc.text("PicUrl", &s("pic_url"))?;
         }
         other => {
             return Err(AdminError::bad(format!(
@@ -126,12 +127,12 @@ async fn user_message(
             )));
         }
     }
-    plain(&mut xml, "MsgId", msg_id());
-    plain(&mut xml, "AgentID", agentid);
+    doc.value("MsgId", msg_id());
+    doc.value("AgentID", agentid);
     if msgtype == "location" {
-        cdata(&mut xml, "AppType", "wxwork");
+        doc.text("AppType", "wxwork")?;
     }
-    xml.push_str("</xml>");
+    let xml = doc.finish();
     let mut recorded = Value::Object(req.clone());
     recorded["msgtype"] = json!(msgtype);
     record_other(&state, agentid, Direction::UserToApp, Origin::User, &user, &recorded);
@@ -169,12 +170,12 @@ async fn user_event(
         ));
     }
     let user = member(&state, &userid, req.agentid)?;
-    let mut xml = String::with_capacity(384);
-    header(&mut xml, &state.config().corp_id, &user, state.clock().now_secs(), "event");
-    cdata(&mut xml, "Event", &req.event);
-    cdata(&mut xml, "EventKey", &req.event_key);
-    plain(&mut xml, "AgentID", req.agentid);
-    xml.push_str("</xml>");
+    let mut doc = XmlWriter::with_capacity(384);
+    header(&mut doc, &state.config().corp_id, &user, state.clock().now_secs(), "event")?;
+    doc.text("Event", &req.event)?;
+    doc.text("EventKey", &req.event_key)?;
+    doc.value("AgentID", req.agentid);
+    let xml = doc.finish();
     let d = Delivery {
         agentid: req.agentid,
         userid: user,

@@ -263,7 +263,7 @@ async fn uploadimg_inner(
         let today = times.iter().filter(|&&t| t > now - DAY_MS).count();
         if today >= 1000 || times.len() >= 3000 {
             return Err(ApiError::new(
-                code::FREQUENCY_LIMIT,
+                code::API_FREQUENCY_LIMITED,
                 "uploadimg quota reached (1,000 per day, 3,000 per month per corp)",
             ));
         }
@@ -294,7 +294,7 @@ pub(super) async fn get(State(state): State<EmulatorState>, uri: Uri) -> Respons
         return e.into_response();
     }
     let Some(media_id) = query_param(uri.query(), "media_id").filter(|m| !m.is_empty()) else {
-        return ApiError::new(code::MEDIA_ID_MISSING, "media_id is required").into_response();
+        return ApiError::new(code::MISSING_MEDIA_ID, "media_id is required").into_response();
     };
     let now = state.clock().now_ms();
     let found = state.media().live(&media_id, now).cloned();

@@ -30,7 +30,7 @@ pub(super) async fn recall(State(state): State<EmulatorState>, uri: Uri, body: B
 fn recall_inner(state: &EmulatorState, query: Option<&str>, raw: &Bytes) -> Result<(), ApiError> {
     let token_app = auth(state, query)?;
     let map = parse_object(raw)?;
-    let msgid = Obj::new(&map, "").req_str("msgid", code::REQUIRED_EMPTY)?;
+    let msgid = Obj::new(&map, "").req_str("msgid", code::EMPTY_PARAMETER)?;
     let now = state.clock().now_ms();
     let mut store = state.store();
     let idx = store

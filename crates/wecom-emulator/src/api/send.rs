@@ -64,7 +64,7 @@ pub(crate) fn agentid(
     let agentid = match body.map.get("agentid") {
         None | Some(Value::Null) if optional => return Ok(token_app),
         None | Some(Value::Null) => {
-            return Err(ApiError::new(code::AGENTID_MISSING, "agentid is required"));
+            return Err(ApiError::new(code::MISSING_AGENT_ID, "agentid is required"));
         }
         Some(Value::Number(n)) => n.as_i64(),
         Some(Value::String(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
@@ -73,17 +73,17 @@ pub(crate) fn agentid(
         Some(_) => None,
     };
     let Some(agentid) = agentid else {
-        return Err(ApiError::new(code::INVALID_AGENTID, "agentid must be an integer"));
+        return Err(ApiError::new(code::INVALID_AGENT_ID, "agentid must be an integer"));
     };
     if state.config().app(agentid).is_none() {
         return Err(ApiError::new(
-            code::INVALID_AGENTID,
+            code::INVALID_AGENT_ID,
             format!("agentid {agentid} is not an app of this corp"),
         ));
     }
     if agentid != token_app {
         return Err(ApiError::new(
-            code::AGENT_NOT_ALLOWED,
+            code::AGENT_NOT_PERMITTED,
             format!("the access_token belongs to app {token_app}, not to agentid {agentid}"),
         ));
     }
@@ -162,8 +162,8 @@ fn send_inner(state: &EmulatorState, query: Option<&str>, raw: &Bytes) -> Result
     let agentid = agentid(state, body, token_app, is_mini)?;
     let msgtype = vmsg::msgtype(body)?;
     let touser = recipient_list(body, "touser", 1000, code::USER_LIST_TOO_LONG)?;
-    let toparty = recipient_list(body, "toparty", 100, code::PARTY_LIST_TOO_LONG)?;
-    let totag = recipient_list(body, "totag", 100, code::TAG_LIST_TOO_LONG)?;
+    let toparty = recipient_list(body, "toparty", 100, code::TOO_MANY_PARTIES)?;
+    let totag = recipient_list(body, "totag", 100, code::TOO_MANY_TAGS)?;
     if [touser, toparty, totag].iter().all(|l| recipients::entries(l).next().is_none()) {
         return Err(ApiError::new(code::NO_RECIPIENTS, "touser, toparty and totag are all empty"));
     }
@@ -298,7 +298,7 @@ fn record(
         // Reuse is not documented (UNVERIFIED §10.14); 42014 is the nearest code.
         if store.task_ids.get(&agentid).is_some_and(|s| s.contains(task_id)) {
             return Err(ApiError::new(
-                code::TASK_ID_INVALID,
+                code::INVALID_TASK_ID,
                 format!(
                     "task_id {task_id:?} was already used by app {agentid}; task ids must not repeat"
                 ),

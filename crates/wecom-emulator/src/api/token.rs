@@ -22,14 +22,14 @@ fn issue(state: &EmulatorState, query: Option<&str>) -> Result<(String, i64), Ap
     let corpid = query_param(query, "corpid").filter(|v| !v.is_empty());
     let secret = query_param(query, "corpsecret").filter(|v| !v.is_empty());
     let Some(corpid) = corpid else {
-        return Err(ApiError::new(code::CORPID_MISSING, "corpid is required"));
+        return Err(ApiError::new(code::MISSING_CORP_ID, "corpid is required"));
     };
     let Some(secret) = secret else {
-        return Err(ApiError::new(code::SECRET_MISSING, "corpsecret is required"));
+        return Err(ApiError::new(code::MISSING_SECRET, "corpsecret is required"));
     };
     let config = state.config();
     if *corpid != config.corp_id {
-        return Err(ApiError::new(code::INVALID_CORPID, "corpid is not this corp's id"));
+        return Err(ApiError::new(code::INVALID_CORP_ID, "corpid is not this corp's id"));
     }
     // The secret itself never appears in a message.
     let Some(app) = config.apps.iter().find(|a| a.secret.expose() == secret) else {

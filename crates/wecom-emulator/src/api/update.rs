@@ -112,8 +112,8 @@ fn targets(body: Obj<'_>) -> Result<Targets, ApiError> {
     };
     Ok(Targets {
         userids: strings,
-        partyids: ints("partyids", code::PARTY_LIST_TOO_LONG)?,
-        tagids: ints("tagids", code::TAG_LIST_TOO_LONG)?,
+        partyids: ints("partyids", code::TOO_MANY_PARTIES)?,
+        tagids: ints("tagids", code::TOO_MANY_TAGS)?,
         atall: body.lenient_int_in("atall", 0..=1)? == Some(1),
     })
 }
@@ -127,7 +127,7 @@ fn update_inner(
     let map = parse_object(raw)?;
     let body = Obj::new(&map, "");
     let agentid = agentid(state, body, token_app, false)?;
-    let response_code = body.req_str("response_code", code::REQUIRED_EMPTY)?;
+    let response_code = body.req_str("response_code", code::EMPTY_PARAMETER)?;
     body.lenient_int_in("enable_id_trans", 0..=1)?;
     let targets = targets(body)?;
     // A Go client sends the part it does not use as a zero object (`"button":
@@ -140,11 +140,14 @@ fn update_inner(
             ));
         }
         (None, None) => {
-            return Err(ApiError::new(code::REQUIRED_EMPTY, "button or template_card is required"));
+            return Err(ApiError::new(
+                code::EMPTY_PARAMETER,
+                "button or template_card is required",
+            ));
         }
         (Some(button), None) => {
             let b = Obj::new(button, "button");
-            CardUpdate::Button(b.req_str("replace_name", code::REQUIRED_EMPTY)?.to_owned())
+            CardUpdate::Button(b.req_str("replace_name", code::EMPTY_PARAMETER)?.to_owned())
         }
         (None, Some(card_obj)) => {
             let mut media = Vec::new();
@@ -161,7 +164,7 @@ fn update_inner(
     };
     if rc.agentid != agentid {
         return Err(ApiError::new(
-            code::UPDATE_APP_MISMATCH,
+            code::CARD_UPDATER_NOT_SENDER,
             format!("the card was sent by app {}, not by app {agentid}", rc.agentid),
         ));
     }
@@ -213,7 +216,7 @@ fn update_inner(
             Some(u) => invalid.push(u.clone()),
             None => {
                 return Err(ApiError::new(
-                    code::REQUIRED_EMPTY,
+                    code::EMPTY_PARAMETER,
                     "give userids, partyids, tagids or atall",
                 ));
             }

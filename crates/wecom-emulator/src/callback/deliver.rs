@@ -4,12 +4,10 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use rand::RngExt;
-
-use super::xml::envelope;
 use super::{Attempt, CallbackRecord, Outcome, reply};
 use crate::events::Event;
 use crate::state::EmulatorState;
+use wecom_crypto::{CallbackEnvelope, Stamp};
 
 /// A callback to send.
 #[derive(Debug, Clone)]
@@ -90,9 +88,10 @@ pub(crate) async fn deliver(state: &EmulatorState, d: Delivery) -> CallbackRecor
         record.outcome = Outcome::Failed;
         return finish(state, record);
     };
-    let timestamp = state.clock().now_secs().to_string();
-    let nonce = rand::rng().random_range(1_000_000_000u64..10_000_000_000).to_string();
-    let encrypted = match target.crypt.encrypt(&d.xml, &timestamp, &nonce) {
+    let stamp = Stamp::at(u64::try_from(state.clock().now_secs()).unwrap_or(0));
+    let envelope =
+        CallbackEnvelope::Xml { to_user_name: &state.config().corp_id, agent_id: Some(d.agentid) };
+    let sealed = match target.crypt.seal_callback(&d.xml, envelope, &stamp) {
         Ok(e) => e,
         Err(e) => {
             record.attempts.push(Attempt {
@@ -105,12 +104,9 @@ pub(crate) async fn deliver(state: &EmulatorState, d: Delivery) -> CallbackRecor
             return finish(state, record);
         }
     };
-    let body = envelope(&state.config().corp_id, d.agentid, &encrypted.encrypt);
     let sep = if target.url.contains('?') { '&' } else { '?' };
-    let url = format!(
-        "{}{sep}msg_signature={}&timestamp={timestamp}&nonce={nonce}",
-        target.url, encrypted.msg_signature
-    );
+    let url = format!("{}{sep}{}", target.url, sealed.query());
+    let body = sealed.body;
     let opts = &state.config().options;
     let timeout = Duration::from_millis(opts.callback_timeout_ms);
     let mut answer = None;

@@ -30,18 +30,9 @@ pub(super) fn handle(
     d: &Delivery,
     body: &str,
 ) -> ReplyRecord {
-    let envelope = match xml::parse(body) {
-        Ok(e) => e,
-        Err(e) => return refused(None, None, format!("reply body is not XML: {e}")),
-    };
-    let field = |name: &str| envelope.text_of(name).filter(|v| !v.is_empty());
-    let (Some(encrypt), Some(signature), Some(timestamp), Some(nonce)) =
-        (field("Encrypt"), field("MsgSignature"), field("TimeStamp"), field("Nonce"))
-    else {
-        return refused(None, None, "reply lacks Encrypt, MsgSignature, TimeStamp or Nonce");
-    };
-    let plain = match target.crypt.decrypt_verified(signature, timestamp, nonce, encrypt) {
-        Ok(p) => p.message,
+    // The envelope's checks (one Encrypt, signature, receive id) are the crypto crate's.
+    let plain = match target.crypt.open_reply(body.as_bytes()) {
+        Ok(opened) => opened.message,
         Err(e) => return refused(None, None, format!("reply failed verification: {e}")),
     };
     let inner = match xml::parse(&plain) {

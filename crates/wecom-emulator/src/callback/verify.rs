@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use rand::RngExt;
-use wecom_crypto::MsgCrypt;
+use wecom_crypto::{MsgCrypt, Stamp};
 
 use crate::state::EmulatorState;
 
@@ -21,10 +21,10 @@ pub(crate) async fn verify_url(
     url: &str,
 ) -> Result<(), String> {
     let echo = rand::rng().random_range(1_000_000_000_000_000_000u64..=u64::MAX).to_string();
-    let timestamp = state.clock().now_secs().to_string();
-    let nonce = rand::rng().random_range(1_000_000_000u64..10_000_000_000).to_string();
+    let stamp = Stamp::at(u64::try_from(state.clock().now_secs()).unwrap_or(0));
+    let (timestamp, nonce) = (stamp.timestamp(), stamp.nonce());
     let encrypted =
-        crypt.encrypt(&echo, &timestamp, &nonce).map_err(|e| format!("encryption failed: {e}"))?;
+        crypt.encrypt(&echo, timestamp, nonce).map_err(|e| format!("encryption failed: {e}"))?;
     let sep = if url.contains('?') { '&' } else { '?' };
     let full = format!(
         "{url}{sep}msg_signature={}&timestamp={timestamp}&nonce={nonce}&echostr={}",

@@ -1,52 +1,25 @@
-//! The XML of callbacks: building the inner messages of §7 and the encrypted envelope of
-//! §6.3, and reading passive replies (§7.3) — a small element tree over quick-xml, and the
+//! The XML of callbacks: the header of the inner messages of §7 (written with the model's
+//! `XmlWriter`; `wecom-crypto` seals the envelope), and reading passive replies (§7.3) — a small element tree over quick-xml, and the
 //! conversion of a reply's `<TemplateCard>` into the JSON card schema of §2.13.
 
 use quick_xml::Reader;
 use quick_xml::events::Event as XmlEvent;
 use serde_json::{Map, Number, Value};
-
-/// Appends `<Name><![CDATA[value]]></Name>`, splitting any `]]>` inside the value.
-pub(crate) fn cdata(out: &mut String, name: &str, value: &str) {
-    out.push('<');
-    out.push_str(name);
-    out.push_str("><![CDATA[");
-    out.push_str(&value.replace("]]>", "]]]]><![CDATA[>"));
-    out.push_str("]]></");
-    out.push_str(name);
-    out.push('>');
-}
-
-/// Appends `<Name>value</Name>` for numbers.
-pub(crate) fn plain(out: &mut String, name: &str, value: impl std::fmt::Display) {
-    use std::fmt::Write as _;
-    let _ = write!(out, "<{name}>{value}</{name}>");
-}
+use wecom_model::InvalidArgument;
+use wecom_model::xml::XmlWriter;
 
 /// The common header of inbound payloads.
 pub(crate) fn header(
-    out: &mut String,
+    w: &mut XmlWriter,
     corp_id: &str,
     userid: &str,
     create_time: i64,
     msgtype: &str,
-) {
-    out.push_str("<xml>");
-    cdata(out, "ToUserName", corp_id);
-    cdata(out, "FromUserName", userid);
-    plain(out, "CreateTime", create_time);
-    cdata(out, "MsgType", msgtype);
-}
-
-/// The POST body WeCom sends: corp id, agent id and ciphertext.
-pub(crate) fn envelope(corp_id: &str, agentid: i64, encrypt: &str) -> String {
-    let mut out = String::with_capacity(encrypt.len() + 160);
-    out.push_str("<xml>");
-    cdata(&mut out, "ToUserName", corp_id);
-    cdata(&mut out, "AgentID", &agentid.to_string());
-    cdata(&mut out, "Encrypt", encrypt);
-    out.push_str("</xml>");
-    out
+) -> Result<(), InvalidArgument> {
+    w.text("ToUserName", corp_id)?;
+    w.text("FromUserName", userid)?;
+    w.value("CreateTime", create_time);
+    w.text("MsgType", msgtype)
 }
 
 /// An XML element: name, text (CDATA or plain, concatenated) and child elements.
@@ -237,11 +210,12 @@ mod tests {
     }
 
     #[test]
-    fn cdata_splits_its_terminator() {
-        let mut out = String::new();
-        super::cdata(&mut out, "C", "a]]>b");
-        let root = parse(&format!("<xml>{out}</xml>")).unwrap();
-        assert_eq!(root.text_of("C"), Some("a]]>b"));
+    fn a_header_with_the_cdata_terminator_parses_back() {
+        let mut w = super::XmlWriter::with_capacity(64);
+        super::header(&mut w, "ww1", "a]]>b", 1, "text").unwrap();
+        let root = parse(&w.finish()).unwrap();
+        assert_eq!(root.text_of("FromUserName"), Some("a]]>b"));
+        assert_eq!(root.text_of("CreateTime"), Some("1"));
     }
 
     #[test]

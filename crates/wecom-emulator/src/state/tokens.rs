@@ -39,9 +39,10 @@ impl Tokens {
         expired_code: i64,
     ) -> Result<i64, ApiError> {
         match self.by_token.get(token) {
-            None => {
-                Err(ApiError::new(code::INVALID_TOKEN, "access_token is not one this corp issued"))
-            }
+            None => Err(ApiError::new(
+                code::INVALID_ACCESS_TOKEN,
+                "access_token is not one this corp issued",
+            )),
             Some(TokenEntry { revoked: Some(errcode), .. }) => {
                 Err(ApiError::new(*errcode, "access_token was invalidated early"))
             }

@@ -50,7 +50,7 @@ fn bad(msg: String) -> ApiError {
 pub(crate) fn check_task_id(task_id: &str) -> Result<(), ApiError> {
     if task_id.len() > 128 {
         return Err(ApiError::new(
-            code::TASK_ID_INVALID,
+            code::INVALID_TASK_ID,
             format!("task_id is {} bytes, max 128", task_id.len()),
         ));
     }
@@ -58,7 +58,7 @@ pub(crate) fn check_task_id(task_id: &str) -> Result<(), ApiError> {
         task_id.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '@')))
     {
         return Err(ApiError::new(
-            code::TASK_ID_INVALID,
+            code::INVALID_TASK_ID,
             format!("task_id may hold only letters, digits, '_', '-' and '@', found {c:?}"),
         ));
     }
@@ -71,7 +71,7 @@ pub(crate) fn check(
     mode: Mode,
     media: &mut Vec<MediaRef>,
 ) -> Result<CardInfo, ApiError> {
-    let raw_type = c.req_str("card_type", code::REQUIRED_EMPTY)?;
+    let raw_type = c.req_str("card_type", code::EMPTY_PARAMETER)?;
     let card_type =
         CARD_TYPES.iter().find(|t| **t == raw_type).copied().ok_or_else(|| {
             bad(format!("{} {raw_type:?} is not a card type", c.field("card_type")))
@@ -97,7 +97,7 @@ pub(crate) fn check(
         for (i, item) in list.iter().enumerate() {
             let path = format!("template_card.action_menu.action_list[{i}]");
             let a = Obj::item(item, &path)?;
-            a.req_str("text", code::REQUIRED_EMPTY)?;
+            a.req_str("text", code::EMPTY_PARAMETER)?;
             unique_key(a, "key", &mut keys)?;
         }
     }
@@ -114,13 +114,13 @@ pub(crate) fn check(
     if is("text_notice") {
         if title.is_none() && sub_title.is_none() {
             return Err(ApiError::new(
-                code::TITLE_MISSING,
+                code::MISSING_TITLE,
                 "text_notice needs main_title.title or sub_title_text",
             ));
         }
     } else if title.is_none() {
         return Err(ApiError::new(
-            code::TITLE_MISSING,
+            code::MISSING_TITLE,
             "template_card.main_title.title is required",
         ));
     }
@@ -146,7 +146,7 @@ pub(crate) fn check(
         for (i, item) in list.iter().enumerate() {
             let path = format!("template_card.jump_list[{i}]");
             let j = Obj::item(item, &path)?;
-            j.req_str("title", code::TITLE_MISSING)?;
+            j.req_str("title", code::MISSING_TITLE)?;
             link_target(j, "url")?;
         }
     }
@@ -166,7 +166,7 @@ pub(crate) fn check(
     if is("vote_interaction") || is("multiple_interaction") {
         let Some(submit) = c.obj("submit_button")? else {
             return Err(ApiError::new(
-                code::REQUIRED_EMPTY,
+                code::EMPTY_PARAMETER,
                 "template_card.submit_button is required",
             ));
         };
@@ -183,7 +183,7 @@ pub(crate) fn check(
         Some(t) => check_task_id(t)?,
         None if interactive && mode == Mode::Send => {
             return Err(ApiError::new(
-                code::TASK_ID_INVALID,
+                code::INVALID_TASK_ID,
                 format!(
                     "template_card.task_id is required for {card_type}{}",
                     if notice { " with action_menu" } else { "" }
@@ -197,7 +197,7 @@ pub(crate) fn check(
 
 /// A required key of at most 1,024 bytes.
 fn key<'a>(o: Obj<'a>, name: &str) -> Result<&'a str, ApiError> {
-    let k = o.req_str(name, code::REQUIRED_EMPTY)?;
+    let k = o.req_str(name, code::EMPTY_PARAMETER)?;
     o.max_bytes(name, k, MAX_KEY, code::INVALID_PARAMETER)?;
     Ok(k)
 }
@@ -218,7 +218,7 @@ fn link_target(o: Obj<'_>, url_key: &str) -> Result<(), ApiError> {
             o.req_url(url_key)?;
         }
         2 => {
-            o.req_str("appid", code::REQUIRED_EMPTY)?;
+            o.req_str("appid", code::EMPTY_PARAMETER)?;
             o.str("pagepath")?;
         }
         _ => {
@@ -238,14 +238,14 @@ fn horizontal(list: &[Value], media: &mut Vec<MediaRef>) -> Result<(), ApiError>
     for (i, item) in list.iter().enumerate() {
         let path = format!("template_card.horizontal_content_list[{i}]");
         let h = Obj::item(item, &path)?;
-        h.req_str("keyname", code::REQUIRED_EMPTY)?;
+        h.req_str("keyname", code::EMPTY_PARAMETER)?;
         h.str("value")?;
         match h.int_in("type", 0..=3)?.unwrap_or(0) {
             1 => {
                 h.req_url("url")?;
             }
             2 => {
-                let id = h.req_str("media_id", code::MEDIA_ID_MISSING)?;
+                let id = h.req_str("media_id", code::MISSING_MEDIA_ID)?;
                 media.push(MediaRef {
                     field: h.field("media_id"),
                     media_id: id.to_owned(),
@@ -254,7 +254,7 @@ fn horizontal(list: &[Value], media: &mut Vec<MediaRef>) -> Result<(), ApiError>
                 });
             }
             3 => {
-                h.req_str("userid", code::INVALID_USERID)?;
+                h.req_str("userid", code::INVALID_USER_ID)?;
             }
             _ => {}
         }
@@ -267,7 +267,7 @@ fn card_action(c: Obj<'_>, card_type: &str, notice: bool) -> Result<(), ApiError
     let Some(action) = action else {
         if notice {
             return Err(ApiError::new(
-                code::REQUIRED_EMPTY,
+                code::EMPTY_PARAMETER,
                 format!("template_card.card_action is required for {card_type}"),
             ));
         }
@@ -289,7 +289,7 @@ fn news_parts(c: Obj<'_>) -> Result<(), ApiError> {
     let image = c.opt_obj("card_image")?;
     if area.is_none() && image.is_none() {
         return Err(ApiError::new(
-            code::REQUIRED_EMPTY,
+            code::EMPTY_PARAMETER,
             "news_notice needs template_card.image_text_area or template_card.card_image",
         ));
     }
@@ -298,11 +298,11 @@ fn news_parts(c: Obj<'_>) -> Result<(), ApiError> {
         link_target(a, "url")?;
         a.str("title")?;
         a.str("desc")?;
-        a.req_str("image_url", code::REQUIRED_EMPTY)?;
+        a.req_str("image_url", code::EMPTY_PARAMETER)?;
     }
     if let Some(image) = image {
         let i = Obj::new(image, "template_card.card_image");
-        i.req_str("url", code::REQUIRED_EMPTY)?;
+        i.req_str("url", code::EMPTY_PARAMETER)?;
         // 0 is Go's zero value for an unset float: the default (1.3) applies.
         if let Some(r) = i.f64("aspect_ratio")?.filter(|&r| r != 0.0)
             && !(1.3..=2.25).contains(&r)
@@ -322,7 +322,7 @@ fn news_parts(c: Obj<'_>) -> Result<(), ApiError> {
         for (i, item) in list.iter().enumerate() {
             let path = format!("template_card.vertical_content_list[{i}]");
             let v = Obj::item(item, &path)?;
-            v.req_str("title", code::TITLE_MISSING)?;
+            v.req_str("title", code::MISSING_TITLE)?;
             v.str("desc")?;
         }
     }
@@ -336,15 +336,15 @@ fn options(o: Obj<'_>, max: usize, with_checked: bool) -> Result<(), ApiError> {
     for (i, item) in list.iter().enumerate() {
         let path = format!("{}[{i}]", o.field("option_list"));
         let opt = Obj::item(item, &path)?;
-        let id = opt.req_str("id", code::REQUIRED_EMPTY)?;
+        let id = opt.req_str("id", code::EMPTY_PARAMETER)?;
         opt.max_bytes("id", id, MAX_OPTION_ID, code::INVALID_PARAMETER)?;
         if !ids.insert(id.to_owned()) {
             return Err(bad(format!("{path}.id {id:?} repeats; option ids must be unique")));
         }
-        opt.req_str("text", code::REQUIRED_EMPTY)?;
+        opt.req_str("text", code::EMPTY_PARAMETER)?;
         if with_checked && opt.bool("is_checked")?.is_none() {
             return Err(ApiError::new(
-                code::REQUIRED_EMPTY,
+                code::EMPTY_PARAMETER,
                 format!("{path}.is_checked is required"),
             ));
         }
@@ -368,7 +368,7 @@ fn button_parts(c: Obj<'_>, mode: Mode) -> Result<(), ApiError> {
     for (i, item) in list.iter().enumerate() {
         let path = format!("template_card.button_list[{i}]");
         let b = Obj::item(item, &path)?;
-        b.req_str("text", code::REQUIRED_EMPTY)?;
+        b.req_str("text", code::EMPTY_PARAMETER)?;
         // 0 is Go's zero value for an unset style: the default (1) applies. Values beyond
         // 1–4 are accepted: the styles are documented only as a picture (UNVERIFIED §10.9).
         b.int("style")?;
@@ -383,7 +383,7 @@ fn button_parts(c: Obj<'_>, mode: Mode) -> Result<(), ApiError> {
 
 fn checkbox(c: Obj<'_>) -> Result<(), ApiError> {
     let Some(cb) = c.obj("checkbox")? else {
-        return Err(ApiError::new(code::REQUIRED_EMPTY, "template_card.checkbox is required"));
+        return Err(ApiError::new(code::EMPTY_PARAMETER, "template_card.checkbox is required"));
     };
     let cb = Obj::new(cb, "template_card.checkbox");
     key(cb, "question_key")?;

@@ -205,13 +205,13 @@ impl<'a> Obj<'a> {
     ) -> Result<&'a Vec<Value>, ApiError> {
         let Some(items) = self.arr(key)? else {
             return Err(ApiError::new(
-                code::REQUIRED_EMPTY,
+                code::EMPTY_PARAMETER,
                 format!("{} is required", self.field(key)),
             ));
         };
         if items.len() < min {
             return Err(ApiError::new(
-                code::REQUIRED_EMPTY,
+                code::EMPTY_PARAMETER,
                 format!("{} needs at least {min} item(s)", self.field(key)),
             ));
         }
@@ -246,7 +246,7 @@ impl<'a> Obj<'a> {
         let lower = value.get(..8).unwrap_or(value).to_ascii_lowercase();
         if !(lower.starts_with("http://") || lower.starts_with("https://")) {
             return Err(ApiError::new(
-                code::URL_WITHOUT_SCHEME,
+                code::URL_MISSING_SCHEME,
                 format!("{} must start with http:// or https://", self.field(key)),
             ));
         }
@@ -255,7 +255,7 @@ impl<'a> Obj<'a> {
 
     /// A required URL.
     pub(crate) fn req_url(&self, key: &str) -> Result<&'a str, ApiError> {
-        let v = self.req_str(key, code::REQUIRED_EMPTY)?;
+        let v = self.req_str(key, code::EMPTY_PARAMETER)?;
         self.url(key, v)?;
         Ok(v)
     }

@@ -75,7 +75,10 @@ pub(crate) fn check(body: Obj<'_>, msgtype: &str) -> Result<Checked, ApiError> {
         ));
     }
     if safe != 0 && msgtype == "news" {
-        return Err(ApiError::new(code::NEWS_NOT_SAFE, "news cannot be safe, send mpnews instead"));
+        return Err(ApiError::new(
+            code::NEWS_CANNOT_BE_SAFE,
+            "news cannot be safe, send mpnews instead",
+        ));
     }
     body.lenient_int_in("enable_id_trans", 0..=1)?;
     // The reference gives a default (1,800 s) and a maximum (4 hours) but no minimum; 0 is
@@ -86,7 +89,7 @@ pub(crate) fn check(body: Obj<'_>, msgtype: &str) -> Result<Checked, ApiError> {
     }
     let content = |key: &'static str| -> Result<Obj<'_>, ApiError> {
         body.obj(key)?.map(|m| Obj::new(m, key)).ok_or_else(|| {
-            ApiError::new(code::REQUIRED_EMPTY, format!("{key} is required for msgtype {key}"))
+            ApiError::new(code::EMPTY_PARAMETER, format!("{key} is required for msgtype {key}"))
         })
     };
     match msgtype {
@@ -103,7 +106,7 @@ pub(crate) fn check(body: Obj<'_>, msgtype: &str) -> Result<Checked, ApiError> {
                 _ => "file",
             };
             let c = content(key)?;
-            let media_id = c.req_str("media_id", code::MEDIA_ID_MISSING)?;
+            let media_id = c.req_str("media_id", code::MISSING_MEDIA_ID)?;
             if key == "video" {
                 // title ≤ 128 and description ≤ 512 bytes are truncated by WeCom, not refused.
                 c.str("title")?;
@@ -125,8 +128,8 @@ pub(crate) fn check(body: Obj<'_>, msgtype: &str) -> Result<Checked, ApiError> {
         "textcard" => {
             let c = content("textcard")?;
             // title 128 / description 512 are truncation limits (unit disputed): not refused.
-            c.req_str("title", code::TITLE_MISSING)?;
-            c.req_str("description", code::DESCRIPTION_MISSING)?;
+            c.req_str("title", code::MISSING_TITLE)?;
+            c.req_str("description", code::MISSING_DESCRIPTION)?;
             c.req_url("url")?;
             c.str("btntxt")?;
         }
@@ -152,7 +155,7 @@ fn news(c: Obj<'_>) -> Result<(), ApiError> {
     for (i, a) in articles.iter().enumerate() {
         let path = format!("news.articles[{i}]");
         let a = Obj::item(a, &path)?;
-        a.req_str("title", code::TITLE_MISSING)?;
+        a.req_str("title", code::MISSING_TITLE)?;
         a.str("description")?;
         let url = a.opt_url("url")?;
         if let Some(pic) = a.str("picurl")? {
@@ -166,13 +169,13 @@ fn news(c: Obj<'_>) -> Result<(), ApiError> {
         match (appid, pagepath) {
             (Some(_), None) | (None, Some(_)) => {
                 return Err(ApiError::new(
-                    code::REQUIRED_EMPTY,
+                    code::EMPTY_PARAMETER,
                     format!("{path}: appid and pagepath go together"),
                 ));
             }
             (None, None) if url.is_none() => {
                 return Err(ApiError::new(
-                    code::REQUIRED_EMPTY,
+                    code::EMPTY_PARAMETER,
                     format!("{path} needs url or appid+pagepath"),
                 ));
             }
@@ -187,8 +190,8 @@ fn mpnews(c: Obj<'_>, out: &mut Checked) -> Result<(), ApiError> {
     for (i, a) in articles.iter().enumerate() {
         let path = format!("mpnews.articles[{i}]");
         let a = Obj::item(a, &path)?;
-        a.req_str("title", code::TITLE_MISSING)?;
-        let thumb = a.req_str("thumb_media_id", code::MEDIA_ID_MISSING)?;
+        a.req_str("title", code::MISSING_TITLE)?;
+        let thumb = a.req_str("thumb_media_id", code::MISSING_MEDIA_ID)?;
         out.media.push(MediaRef {
             field: a.field("thumb_media_id"),
             media_id: thumb.to_owned(),
@@ -207,12 +210,12 @@ fn mpnews(c: Obj<'_>, out: &mut Checked) -> Result<(), ApiError> {
 }
 
 fn miniprogram_notice(c: Obj<'_>) -> Result<(), ApiError> {
-    c.req_str("appid", code::REQUIRED_EMPTY)?;
+    c.req_str("appid", code::EMPTY_PARAMETER)?;
     if let Some(page) = c.str("page")? {
         c.max_bytes("page", page, 1024, code::INVALID_PARAMETER)?;
     }
     // "4–12 Chinese characters" for title/description is display guidance: not refused.
-    c.req_str("title", code::TITLE_MISSING)?;
+    c.req_str("title", code::MISSING_TITLE)?;
     c.str("description")?;
     c.bool("emphasis_first_item")?;
     if let Some(items) = c.arr("content_item")? {

@@ -11,10 +11,11 @@ use super::{Wait, run};
 use crate::admin::{AdminError, AdminResult, parse};
 use crate::api::send::RESPONSE_CODE_TTL_MS;
 use crate::callback::Delivery;
-use crate::callback::xml::{cdata, header, plain};
+use crate::callback::xml::header;
 use crate::ids;
 use crate::state::store::ResponseCode;
 use crate::state::{EmulatorState, Status};
+use wecom_model::xml::XmlWriter;
 
 /// A member's view of a card message.
 struct CardCtx {
@@ -86,28 +87,29 @@ async fn card_event(
             used: false,
         },
     );
-    let mut xml = String::with_capacity(640);
-    header(&mut xml, &state.config().corp_id, &ctx.user, state.clock().now_secs(), "event");
-    cdata(&mut xml, "Event", event);
-    cdata(&mut xml, "EventKey", key);
-    cdata(&mut xml, "TaskId", &ctx.task_id);
-    cdata(&mut xml, "CardType", &ctx.card_type);
-    cdata(&mut xml, "ResponseCode", &code);
-    plain(&mut xml, "AgentID", ctx.agentid);
+    let mut doc = XmlWriter::with_capacity(640);
+    header(&mut doc, &state.config().corp_id, &ctx.user, state.clock().now_secs(), "event")?;
+    doc.text("Event", event)?;
+    doc.text("EventKey", key)?;
+    doc.text("TaskId", &ctx.task_id)?;
+    doc.text("CardType", &ctx.card_type)?;
+    doc.text("ResponseCode", &code)?;
+    doc.value("AgentID", ctx.agentid);
     if event == "template_card_event" && !selected.is_empty() {
-        xml.push_str("<SelectedItems>");
+        doc.open("SelectedItems");
         for (question, options) in selected {
-            xml.push_str("<SelectedItem>");
-            cdata(&mut xml, "QuestionKey", question);
-            xml.push_str("<OptionIds>");
+            doc.open("SelectedItem");
+            doc.text("QuestionKey", question)?;
+            doc.open("OptionIds");
             for o in options {
-                cdata(&mut xml, "OptionId", o);
+                doc.text("OptionId", o)?;
             }
-            xml.push_str("</OptionIds></SelectedItem>");
+            doc.close();
+            doc.close();
         }
-        xml.push_str("</SelectedItems>");
+        doc.close();
     }
-    xml.push_str("</xml>");
+    let xml = doc.finish();
     let d = Delivery {
         agentid: ctx.agentid,
         userid: ctx.user,
