@@ -20,11 +20,11 @@
 //! | timeout / broken connection, `message/update_template_card` | no: the `response_code` is single-use, so a repeat could fail although the first worked |
 //! | any other errcode | never |
 
-mod builder;
+pub(crate) mod builder;
 mod callback_ip;
 mod card;
-mod envelope;
-mod retry;
+pub(crate) mod envelope;
+pub(crate) mod retry;
 mod send;
 mod transport;
 

@@ -8,7 +8,7 @@
 
 mod check;
 mod download;
-mod multipart;
+pub(crate) mod multipart;
 
 use std::fmt;
 use std::path::Path;
