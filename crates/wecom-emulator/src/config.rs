@@ -12,6 +12,7 @@
 
 pub(crate) mod check;
 mod demo;
+mod groups;
 
 use std::fmt;
 use std::path::Path;
@@ -19,6 +20,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 pub use check::ConfigError;
+pub use demo::DEMO_WEBHOOK_KEY;
+pub use groups::{BotConfig, GroupConfig};
 
 /// A secret string (app secret, callback token, EncodingAESKey): readable through
 /// [`Secret::expose`], redacted in `Debug`.
@@ -68,6 +71,9 @@ pub struct Config {
     /// Tags.
     #[serde(default)]
     pub tags: Vec<TagConfig>,
+    /// Group chats with their webhook bots (消息推送).
+    #[serde(default)]
+    pub groups: Vec<GroupConfig>,
 }
 
 /// Emulator behaviour that WeCom fixes but tests may want to change.
@@ -92,6 +98,10 @@ pub struct Options {
     pub member_limit_per_minute: u32,
     /// Per member and app: deliveries allowed per hour (WeCom: 1,000).
     pub member_limit_per_hour: u32,
+    /// Per webhook bot: messages allowed per window (WeCom: 20 per minute).
+    pub webhook_limit: u32,
+    /// The webhook window in milliseconds (WeCom: 60,000); shorter for fast tests.
+    pub webhook_window_ms: u64,
 }
 
 impl Default for Options {
@@ -104,6 +114,8 @@ impl Default for Options {
             callback_tries: 3,
             member_limit_per_minute: 30,
             member_limit_per_hour: 1000,
+            webhook_limit: 20,
+            webhook_window_ms: 60_000,
         }
     }
 }
@@ -216,8 +228,9 @@ impl Config {
     }
 
     /// The built-in demo corp: users `alice`, `bob`, `carol`, `dave` (unlicensed) and `erin`
-    /// (outside every app's range), departments, tags and two apps — `1000002` "Build bot"
-    /// with a callback URL placeholder and `1000003` "Notices" without one.
+    /// (outside every app's range), departments, tags, two apps — `1000002` "Build bot"
+    /// with a callback URL placeholder and `1000003` "Notices" without one — and the group
+    /// "Ops alerts" (alice, bob, carol) with one webhook bot, key [`DEMO_WEBHOOK_KEY`].
     pub fn demo() -> Self {
         demo::demo()
     }

@@ -54,6 +54,10 @@ pub(crate) mod code {
     pub(crate) const PARTY_LIST_TOO_LONG: i64 = 82002;
     pub(crate) const TAG_LIST_TOO_LONG: i64 = 82003;
     pub(crate) const AGENT_NOT_ALLOWED: i64 = 301_002;
+    pub(crate) const WEBHOOK_INVALID: i64 = 93000;
+    pub(crate) const WEBHOOK_DISABLED: i64 = 93004;
+    pub(crate) const WEBHOOK_EMPTY_CONTENT: i64 = 93017;
+    pub(crate) const WEBHOOK_IMAGE_TOO_LARGE: i64 = 93018;
 }
 
 /// WeCom's base text for a code.
@@ -101,6 +105,10 @@ fn base_text(errcode: i64) -> &'static str {
         82002 => "invalid party list size",
         82003 => "invalid tag list size",
         301_002 => "not allow to operate another agent",
+        93000 => "invalid webhook url",
+        93004 => "webhook disabled",
+        93017 => "request content empty",
+        93018 => "image size out of limit",
         _ => "error",
     }
 }
