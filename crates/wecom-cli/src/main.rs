@@ -17,7 +17,9 @@ use std::process::ExitCode;
 use clap::Parser as _;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse_from(cli::normalize_args(std::env::args_os().collect()));
+    let cli = cli::Cli::parse_from(commands::bot::normalize_args(cli::normalize_args(
+        std::env::args_os().collect(),
+    )));
     let out = output::Output::new(cli.global.json);
     match commands::run(cli) {
         Ok(code) => code,

@@ -5,6 +5,7 @@
 //! `update_template_card` with the callback's ResponseCode for the other), a recall, and a
 //! transcript of each step ending with the web inbox address.
 
+mod group;
 mod samples;
 
 use std::fmt::Write as _;
@@ -215,6 +216,9 @@ async fn demo(args: &DemoArgs, out: Output) -> Result<()> {
     client.recall(&text_msgid).await?;
     t.step(&format!("recalled {text_msgid}"), json!({ "step": "recall", "msgid": text_msgid }));
 
+    t.heading("8. The alert bot posts to the \"Ops alerts\" group through its webhook");
+    let group_posts = group::post(&emu, &mut t).await?;
+
     let inbox = inbox_url(&emu);
     // Without --serve the emulator stops when the demo ends, so say how to keep it open
     // rather than print an address that is about to go away.
@@ -226,7 +230,8 @@ async fn demo(args: &DemoArgs, out: Output) -> Result<()> {
         )
     };
     out.line(&format!(
-        "\nDone in {:.2} s: {} messages sent, 2 cards updated, 1 recalled.\n{inbox_line}",
+        "\nDone in {:.2} s: {} messages sent, 2 cards updated, 1 recalled, {group_posts} group \
+         posts.\n{inbox_line}",
         started.elapsed().as_secs_f64(),
         sent.len()
     ));
