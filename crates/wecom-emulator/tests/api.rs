@@ -13,4 +13,5 @@ mod api {
     mod receiver;
     mod send;
     mod tokens;
+    mod webhook;
 }
