@@ -3,7 +3,7 @@
 //! boundaries, code fences balanced in each piece, no cut inside a table row that fits.
 
 use proptest::prelude::*;
-use wecom_model::webhook::split::{SplitMode, split};
+use wecom_model::webhook::split::{Piece, SplitMode, split};
 use wecom_model::webhook::{Markdown, WebhookMessage, WebhookText};
 
 /// An open fence as an independent reader sees it: the fence character and run length.
@@ -126,7 +126,7 @@ proptest! {
     #[test]
     fn arbitrary_unicode_is_split_on_char_boundaries(doc in "\\PC{0,3000}", max in 32usize..300) {
         let pieces = split(&doc, max, SplitMode::Text);
-        prop_assert_eq!(pieces.iter().map(|p| p.as_str()).collect::<String>(), doc.clone());
+        prop_assert_eq!(pieces.iter().map(Piece::as_str).collect::<String>(), doc.clone());
         prop_assert!(pieces.iter().all(|p| p.render().len() <= max));
     }
 }

@@ -20,6 +20,7 @@ use crate::validate::{Check, Path, not_allowed};
 /// assert_eq!(serde_json::to_value(&message).unwrap()["template_card"]["card_type"], "text_notice");
 /// # Ok::<(), wecom_model::InvalidArgument>(())
 /// ```
+#[allow(clippy::large_enum_variant)] // one card at a time, like `TemplateCard`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "card_type", rename_all = "snake_case")]
 #[non_exhaustive]
