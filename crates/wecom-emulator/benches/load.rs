@@ -70,6 +70,7 @@ fn config(users: usize) -> Config {
             .collect(),
         departments: vec![DepartmentConfig { id: 1, name: "Load".to_owned(), parentid: 0 }],
         tags: vec![],
+        groups: vec![],
     }
 }
 

@@ -203,7 +203,9 @@ fn plan(args: &BotSendArgs) -> Result<Plan> {
         BotKind::Markdown(c) => {
             let mut md = content(c)?;
             for m in mentions.iter().filter(|m| *m != "@all") {
-                md.push_str(&format!(" <@{m}>"));
+                md.push_str(" <@");
+                md.push_str(m);
+                md.push('>');
             }
             messages.push(Markdown::new(md).into());
         }

@@ -193,7 +193,7 @@ async fn upload_inner(
         if ms > 60_000 {
             return Err(ApiError::new(
                 code::VOICE_TOO_LONG,
-                format!("voice plays {} ms, max 60000", ms),
+                format!("voice plays {ms} ms, max 60000"),
             ));
         }
     }

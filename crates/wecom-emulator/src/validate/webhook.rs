@@ -146,7 +146,11 @@ fn image(c: Obj<'_>) -> Result<(), ApiError> {
         return Err(ApiError::new(code::INVALID_PARAMETER, "image must be a JPG or PNG picture"));
     }
     let digest = Md5::digest(&raw);
-    let actual: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let actual = digest.iter().fold(String::with_capacity(32), |mut s, b| {
+        use std::fmt::Write as _;
+        let _ = write!(s, "{b:02x}");
+        s
+    });
     // WeCom's letter case is unverified; the emulator accepts either.
     if !md5.eq_ignore_ascii_case(&actual) {
         return Err(ApiError::new(

@@ -2,6 +2,7 @@
 //! rendered (markdown_v2 tables and code blocks, the inline image, news, the file, the
 //! cards), and mentions are highlighted for the member viewing the group.
 
+use md5::Digest as _;
 use serde_json::{Value, json};
 use wecom_emulator::DEMO_WEBHOOK_KEY;
 
@@ -15,7 +16,7 @@ async fn post(emu: &Emu, body: Value) {
     assert_eq!(v["errcode"], 0, "{v}");
 }
 
-const COLLECT: &str = r#"
+const COLLECT: &str = r"
 const arts = [...document.querySelectorAll('#group-messages article')];
 const by = (t) => arts.filter((a) => a.dataset.msgtype === t);
 const texts = (el, sel) => [...el.querySelectorAll(sel)].map((e) => e.textContent);
@@ -33,7 +34,7 @@ return {
   cards: by('template_card').map((a) => a.querySelector('.card-title').textContent),
   highlighted: document.querySelectorAll('article.mentions-me').length,
 };
-"#;
+";
 
 #[tokio::test]
 async fn a_group_conversation_renders_every_webhook_kind() {
@@ -42,9 +43,8 @@ async fn a_group_conversation_renders_every_webhook_kind() {
     post(&emu, json!({ "msgtype": "text", "text": { "content": "disk full <@bob>", "mentioned_list": ["alice"] } })).await;
     post(&emu, json!({ "msgtype": "markdown", "markdown": { "content": "## 发布\n>状态：<font color=\"warning\">失败</font> <@carol>" } })).await;
     post(&emu, json!({ "msgtype": "markdown_v2", "markdown_v2": { "content": "| 服务 | p99 |\n| :--- | ---: |\n| order | 180ms |\n\n```\nkubectl get pods\n```" } })).await;
-    use md5::Digest as _;
     let png = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, PNG_B64).unwrap();
-    let md5: String = md5::Md5::digest(&png).iter().map(|b| format!("{b:02x}")).collect();
+    let md5: String = md5::Md5::digest(&png).iter().fold(String::new(), |s, b| s + &format!("{b:02x}"));
     post(&emu, json!({ "msgtype": "image", "image": { "base64": PNG_B64, "md5": md5 } })).await;
     post(&emu, json!({ "msgtype": "news", "news": { "articles": [{ "title": "回滚手册", "url": "https://wiki.example.com/r" }] } })).await;
     let part = reqwest::multipart::Part::bytes(b"hello world".to_vec()).file_name("report.txt");
