@@ -81,8 +81,7 @@ async fn bench_sends() {
     config.options.webhook_limit = u32::MAX;
     config.options.webhook_window_ms = 1000;
     let emu = Emulator::start(config).await.expect("the emulator starts");
-    let client =
-        WebhookClient::builder(DEMO_WEBHOOK_KEY).base_url(emu.base_url()).build().unwrap();
+    let client = WebhookClient::builder(DEMO_WEBHOOK_KEY).base_url(emu.base_url()).build().unwrap();
     for (name, total, in_flight) in [("sequential", 2000, 1), ("inflight16", 4000, 16)] {
         sends(&client, 200, in_flight).await; // warm-up: connections, allocations
         let mut rates = Vec::new();

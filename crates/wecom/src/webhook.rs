@@ -21,15 +21,15 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The key is the credential: it is kept in a [`Secret`](crate::Secret), and never appears in
+//! The key is the credential: it is kept in a [`Secret`], and never appears in
 //! `Debug` output, logs or errors (transport errors lose their URL, WeCom's messages are
 //! scrubbed). WeCom answers errors with HTTP 200 and an `errcode`: 93000 (unknown key, or the
-//! webhook was removed from the group — [`Error::is_webhook_gone`](crate::Error::is_webhook_gone)),
+//! webhook was removed from the group — [`Error::is_webhook_gone`]),
 //! 40058 (content too long, bad parameter), 45009 (rate limited) come back as
-//! [`Error::Api`](crate::Error::Api) with a plain [`hint`](crate::Error::hint).
+//! [`Error::Api`] with a plain [`hint`](crate::Error::hint).
 //!
 //! What is retried: a connection that could not be opened and errcode −1, following the
-//! [`RetryPolicy`](crate::RetryPolicy); a send that may have reached WeCom is never repeated
+//! [`RetryPolicy`]; a send that may have reached WeCom is never repeated
 //! (there is no duplicate check for webhooks), except 45009 under [`OnLimit::Delay`], which
 //! waits out WeCom's block first ([`WebhookThrottle::rejected_backoff`]).
 

@@ -44,7 +44,8 @@ async fn a_group_conversation_renders_every_webhook_kind() {
     post(&emu, json!({ "msgtype": "markdown", "markdown": { "content": "## 发布\n>状态：<font color=\"warning\">失败</font> <@carol>" } })).await;
     post(&emu, json!({ "msgtype": "markdown_v2", "markdown_v2": { "content": "| 服务 | p99 |\n| :--- | ---: |\n| order | 180ms |\n\n```\nkubectl get pods\n```" } })).await;
     let png = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, PNG_B64).unwrap();
-    let md5: String = md5::Md5::digest(&png).iter().fold(String::new(), |s, b| s + &format!("{b:02x}"));
+    let md5: String =
+        md5::Md5::digest(&png).iter().fold(String::new(), |s, b| s + &format!("{b:02x}"));
     post(&emu, json!({ "msgtype": "image", "image": { "base64": PNG_B64, "md5": md5 } })).await;
     post(&emu, json!({ "msgtype": "news", "news": { "articles": [{ "title": "回滚手册", "url": "https://wiki.example.com/r" }] } })).await;
     let part = reqwest::multipart::Part::bytes(b"hello world".to_vec()).file_name("report.txt");

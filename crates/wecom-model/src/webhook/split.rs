@@ -297,7 +297,7 @@ fn closes_fence(text: &str, marker: &str) -> bool {
 
 impl WebhookMessage {
     /// This message as one or more messages within WeCom's limits: a `text`, `markdown` or
-    /// `markdown_v2` longer than its limit is [split](split) (a text's mentions go with the
+    /// `markdown_v2` longer than its limit is cut by the [splitter](split) (a text's mentions go with the
     /// last piece, so the notification comes when everything has arrived); any other
     /// message, or content within the limit, comes back unchanged.
     ///
