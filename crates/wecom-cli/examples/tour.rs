@@ -1,11 +1,13 @@
 //! The code of the README's tour, compiled so it cannot drift from the API: send a text and a
-//! button card, and serve callbacks that answer a card click with a passive reply.
+//! button card, post to a group through its webhook (when `WECOM_WEBHOOK_URL` is set), and
+//! serve callbacks that answer a card click with a passive reply.
 //!
 //! Run against the emulator: start `wecom emulator`, export the `WECOM_*` line it prints, then
 //! `cargo run -p wecom-cli --example tour`.
 #![allow(clippy::print_stdout)]
 
 use wecom::card::{Button, ButtonInteraction};
+use wecom::webhook::{MarkdownV2, WebhookClient, WebhookText, WebhookThrottle};
 use wecom::{Client, Recipients, Text};
 use wecom_callback::{Callback, CallbackServer, EventBody, Reply};
 use wecom_crypto::MsgCrypt;
@@ -26,6 +28,15 @@ async fn main() -> anyhow::Result<()> {
     );
     let receipt = client.send(Recipients::users(["alice"]), card).await?;
     println!("msgid {} response_code {:?}", receipt.msgid, receipt.response_code);
+
+    // A group robot, when WECOM_WEBHOOK_URL names one (the emulator's demo group has one).
+    if let Ok(webhook_url) = std::env::var("WECOM_WEBHOOK_URL") {
+        let daily_report = "# Daily report\n\n| svc | p99 |\n| --- | ---: |\n| order | 180ms |";
+        let bot = WebhookClient::builder(&webhook_url).throttle(WebhookThrottle::new()).build()?;
+        bot.send(WebhookText::new("order-svc p99 = 2.4s").mention("zhangsan")).await?;
+        bot.send_split(MarkdownV2::new(daily_report)).await?;
+        println!("posted to the group");
+    }
 
     let (token, encoding_aes_key, corp_id) = (
         std::env::var("WECOM_TOKEN")?,

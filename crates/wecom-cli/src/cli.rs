@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::commands::bot::BotCommand;
 use crate::commands::crypto::CryptoCommand;
 use crate::commands::demo::DemoArgs;
 use crate::commands::emulator::EmulatorArgs;
@@ -101,6 +102,9 @@ pub(crate) enum Command {
     Emulator(EmulatorArgs),
     /// Try everything offline: an emulator, a callback app, every message kind, card clicks.
     Demo(DemoArgs),
+    /// Post into a group chat through its webhook (消息推送, group robot).
+    #[command(subcommand)]
+    Bot(BotCommand),
     /// Sign, encrypt and decrypt callbacks by hand.
     #[command(subcommand)]
     Crypto(CryptoCommand),

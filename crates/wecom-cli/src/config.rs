@@ -10,6 +10,7 @@
 //! token = "…"          # callback token
 //! aes_key = "…"        # callback EncodingAESKey
 //! base_url = "https://qyapi.weixin.qq.com"
+//! webhook = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"  # wecom bot send
 //!
 //! [profiles.local]
 //! corp_id = "wwemulator"
@@ -47,12 +48,16 @@ pub(crate) struct Profile {
     pub(crate) token: Option<String>,
     pub(crate) aes_key: Option<String>,
     pub(crate) base_url: Option<String>,
+    /// A group webhook: the URL copied from WeCom, or its key (`wecom bot send`).
+    pub(crate) webhook: Option<String>,
 }
 
 /// The settings after layering flags, environment and profile.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Settings {
     pub(crate) app: AppArgs,
+    /// The profile's webhook, if any.
+    pub(crate) webhook: Option<String>,
 }
 
 impl Settings {
@@ -68,7 +73,7 @@ impl Settings {
             aes_key: flags.aes_key.or(profile.aes_key),
             base_url: flags.base_url.or(profile.base_url),
         };
-        Ok(Self { app })
+        Ok(Self { app, webhook: profile.webhook })
     }
 
     /// A required setting, or a usage error naming the flag and variable that provide it.

@@ -18,7 +18,9 @@ use std::process::ExitCode;
 use clap::Parser as _;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse_from(cli::normalize_args(std::env::args_os().collect()));
+    let cli = cli::Cli::parse_from(commands::bot::normalize_args(cli::normalize_args(
+        std::env::args_os().collect(),
+    )));
     logging::init(cli.global.verbose, cli.global.quiet);
     let out = output::Output::new(cli.global.json);
     match commands::run(cli) {

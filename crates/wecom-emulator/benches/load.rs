@@ -102,6 +102,7 @@ fn config(a: &Args) -> Config {
         departments: vec![DepartmentConfig { id: 1, name: "Load".to_owned(), parentid: 0 }],
         tags: vec![],
         aibots: vec![],
+        groups: vec![],
     }
 }
 

@@ -3,6 +3,7 @@
 //! as a member (see [`users`]). Answers are JSON; errors use HTTP status codes with
 //! `{"error": "…"}` (this API is the emulator's own, not WeCom's).
 
+mod groups;
 mod users;
 
 use axum::Router;
@@ -74,6 +75,7 @@ pub(crate) fn router() -> Router<EmulatorState> {
         .route("/emulator/apps/{agentid}/callback", put(set_callback).delete(remove_callback))
         .route("/emulator/uploads/{file}", get(uploaded_image))
         .merge(users::router())
+        .merge(groups::router())
         .layer(DefaultBodyLimit::max(1024 * 1024))
 }
 
@@ -270,6 +272,14 @@ async fn config(State(state): State<EmulatorState>, Query(q): Query<ConfigQuery>
                 for key in ["secret", "callback_token", "encoding_aes_key"] {
                     obj.remove(key);
                 }
+            }
+        }
+    }
+    if !q.secrets {
+        let groups = value.get_mut("groups").and_then(Value::as_array_mut);
+        for bot in groups.into_iter().flatten().filter_map(|g| g.get_mut("bots")) {
+            for bot in bot.as_array_mut().into_iter().flatten().filter_map(Value::as_object_mut) {
+                bot.remove("key");
             }
         }
     }

@@ -8,6 +8,7 @@ mod recall;
 pub(crate) mod send;
 mod token;
 pub(crate) mod update;
+mod webhook;
 
 use std::borrow::Cow;
 
@@ -31,6 +32,7 @@ pub(crate) fn router(state: EmulatorState) -> Router<EmulatorState> {
     let uploads = Router::new()
         .route("/cgi-bin/media/upload", post(media::upload).fallback(wrong_method))
         .route("/cgi-bin/media/uploadimg", post(media::uploadimg).fallback(wrong_method))
+        .route("/cgi-bin/webhook/upload_media", post(webhook::upload).fallback(wrong_method))
         .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT));
     Router::new()
         .route("/cgi-bin/gettoken", get(token::gettoken).fallback(wrong_method))
@@ -42,6 +44,7 @@ pub(crate) fn router(state: EmulatorState) -> Router<EmulatorState> {
         )
         .route("/cgi-bin/media/get", get(media::get).fallback(wrong_method))
         .route("/cgi-bin/getcallbackip", get(getcallbackip).fallback(wrong_method))
+        .route("/cgi-bin/webhook/send", post(webhook::send).fallback(wrong_method))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .merge(uploads)
         .fallback(unknown_api)

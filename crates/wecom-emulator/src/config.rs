@@ -12,6 +12,7 @@
 
 pub(crate) mod check;
 mod demo;
+mod groups;
 
 use std::fmt;
 use std::path::Path;
@@ -19,6 +20,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 pub use check::ConfigError;
+pub use demo::DEMO_WEBHOOK_KEY;
+pub use groups::{BotConfig, GroupConfig};
 
 /// A secret string (app secret, callback token, EncodingAESKey): readable through
 /// [`Secret::expose`], redacted in `Debug`.
@@ -71,6 +74,9 @@ pub struct Config {
     /// AI bots (智能机器人) with API mode on.
     #[serde(default)]
     pub aibots: Vec<crate::aibot::AibotConfig>,
+    /// Group chats with their webhook bots (消息推送).
+    #[serde(default)]
+    pub groups: Vec<GroupConfig>,
 }
 
 /// Emulator behaviour that WeCom fixes but tests may want to change.
@@ -112,6 +118,10 @@ pub struct Options {
     /// Web origins (`http://localhost:3000`) besides the emulator's own whose pages may call
     /// the admin API.
     pub allowed_origins: Vec<String>,
+    /// Per webhook bot: messages allowed per window (WeCom: 20 per minute).
+    pub webhook_limit: u32,
+    /// The webhook window in milliseconds (WeCom: 60,000); shorter for fast tests.
+    pub webhook_window_ms: u64,
 }
 
 impl Default for Options {
@@ -129,6 +139,8 @@ impl Default for Options {
             max_upload_bytes: 512 * 1024 * 1024,
             allowed_hosts: Vec::new(),
             allowed_origins: Vec::new(),
+            webhook_limit: 20,
+            webhook_window_ms: 60_000,
         }
     }
 }
@@ -241,8 +253,9 @@ impl Config {
     }
 
     /// The built-in demo corp: users `alice`, `bob`, `carol`, `dave` (unlicensed) and `erin`
-    /// (outside every app's range), departments, tags and two apps — `1000002` "Build bot"
-    /// with a callback URL placeholder and `1000003` "Notices" without one.
+    /// (outside every app's range), departments, tags, two apps — `1000002` "Build bot"
+    /// with a callback URL placeholder and `1000003` "Notices" without one — and the group
+    /// "Ops alerts" (alice, bob, carol) with one webhook bot, key [`DEMO_WEBHOOK_KEY`].
     pub fn demo() -> Self {
         demo::demo()
     }

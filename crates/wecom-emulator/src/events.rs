@@ -34,6 +34,13 @@ pub enum Event {
         /// Its id in `GET /emulator/callbacks`.
         id: u64,
     },
+    /// A webhook bot posted into a group.
+    GroupMessage {
+        /// Its id in `GET /emulator/groups/{chatid}/messages`.
+        id: String,
+        /// The group.
+        chatid: String,
+    },
     /// The state was reset.
     Reset,
 }

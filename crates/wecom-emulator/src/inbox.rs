@@ -30,6 +30,9 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("messages.js", "text/javascript; charset=utf-8", include_str!("../web/messages.js")),
     ("cards.js", "text/javascript; charset=utf-8", include_str!("../web/cards.js")),
     ("actions.js", "text/javascript; charset=utf-8", include_str!("../web/actions.js")),
+    ("groups.js", "text/javascript; charset=utf-8", include_str!("../web/groups.js")),
+    ("markdown_v2.js", "text/javascript; charset=utf-8", include_str!("../web/markdown_v2.js")),
+    ("groups.css", "text/css; charset=utf-8", include_str!("../web/groups.css")),
 ];
 
 const INDEX: &str = include_str!("../web/index.html");

@@ -148,7 +148,8 @@ pub use aibot::{AibotConfig, AibotMode};
 pub use callback::{Attempt, CallbackRecord, Outcome, ReplyRecord};
 pub use clock::Clock;
 pub use config::{
-    AppConfig, Config, ConfigError, DepartmentConfig, Options, Secret, TagConfig, UserConfig,
+    AppConfig, BotConfig, Config, ConfigError, DEMO_WEBHOOK_KEY, DepartmentConfig, GroupConfig,
+    Options, Secret, TagConfig, UserConfig,
 };
 pub use events::Event;
 pub use faults::{Fault, FaultKind};
@@ -156,7 +157,8 @@ pub use persist::StateFileError;
 pub use server::{AppCredentials, Emulator, EmulatorBuilder, EmulatorHandle, Error, run};
 pub use signal::shutdown_signal;
 pub use state::{
-    CardState, Direction, EmulatorState, MediaKind, Message, Origin, Recipient, Status,
+    Attachment, CardState, Direction, EmulatorState, GroupMessage, MediaKind, Message, Origin,
+    Recipient, Status,
 };
 
 /// The emulator's HTTP application: the WeCom API under `/cgi-bin/`, the admin API under

@@ -6,6 +6,7 @@
 
 mod chunked;
 pub(crate) mod directory;
+pub(crate) mod groups;
 pub(crate) mod inbox;
 pub(crate) mod media;
 mod message;
@@ -28,6 +29,7 @@ use crate::config::{Config, ConfigError, Secret};
 use crate::events::Event;
 use crate::faults::Faults;
 
+pub use groups::{Attachment, GroupMessage};
 pub use media::MediaKind;
 pub use message::{CardState, Direction, Message, Origin, Recipient, Status};
 
@@ -47,6 +49,7 @@ pub(crate) struct Inner {
     pub(crate) tokens: RwLock<tokens::Tokens>,
     pub(crate) store: Mutex<store::Store>,
     pub(crate) media: RwLock<media::MediaStore>,
+    pub(crate) groups: Mutex<groups::GroupStore>,
     pub(crate) callbacks: Mutex<Vec<CallbackRecord>>,
     pub(crate) callback_targets: RwLock<HashMap<i64, CallbackTarget>>,
     pub(crate) faults: Faults,
@@ -117,6 +120,7 @@ impl EmulatorState {
                 tokens: RwLock::default(),
                 store: Mutex::default(),
                 media: RwLock::default(),
+                groups: Mutex::default(),
                 callbacks: Mutex::default(),
                 callback_targets: RwLock::new(targets),
                 faults: Faults::default(),
@@ -168,6 +172,7 @@ impl EmulatorState {
         *self.store() = store::Store::default();
         *self.tokens_mut() = tokens::Tokens::default();
         *self.media_mut() = media::MediaStore::default();
+        *self.groups() = groups::GroupStore::default();
         lock(&self.inner.callbacks).clear();
         self.inner.faults.clear();
         self.inner.stats.reset();
@@ -201,6 +206,15 @@ impl EmulatorState {
 
     pub(crate) fn store(&self) -> MutexGuard<'_, store::Store> {
         lock(&self.inner.store)
+    }
+
+    pub(crate) fn groups(&self) -> MutexGuard<'_, groups::GroupStore> {
+        lock(&self.inner.groups)
+    }
+
+    /// A snapshot of every message webhook bots posted, oldest first.
+    pub fn group_messages(&self) -> Vec<GroupMessage> {
+        self.groups().messages.clone()
     }
 
     pub(crate) fn callbacks(&self) -> MutexGuard<'_, Vec<CallbackRecord>> {

@@ -16,5 +16,6 @@ mod fields;
 #[cfg(test)]
 mod fuzz;
 pub(crate) mod message;
+pub(crate) mod webhook;
 
 pub(crate) use fields::Obj;

@@ -15,4 +15,5 @@ mod api {
     mod receiver;
     mod send;
     mod tokens;
+    mod webhook;
 }

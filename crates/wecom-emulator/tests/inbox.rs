@@ -13,6 +13,7 @@ mod inbox {
     pub(crate) mod png;
 
     mod cards;
+    mod groups;
     mod render;
 
     use std::path::{Path, PathBuf};

@@ -110,6 +110,19 @@ pub const NO_RECIPIENTS: i64 = 82001;
 pub const TOO_MANY_PARTIES: i64 = 82002;
 /// 82003: more than 100 tags in `totag`.
 pub const TOO_MANY_TAGS: i64 = 82003;
+/// 93000: the webhook key is unknown, or its 消息推送 (group robot) was removed from the group.
+/// WeCom also answers it for a missing or made-up key. Permanent: do not retry.
+pub const WEBHOOK_INVALID: i64 = 93000;
+/// 93001: the group chat does not allow webhook pushes.
+pub const WEBHOOK_GROUP_FORBIDS: i64 = 93001;
+/// 93004: the webhook (消息推送) is disabled. Permanent: do not retry.
+pub const WEBHOOK_DISABLED: i64 = 93004;
+/// 93008: the webhook is not in the group.
+pub const WEBHOOK_NOT_IN_GROUP: i64 = 93008;
+/// 93017: the webhook request content is empty.
+pub const WEBHOOK_EMPTY_CONTENT: i64 = 93017;
+/// 93018: the webhook image is over its size limit (2 MB).
+pub const WEBHOOK_IMAGE_TOO_LARGE: i64 = 93018;
 /// 301002: the token's app may not act for the given `agentid`.
 pub const AGENT_NOT_PERMITTED: i64 = 301_002;
 
@@ -178,6 +191,12 @@ pub fn description(code: i64) -> Option<&'static str> {
         TOO_MANY_PARTIES => "more than 100 departments",
         TOO_MANY_TAGS => "more than 100 tags",
         AGENT_NOT_PERMITTED => "token's app may not act for this agentid",
+        WEBHOOK_INVALID => "webhook key invalid, or the webhook was removed from the group",
+        WEBHOOK_GROUP_FORBIDS => "the group does not allow webhook pushes",
+        WEBHOOK_DISABLED => "webhook disabled",
+        WEBHOOK_NOT_IN_GROUP => "webhook not in the group",
+        WEBHOOK_EMPTY_CONTENT => "webhook request content empty",
+        WEBHOOK_IMAGE_TOO_LARGE => "webhook image over the size limit",
         _ => return None,
     })
 }
@@ -228,6 +247,10 @@ pub fn errmsg(code: i64) -> Option<&'static str> {
         TOO_MANY_PARTIES => "invalid party list size",
         TOO_MANY_TAGS => "invalid tag list size",
         AGENT_NOT_PERMITTED => "not allow to operate another agent",
+        WEBHOOK_INVALID => "invalid webhook url",
+        WEBHOOK_DISABLED => "webhook disabled",
+        WEBHOOK_EMPTY_CONTENT => "request content empty",
+        WEBHOOK_IMAGE_TOO_LARGE => "image size out of limit",
         _ => return None,
     })
 }
@@ -252,6 +275,10 @@ mod tests {
         assert_eq!(
             description(AGENT_NOT_PERMITTED),
             Some("token's app may not act for this agentid")
+        );
+        assert_eq!(
+            description(WEBHOOK_INVALID),
+            Some("webhook key invalid, or the webhook was removed from the group")
         );
         assert_eq!(description(123_456), None);
         assert_eq!(errmsg(INVALID_ACCESS_TOKEN), Some("invalid access_token"));

@@ -1,7 +1,8 @@
 //! The WeCom (企业微信, WeChat Work) wire model, shared by every crate of wecom-rs.
 //!
 //! One definition of each thing that travels: application messages ([`message`]), template
-//! cards ([`card`]), WeCom's error codes ([`codes`]) and the documented limits, checked before
+//! cards ([`card`]), group-robot webhook messages ([`webhook`]), WeCom's error codes
+//! ([`codes`]) and the documented limits, checked before
 //! anything is sent ([`InvalidArgument`] names the field path and the limit). No I/O, no async
 //! runtime, no HTTP: the client (`wecom`), the callback server (`wecom-callback`), the emulator
 //! and the CLI all build on these types, so a card sent by one is the card another reads.
@@ -27,6 +28,7 @@ pub mod message;
 pub mod quirks;
 mod string_enum;
 pub mod validate;
+pub mod webhook;
 pub mod xml;
 
 pub use card::{TaskId, TemplateCard};

@@ -1,6 +1,6 @@
 //! WeCom's wire quirks, kept in one place: 0/1 integers that mean booleans, small integer
-//! enumerations and `|`-joined id lists on the request side, and (in `lenient`, whose readers are re-exported here) the
-//! generous readers for response fields — ids that are strings or numbers, lists that are
+//! enumerations and `|`-joined id lists on the request side, and (in `lenient`, re-exported
+//! here) the generous readers for response fields — ids that are strings or numbers, lists that are
 //! `|`-joined strings or arrays, timestamps sent as strings of digits.
 //!
 //! The model's public types use these helpers through `#[serde(with = …)]` /

@@ -23,9 +23,9 @@
 //! | errcode 40001/40013/41002/41004 from `gettoken` (wrong secret or corp id) | never: [`Error::Credentials`](crate::Error::Credentials) |
 //! | any other errcode, an HTTP error without an envelope, an undecodable body | never |
 
-mod builder;
-mod envelope;
-mod retry;
+pub(crate) mod builder;
+pub(crate) mod envelope;
+pub(crate) mod retry;
 mod transport;
 
 use std::fmt;

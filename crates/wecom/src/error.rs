@@ -110,6 +110,13 @@ pub enum Error {
     /// by default the client works around a failing store instead.
     #[error("access-token store failed: {0}")]
     TokenStore(#[source] Arc<dyn std::error::Error + Send + Sync + 'static>),
+    /// A webhook throttle in [`OnLimit::Report`](crate::OnLimit::Report) mode held a send
+    /// back: the key's messages per minute are used up. Nothing was sent.
+    #[error("webhook send held back by the throttle; a slot frees in {} ms", retry_after.as_millis())]
+    Throttled {
+        /// How long until the send would fit.
+        retry_after: std::time::Duration,
+    },
     /// Reading local input (a media file or reader) failed.
     #[error("could not read {what}: {source}")]
     Io {
@@ -150,9 +157,20 @@ impl Error {
         matches!(self, Error::Api { code, .. } if codes::is_token_invalid(*code))
     }
 
-    /// WeCom's frequency (45009) or concurrency (45033) limit was hit. Not retried: back off.
+    /// WeCom's frequency (45009) or concurrency (45033) limit was hit, or a webhook throttle
+    /// held a send back ([`Error::Throttled`]). Not retried: back off.
     pub fn is_rate_limited(&self) -> bool {
-        matches!(self.code(), Some(codes::API_FREQUENCY_LIMITED | codes::API_CONCURRENCY_LIMITED))
+        matches!(self, Error::Throttled { .. })
+            || matches!(
+                self.code(),
+                Some(codes::API_FREQUENCY_LIMITED | codes::API_CONCURRENCY_LIMITED)
+            )
+    }
+
+    /// The webhook key is unknown, or the webhook was removed from its group or disabled
+    /// (errcode 93000 or 93004): permanent, do not retry.
+    pub fn is_webhook_gone(&self) -> bool {
+        matches!(self.code(), Some(codes::WEBHOOK_INVALID | codes::WEBHOOK_DISABLED))
     }
 
     /// WeCom reported "system busy" (errcode -1), even after the configured retries.
@@ -214,6 +232,10 @@ impl Error {
                 "Could not connect to WeCom: check the network, DNS, the proxy settings \
                  (HTTPS_PROXY) and WECOM_BASE_URL.",
             ),
+            Error::Throttled { .. } => Some(
+                "A webhook takes 20 messages a minute and this one's are used up: send again \
+                 after retry_after, or let the throttle wait (OnLimit::Delay).",
+            ),
             Error::Http { .. } => Some(
                 "Something other than WeCom answered (a proxy or gateway?): check the proxy \
                  settings and WECOM_BASE_URL.",
@@ -247,6 +269,11 @@ mod tests {
         assert!(api(81013).hint().unwrap().contains("visible range"));
         assert!(api(40007).hint().unwrap().contains("3 days"));
         assert!(api(301_002).hint().unwrap().contains("agent id"));
+        assert!(api(93000).hint().unwrap().contains("copy the webhook URL again"));
+        assert!(api(93000).is_webhook_gone() && !api(45009).is_webhook_gone());
+        let throttled = Error::Throttled { retry_after: std::time::Duration::from_secs(3) };
+        assert!(throttled.is_rate_limited());
+        assert!(throttled.hint().unwrap().contains("20 messages a minute"));
         assert_eq!(api(99_999).hint(), None);
         let creds = Error::Credentials { code: 40013, msg: "invalid corpid".into() };
         assert!(creds.hint().unwrap().contains("corp id"));

@@ -56,9 +56,10 @@
 //! | Firewall the callback server | [`Client::callback_ips`] |
 //! | Stay within WeCom's limits | [`ClientBuilder::throttle`] ([`throttle`]) |
 //! | Call an endpoint not wrapped here | [`Client::access_token`] |
+//! | Post to a group through its webhook (群机器人) | [`WebhookClient`] ([`webhook`]): every kind, uploads, splitting, 20/min throttle |
 //!
 //! Runnable examples live in `examples/`: `send_text`, `send_news`, `button_card`,
-//! `vote_card`, `update_card`, `recall`, `upload_media`.
+//! `vote_card`, `update_card`, `recall`, `upload_media`, `webhook_alert`.
 //!
 //! # Errors, tokens and retries
 //!
@@ -110,6 +111,7 @@ pub mod update_card {
         CardUpdate, UpdateTemplateCard, UpdateTemplateCardBody, UpdateTemplateCardResponse,
     };
 }
+pub mod webhook;
 
 // The wire model lives in `wecom-model`, shared with the callback server, the emulator and the
 // CLI; it is re-exported here so that `wecom::card` and `wecom::message` are where users look.
@@ -129,3 +131,4 @@ pub use token::{AccessToken, CachedToken, MemoryTokenStore, TokenKey, TokenStore
 #[cfg(feature = "redis")]
 pub use token::{RedisTokenStore, RedisTokenStoreBuilder};
 pub use update_card::{UpdateTemplateCard, UpdateTemplateCardResponse};
+pub use webhook::{WebhookClient, WebhookClientBuilder, WebhookThrottle};

@@ -6,6 +6,7 @@
 //! transcript of each step ending with the web inbox address.
 
 mod aibot;
+mod group;
 mod samples;
 
 use std::fmt::Write as _;
@@ -218,6 +219,8 @@ async fn demo(args: &DemoArgs, out: Output) -> Result<()> {
     t.step(&format!("recalled {text_msgid}"), json!({ "step": "recall", "msgid": text_msgid }));
 
     aibot::ask(&http, &emu, &mut t).await?;
+    t.heading("9. The alert bot posts to the \"Ops alerts\" group through its webhook");
+    let group_posts = group::post(&emu, &mut t).await?;
 
     let inbox = inbox_url(&emu);
     // Without --serve the emulator stops when the demo ends, so say how to keep it open
@@ -230,7 +233,8 @@ async fn demo(args: &DemoArgs, out: Output) -> Result<()> {
         )
     };
     out.line(&format!(
-        "\nDone in {:.2} s: {} messages sent, 2 cards updated, 1 recalled.\n{inbox_line}",
+        "\nDone in {:.2} s: {} messages sent, 2 cards updated, 1 recalled, {group_posts} group \
+         posts.\n{inbox_line}",
         started.elapsed().as_secs_f64(),
         sent.len()
     ));

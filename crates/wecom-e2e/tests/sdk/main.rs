@@ -15,3 +15,4 @@ mod media;
 mod recipients;
 mod reliability;
 mod throttle;
+mod webhook;

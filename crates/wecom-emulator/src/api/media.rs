@@ -20,13 +20,13 @@ const MB: usize = 1024 * 1024;
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// The `media` part of an upload.
-struct Upload {
-    filename: String,
-    content_type: Option<String>,
-    data: Bytes,
+pub(crate) struct Upload {
+    pub(crate) filename: String,
+    pub(crate) content_type: Option<String>,
+    pub(crate) data: Bytes,
 }
 
-async fn read_media_part(
+pub(crate) async fn read_media_part(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Upload, ApiError> {
     let mut multipart = multipart.map_err(|e| {

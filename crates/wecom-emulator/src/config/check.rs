@@ -129,6 +129,7 @@ pub(super) fn check(config: &Config) -> Result<(), ConfigError> {
             return Err(invalid(format!("apps[{}].visible_tags: {t} does not exist", a.agentid)));
         }
     }
+    super::groups::check(config, &users)?;
     Ok(())
 }
 

@@ -1,7 +1,13 @@
 //! The built-in demo corp used when no configuration file is given. Its credentials are
 //! fixed so that examples and notes can quote them.
 
-use super::{AppConfig, Config, DepartmentConfig, Options, Secret, TagConfig, UserConfig};
+use super::{
+    AppConfig, BotConfig, Config, DepartmentConfig, GroupConfig, Options, Secret, TagConfig,
+    UserConfig,
+};
+
+/// The demo group's webhook key (its URL is `…/cgi-bin/webhook/send?key=` this).
+pub const DEMO_WEBHOOK_KEY: &str = "demo-webhook-key-0000-0000-000000000001";
 
 fn user(userid: &str, name: &str, departments: &[i64]) -> UserConfig {
     UserConfig {
@@ -46,6 +52,16 @@ pub(super) fn demo() -> Config {
             },
             TagConfig { id: 2, name: "platform".to_owned(), users: vec![], parties: vec![4] },
         ],
+        groups: vec![GroupConfig {
+            chatid: "wrdemo-ops".to_owned(),
+            name: "Ops alerts".to_owned(),
+            members: vec!["alice".to_owned(), "bob".to_owned(), "carol".to_owned()],
+            bots: vec![BotConfig {
+                key: Secret::new(DEMO_WEBHOOK_KEY),
+                name: "Alert bot".to_owned(),
+                enabled: true,
+            }],
+        }],
         apps: vec![
             AppConfig {
                 agentid: 1_000_002,

@@ -15,7 +15,9 @@ use super::{
     MEMBER_OUT_OF_SCOPE, MISSING_ACCESS_TOKEN, MISSING_AGENT_ID, MISSING_CORP_ID,
     MISSING_DESCRIPTION, MISSING_MEDIA_ID, MISSING_SECRET, MISSING_TITLE, NEWS_CANNOT_BE_SAFE,
     NO_PRIVILEGE, NO_RECIPIENTS, SYSTEM_BUSY, TOO_MANY_ARTICLES, TOO_MANY_PARTIES, TOO_MANY_TAGS,
-    URL_MISSING_SCHEME, USER_LIST_TOO_LONG, VOICE_TOO_LONG,
+    URL_MISSING_SCHEME, USER_LIST_TOO_LONG, VOICE_TOO_LONG, WEBHOOK_DISABLED,
+    WEBHOOK_EMPTY_CONTENT, WEBHOOK_GROUP_FORBIDS, WEBHOOK_IMAGE_TOO_LARGE, WEBHOOK_INVALID,
+    WEBHOOK_NOT_IN_GROUP,
 };
 
 /// What to do about WeCom errcode `code`, for the codes people commonly meet.
@@ -47,8 +49,22 @@ pub fn for_code(code: i64) -> Option<&'static str> {
         API_FREQUENCY_LIMITED => {
             "Rate limited: WeCom blocks the caller for the limit's window (a minute for \
              per-minute limits, an hour for hourly ones); back off, and send less often \
-             (see ClientBuilder::throttle)."
+             (see ClientBuilder::throttle; a webhook takes 20 messages a minute, see \
+             WebhookClientBuilder::throttle)."
         }
+        WEBHOOK_INVALID => {
+            "The webhook key is wrong, or the 消息推送 (group robot) was removed from the group: \
+             copy the webhook URL again from the group's settings. Retrying will not help."
+        }
+        WEBHOOK_DISABLED => {
+            "The 消息推送 (group robot) is disabled: a group owner or admin must enable it again."
+        }
+        WEBHOOK_GROUP_FORBIDS | WEBHOOK_NOT_IN_GROUP => {
+            "The group does not accept this webhook: check the group's 消息推送 settings, or \
+             add the webhook to the group again."
+        }
+        WEBHOOK_EMPTY_CONTENT => "The webhook message is empty; send some content.",
+        WEBHOOK_IMAGE_TOO_LARGE => "Webhook images take at most 2 MB of JPG or PNG; shrink it.",
         API_CONCURRENCY_LIMITED => {
             "Too many requests at once: lower the concurrency (Throttle::max_in_flight, or \
              fewer parallel tasks)."
@@ -75,8 +91,9 @@ pub fn for_code(code: i64) -> Option<&'static str> {
         }
         NO_RECIPIENTS => "Name at least one recipient: user ids, department ids or tag ids.",
         INVALID_PARAMETER => {
-            "WeCom rejected a parameter (bad JSON, a value or list too long, or a recall by \
-             another app than the sender); check the request against the limits."
+            "WeCom rejected a parameter (bad JSON, a value or list too long — markdown takes \
+             at most 4,096 bytes — or a recall by another app than the sender); check the \
+             request against the limits, or split long content into several messages."
         }
         EMPTY_PARAMETER => "A required parameter was empty; fill it in.",
         EMPTY_CONTENT => "The message content is empty; send some text.",
@@ -139,7 +156,8 @@ mod tests {
     fn every_listed_code_has_a_sentence_ending_in_a_full_stop() {
         for code in [
             -1, 40001, 40013, 40014, 42001, 45009, 45033, 81013, 48002, 40007, 301_002, 40056,
-            82001, 40058, 44004, 45002, 41016, 41033, 45008, 45034, 40074, 60020,
+            82001, 40058, 44004, 45002, 41016, 41033, 45008, 45034, 40074, 60020, 93000, 93001,
+            93004, 93008, 93017, 93018,
         ] {
             let hint = for_code(code).unwrap_or_else(|| panic!("no hint for {code}"));
             assert!(hint.ends_with('.'), "{code}: {hint}");

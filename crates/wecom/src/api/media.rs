@@ -9,7 +9,7 @@
 
 mod check;
 pub mod download;
-mod multipart;
+pub(crate) mod multipart;
 pub mod upload;
 pub mod upload_image;
 

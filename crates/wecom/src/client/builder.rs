@@ -1,6 +1,6 @@
 //! [`ClientBuilder`]: base URL, proxy, timeouts, retries, token store and TLS set-up.
 
-mod net;
+pub(crate) mod net;
 
 use std::fmt;
 use std::sync::Arc;
@@ -16,9 +16,9 @@ use net::{ProxyConfig, build_http, process_vars, proxy_from_vars, redact_url};
 /// WeCom's API host.
 pub const DEFAULT_BASE_URL: &str = "https://qyapi.weixin.qq.com";
 
-const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(120);
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(120);
 const DEFAULT_TOKEN_TIMING: TokenTiming = TokenTiming {
     margin: Duration::from_secs(300),
     lease_ttl: Duration::from_secs(10),

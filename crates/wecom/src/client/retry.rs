@@ -93,8 +93,7 @@ impl RetryPolicy {
 
     /// The wait after failed attempt number `attempt`: its [`backoff`](Self::backoff),
     /// [jittered](Self::jitter).
-    #[cfg(test)]
-    fn delay(&self, attempt: u32) -> Duration {
+    pub(crate) fn delay(&self, attempt: u32) -> Duration {
         Self::jitter(self.backoff(attempt))
     }
 }

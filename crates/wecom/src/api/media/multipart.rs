@@ -33,14 +33,14 @@ pub(super) fn call(
     Ok(Call::post_bytes(path, header, form.body).replay(Replay::Safe).timeout(timeout))
 }
 
-pub(super) struct Form {
+pub(crate) struct Form {
     /// `multipart/form-data; boundary=…`
-    pub(super) content_type: String,
-    pub(super) body: Bytes,
+    pub(crate) content_type: String,
+    pub(crate) body: Bytes,
 }
 
 /// Encodes one file part named `field`.
-pub(super) fn encode(field: &str, file_name: &str, content_type: &str, data: &[u8]) -> Form {
+pub(crate) fn encode(field: &str, file_name: &str, content_type: &str, data: &[u8]) -> Form {
     let boundary = loop {
         let candidate = format!("wecom-rs-{:032x}", rand::random::<u128>());
         // A random 128-bit boundary colliding with the content is practically impossible,

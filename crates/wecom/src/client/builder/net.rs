@@ -6,22 +6,22 @@ use std::time::Duration;
 use crate::error::{Error, Result};
 
 #[derive(Default, Clone)]
-pub(super) struct ProxyConfig {
-    pub(super) http: Option<String>,
-    pub(super) https: Option<String>,
-    pub(super) all: Option<String>,
-    pub(super) no_proxy: Option<String>,
+pub(crate) struct ProxyConfig {
+    pub(crate) http: Option<String>,
+    pub(crate) https: Option<String>,
+    pub(crate) all: Option<String>,
+    pub(crate) no_proxy: Option<String>,
     /// Read from `*_PROXY` variables: an unusable entry is skipped with a warning instead of
     /// failing the build (a `socks5://` `ALL_PROXY` set for other tools must not break us).
-    pub(super) from_env: bool,
+    pub(crate) from_env: bool,
 }
 
 impl ProxyConfig {
-    pub(super) fn is_set(&self) -> bool {
+    pub(crate) fn is_set(&self) -> bool {
         self.http.is_some() || self.https.is_some() || self.all.is_some()
     }
 
-    pub(super) fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         let mut parts = Vec::new();
         for (name, value) in [("https", &self.https), ("http", &self.http), ("all", &self.all)] {
             if let Some(url) = value {
@@ -35,7 +35,7 @@ impl ProxyConfig {
     }
 }
 
-pub(super) fn process_vars() -> Vec<(String, String)> {
+pub(crate) fn process_vars() -> Vec<(String, String)> {
     std::env::vars_os()
         .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
         .collect()
@@ -54,7 +54,7 @@ fn lookup_any_case<'a>(vars: &'a [(String, String)], name: &str) -> Option<&'a s
         .or_else(|| find(&|k| k.eq_ignore_ascii_case(name)))
 }
 
-pub(super) fn proxy_from_vars(vars: &[(String, String)]) -> ProxyConfig {
+pub(crate) fn proxy_from_vars(vars: &[(String, String)]) -> ProxyConfig {
     let cgi = vars.iter().any(|(k, _)| k == "REQUEST_METHOD");
     let http = if cgi {
         vars.iter().find(|(k, v)| k == "http_proxy" && !v.is_empty()).map(|(_, v)| v.as_str())
@@ -71,7 +71,7 @@ pub(super) fn proxy_from_vars(vars: &[(String, String)]) -> ProxyConfig {
 }
 
 /// The URL with any user name and password replaced by `***`; unparsable input is hidden.
-pub(super) fn redact_url(raw: &str) -> String {
+pub(crate) fn redact_url(raw: &str) -> String {
     match url::Url::parse(raw) {
         Ok(mut url) if url.has_host() => {
             if !url.username().is_empty() || url.password().is_some() {
@@ -103,7 +103,7 @@ fn check_proxy_scheme(url: &str) -> std::result::Result<(), String> {
     }
 }
 
-pub(super) fn build_http(
+pub(crate) fn build_http(
     proxy: &ProxyConfig,
     connect_timeout: Duration,
 ) -> Result<reqwest::Client> {
