@@ -44,7 +44,10 @@ pub(super) fn check(c: Obj<'_>, out: &mut Checked) -> Result<(), ApiError> {
         None => false,
     };
     if news && !has_title {
-        return Err(ApiError::new(code::EMPTY_PARAMETER, format!("{title_path}.title is required")));
+        return Err(ApiError::new(
+            code::EMPTY_PARAMETER,
+            format!("{title_path}.title is required"),
+        ));
     }
     if !news && !has_title && c.str("sub_title_text")?.is_none_or(str::is_empty) {
         return Err(ApiError::new(

@@ -1,0 +1,269 @@
+//! The long-running commands — `listen`, `emulator` — started as real processes, and the
+//! demo end to end.
+
+use crate::support;
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Child, ChildStderr, ChildStdout, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use support::{AGENT_ID, Emu, stdout_json, tempdir, wecom, wecom_std};
+
+/// A child process killed when dropped.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Lines of a pipe, read on a thread.
+fn lines<R: std::io::Read + Send + 'static>(pipe: R) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn wait_for(rx: &mpsc::Receiver<String>, what: impl Fn(&str) -> bool) -> String {
+    loop {
+        let line = rx.recv_timeout(Duration::from_secs(30)).expect("the expected line in time");
+        if what(&line) {
+            return line;
+        }
+    }
+}
+
+/// Starts `wecom listen --port 0` with the demo app's callback settings; the process, its
+/// stdout lines and the URL it listens on.
+fn listen(
+    emu: &Emu,
+    dir: &tempfile::TempDir,
+    extra: &[&str],
+) -> (Running, mpsc::Receiver<String>, String) {
+    let (token, key) = emu.callback_keys();
+    let mut child = wecom_std(dir)
+        .env("WECOM_TOKEN", token)
+        .env("WECOM_AES_KEY", key)
+        .env("WECOM_CORP_ID", emu.handle.corp_id())
+        .args(["listen", "--port", "0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout: ChildStdout = child.stdout.take().unwrap();
+    let stderr: ChildStderr = child.stderr.take().unwrap();
+    let running = Running(child);
+    let err_lines = lines(stderr);
+    let line = wait_for(&err_lines, |l| l.contains("listening"));
+    let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_owned();
+    // Point the app's callback URL at it (the emulator verifies the URL first).
+    let set = emu.call(
+        reqwest::Method::PUT,
+        &format!("/emulator/apps/{AGENT_ID}/callback"),
+        Some(json!({ "url": url, "verify": true })),
+    );
+    assert_eq!(set["verified"], true, "{set}");
+    (running, lines(stdout), url)
+}
+
+fn user_says(emu: &Emu, user: &str, text: &str) -> Value {
+    emu.call(
+        reqwest::Method::POST,
+        &format!("/emulator/users/{user}/messages"),
+        Some(json!({ "agentid": AGENT_ID, "msgtype": "text", "content": text })),
+    )
+}
+
+#[test]
+fn listen_prints_each_callback_as_a_json_line() {
+    let emu = Emu::start();
+    let dir = tempdir();
+    let (_child, stdout, _) = listen(&emu, &dir, &[]);
+    let record = user_says(&emu, "alice", "hello app");
+    assert_eq!(record["outcome"], "delivered", "{record}");
+    let line: Value = serde_json::from_str(&wait_for(&stdout, |_| true)).unwrap();
+    assert_eq!(line["type"], "message");
+    assert_eq!(line["msgtype"], "text");
+    assert_eq!(line["content"], "hello app");
+    assert_eq!(line["from_user_name"], "alice");
+    assert_eq!(line["agent_id"], AGENT_ID);
+    assert!(
+        record.get("reply").is_none_or(|r| r["msgtype"].is_null()),
+        "no reply without --reply: {record}"
+    );
+
+    // A card click arrives typed, with its ResponseCode.
+    let out = emu
+        .cmd(&dir)
+        .args([
+            "--json",
+            "send",
+            "button-card",
+            "--title",
+            "Go?",
+            "--button",
+            "go=Go",
+            "--to",
+            "alice",
+        ])
+        .output()
+        .unwrap();
+    let msgid = stdout_json(&out)["msgid"].as_str().unwrap().to_owned();
+    emu.call(
+        reqwest::Method::POST,
+        &format!("/emulator/users/alice/cards/{msgid}/click"),
+        Some(json!({ "key": "go" })),
+    );
+    let line: Value = serde_json::from_str(&wait_for(&stdout, |_| true)).unwrap();
+    assert_eq!(line["event"], "template_card_event");
+    assert_eq!(line["event_key"], "go");
+    assert!(line["response_code"].as_str().is_some_and(|c| !c.is_empty()));
+}
+
+#[test]
+fn listen_reply_answers_with_a_passive_text() {
+    let emu = Emu::start();
+    let dir = tempdir();
+    let (_child, stdout, _) = listen(&emu, &dir, &["--reply", "Got it"]);
+    let record = user_says(&emu, "bob", "ping");
+    wait_for(&stdout, |l| l.contains("ping"));
+    assert_eq!(record["reply"]["msgtype"], "text", "{record}");
+    assert_eq!(record["reply"]["applied"], true, "{record}");
+    let inbox = emu.call(reqwest::Method::GET, "/emulator/messages?user=bob", None);
+    let reply = inbox["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["origin"] == "passive_reply")
+        .unwrap();
+    assert_eq!(reply["body"]["text"]["content"], "Got it", "{reply}");
+}
+
+#[test]
+fn listen_exec_output_becomes_the_reply() {
+    let emu = Emu::start();
+    let dir = tempdir();
+    // The command sees the JSON line on stdin.
+    let (_child, _stdout, _) =
+        listen(&emu, &dir, &["--exec", "grep -o '\"content\":\"[^\"]*\"' | tr a-z A-Z"]);
+    let record = user_says(&emu, "carol", "shout");
+    assert_eq!(record["reply"]["applied"], true, "{record}");
+    let inbox = emu.call(reqwest::Method::GET, "/emulator/messages?user=carol", None);
+    let reply = inbox["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["origin"] == "passive_reply")
+        .unwrap();
+    assert_eq!(reply["body"]["text"]["content"], "\"CONTENT\":\"SHOUT\"");
+}
+
+#[test]
+fn the_emulator_command_serves_the_api_and_prints_its_credentials() {
+    let dir = tempdir();
+    let mut child =
+        wecom_std(&dir).args(["emulator", "--port", "0"]).stdout(Stdio::piped()).spawn().unwrap();
+    let stdout = lines(child.stdout.take().unwrap());
+    let _running = Running(child);
+    let banner: Vec<String> = (0..40)
+        .map_while(|_| stdout.recv_timeout(Duration::from_secs(30)).ok())
+        .take_while(|l| !l.contains("export WECOM_BASE_URL"))
+        .collect();
+    let text = banner.join("\n");
+    assert!(text.contains("inbox: http://127.0.0.1:"), "{text}");
+    let base = text
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap()
+        .trim_end_matches('/');
+    let secret =
+        text.split("secret ").nth(1).and_then(|s| s.split_whitespace().next()).unwrap().to_owned();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let token: Value = rt.block_on(async {
+        reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .unwrap()
+            .get(format!("{base}/cgi-bin/gettoken?corpid=wwdemo00000000001&corpsecret={secret}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    assert_eq!(token["errcode"], 0, "{token}");
+    assert!(token["access_token"].as_str().is_some_and(|t| !t.is_empty()));
+}
+
+#[test]
+fn the_emulator_command_reads_a_corp_file_given_with_config() {
+    let dir = tempdir();
+    let corp = concat!(env!("CARGO_MANIFEST_DIR"), "/../wecom-emulator/examples/corp.toml");
+    let mut child = wecom_std(&dir)
+        .args(["emulator", "--port", "0", "--config", corp])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = lines(child.stdout.take().unwrap());
+    let _running = Running(child);
+    let line = wait_for(&stdout, |l| l.contains("corp_id"));
+    assert!(line.contains("wwacme0000000001"), "{line}");
+}
+
+#[test]
+fn the_demo_runs_everything_and_ends_with_the_inbox() {
+    let dir = tempdir();
+    let out = wecom(&dir).arg("demo").timeout(Duration::from_secs(60)).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for kind in [
+        "text",
+        "image",
+        "voice",
+        "video",
+        "file",
+        "textcard",
+        "news",
+        "mpnews",
+        "markdown",
+        "miniprogram_notice",
+        "text_notice",
+        "news_notice",
+        "button_interaction",
+        "vote_interaction",
+        "multiple_interaction",
+    ] {
+        assert!(
+            text.lines().any(|l| l.split_whitespace().any(|w| w == kind) && l.contains("msgid")),
+            "{kind} not sent:\n{text}"
+        );
+    }
+    assert!(text.contains("update_button \"Approved ✓\""), "{text}");
+    assert!(text.contains("button \"Approved ✓\", disabled"), "{text}");
+    assert!(text.contains("update_template_card (SDK) with the callback's ResponseCode"), "{text}");
+    assert!(text.contains("card replaced"), "{text}");
+    assert!(text.contains("recalled "), "{text}");
+    let last = text.lines().last().unwrap();
+    assert!(last.starts_with("Web inbox: http://127.0.0.1:"), "{last}");
+    assert!(last.contains("/ (it stops with the demo: run `wecom demo --serve`"), "{last}");
+
+    let out =
+        wecom(&dir).args(["--json", "demo"]).timeout(Duration::from_secs(60)).output().unwrap();
+    assert!(out.status.success());
+    let v = stdout_json(&out);
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["steps"].as_array().unwrap().iter().filter(|s| s["step"] == "send").count(), 15);
+}

@@ -1,0 +1,51 @@
+//! The emulator's tests in one binary (one link instead of three): the API end to end over
+//! HTTP on 127.0.0.1 with plain reqwest and serde_json (independent of the SDK's types), the
+//! web inbox in a real browser (headless Chromium over WebDriver; skipped with a note where
+//! Chromium is not installed, unless `WECOM_REQUIRE_BROWSER=1`), and slow clients.
+
+mod api {
+    pub(crate) mod support;
+
+    mod accepts;
+    mod callbacks;
+    mod faults;
+    mod inbox;
+    mod lifecycle;
+    mod media;
+    mod persistence;
+    mod protect;
+    mod receiver;
+    mod send;
+    mod tokens;
+    mod webhook;
+}
+
+mod inbox {
+    // The HTTP helpers of the API tests; not every one is used here.
+    #[allow(dead_code)]
+    #[path = "../api/support.rs"]
+    pub(crate) mod support;
+
+    pub(crate) mod app;
+    pub(crate) mod browser;
+    pub(crate) mod png;
+
+    mod cards;
+    mod groups;
+    mod render;
+
+    use std::path::{Path, PathBuf};
+
+    /// `target/artifacts` (screenshots), created.
+    pub(crate) fn artifacts() -> PathBuf {
+        let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+            || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"),
+            PathBuf::from,
+        );
+        let dir = target.join("artifacts");
+        std::fs::create_dir_all(&dir).expect("target/artifacts can be created");
+        dir
+    }
+}
+
+mod slow_clients;
