@@ -24,7 +24,7 @@ use tower::ServiceExt;
 use wecom_aibot::bot::{Limits, Responder, bot_fn};
 use wecom_aibot::http::AibotServer;
 use wecom_aibot::model::Message;
-use wecom_crypto::MsgCrypt;
+use wecom_msgcrypt::MsgCrypt;
 
 const TOKEN: &str = "AiBotTok3n";
 const KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";

@@ -24,7 +24,7 @@ pub enum Error {
     InvalidArgument(String),
     /// Signature, decryption or key check failed.
     #[error("crypto: {0}")]
-    Crypto(#[from] wecom_crypto::Error),
+    Crypto(#[from] wecom_msgcrypt::Error),
     /// A downloaded file is larger than the limit given.
     #[error("media larger than the {limit}-byte limit")]
     MediaTooLarge {

@@ -27,7 +27,7 @@ use axum::Router;
 use axum::routing::{MethodFilter, on};
 use tokio::net::{TcpListener, ToSocketAddrs};
 pub use wecom_callback::serve::ServeLimits;
-use wecom_crypto::MsgCrypt;
+use wecom_msgcrypt::MsgCrypt;
 
 use crate::bot::{Bot, DynBot, Limits, Slots};
 use crate::error::Error;

@@ -17,7 +17,7 @@ use crate::error::Error;
 
 /// A file's key, from an EncodingAESKey or a message's `aeskey`. `Debug` hides it.
 ///
-/// Decoded here rather than with `wecom_crypto::AesKey`: that type accepts only the
+/// Decoded here rather than with `wecom_msgcrypt::AesKey`: that type accepts only the
 /// `[A-Za-z0-9]` EncodingAESKeys the admin console issues, while per-file `aeskey`s use the
 /// whole Base64 alphabet (`+`, `/`).
 #[derive(Clone)]

@@ -11,7 +11,7 @@
 use std::convert::Infallible;
 
 use wecom_callback::{Callback, CallbackServer, MessageBody, Reply};
-use wecom_crypto::MsgCrypt;
+use wecom_msgcrypt::MsgCrypt;
 
 fn env(name: &str) -> Result<String, String> {
     std::env::var(name).map_err(|_| format!("set {name} (see the example's documentation)"))

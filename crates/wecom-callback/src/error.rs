@@ -2,7 +2,7 @@
 //!
 //! Every variant names what failed (the query parameter, the XML element, the reply field and
 //! its limit) so a log line is enough to fix the cause. None carries a secret: crypto errors
-//! come from `wecom-crypto`, which never prints key material.
+//! come from `wecom-msgcrypt`, which never prints key material.
 
 pub use wecom_model::callback::FieldProblem;
 use wecom_model::callback::ParseError;
@@ -43,9 +43,9 @@ pub enum Error {
         /// The configured limit, in seconds.
         limit_secs: u64,
     },
-    /// Signature, decryption or receive-id check failed (see [`wecom_crypto::Error::code`]).
+    /// Signature, decryption or receive-id check failed (see [`wecom_msgcrypt::Error::code`]).
     #[error("callback crypto: {0} (code {code})", code = .0.code())]
-    Crypto(#[from] wecom_crypto::Error),
+    Crypto(#[from] wecom_msgcrypt::Error),
     /// A passive reply breaks one of WeCom's rules; nothing was encrypted or sent.
     #[error("invalid reply: {field}: {problem}")]
     Reply {
@@ -79,8 +79,8 @@ impl Error {
     pub fn crypto_code(&self) -> Option<i32> {
         match self {
             Error::Crypto(e) => Some(e.code()),
-            Error::Xml(_) | Error::Field { .. } => Some(wecom_crypto::error::codes::PARSE_XML),
-            Error::Reply { .. } => Some(wecom_crypto::error::codes::GEN_RETURN_XML),
+            Error::Xml(_) | Error::Field { .. } => Some(wecom_msgcrypt::error::codes::PARSE_XML),
+            Error::Reply { .. } => Some(wecom_msgcrypt::error::codes::GEN_RETURN_XML),
             Error::Query { .. } | Error::StaleTimestamp { .. } => None,
         }
     }

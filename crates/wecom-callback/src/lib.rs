@@ -16,7 +16,7 @@
 //!
 //! ```no_run
 //! use wecom_callback::{Callback, CallbackServer, MessageBody, Reply};
-//! use wecom_crypto::MsgCrypt;
+//! use wecom_msgcrypt::MsgCrypt;
 //!
 //! #[tokio::main]
 //! async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -3,7 +3,7 @@
 //! HTTP stacks use these directly.
 //!
 //! ```
-//! use wecom_crypto::MsgCrypt;
+//! use wecom_msgcrypt::MsgCrypt;
 //!
 //! // Official vector A (WeCom crypto documentation); `echostr` URL-encoded as WeCom sends it.
 //! let crypt = MsgCrypt::new("QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "wx5823bf96d3bd56c7")?;
@@ -17,7 +17,7 @@
 use std::borrow::Cow;
 use std::time::Duration;
 
-use wecom_crypto::MsgCrypt;
+use wecom_msgcrypt::MsgCrypt;
 
 use crate::callback::Callback;
 use crate::error::Error;
@@ -153,7 +153,7 @@ pub struct Received {
 /// request body.
 ///
 /// Apps send XML callbacks by default, and that is what is parsed. An app switched to JSON
-/// callbacks gets its envelope decrypted (`wecom-crypto` reads both) but the decrypted JSON
+/// callbacks gets its envelope decrypted (`wecom-msgcrypt` reads both) but the decrypted JSON
 /// is reported as [`Error::Xml`]; use [`MsgCrypt::decrypt_post`] directly for those.
 ///
 /// # Errors

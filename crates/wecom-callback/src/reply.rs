@@ -7,7 +7,7 @@
 //!
 //! ```
 //! use wecom_callback::{Header, Reply};
-//! use wecom_crypto::MsgCrypt;
+//! use wecom_msgcrypt::MsgCrypt;
 //!
 //! let crypt = MsgCrypt::new("QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "wx5823bf96d3bd56c7")?;
 //! // The header of the callback being answered: the reply goes back to its sender.
@@ -34,7 +34,7 @@ mod update_button;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use wecom_crypto::MsgCrypt;
+use wecom_msgcrypt::MsgCrypt;
 
 use crate::callback::Header;
 use crate::error::Error;

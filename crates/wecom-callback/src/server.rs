@@ -18,7 +18,7 @@
 //!
 //! ```no_run
 //! use wecom_callback::{Callback, CallbackServer, Reply, MessageBody};
-//! use wecom_crypto::MsgCrypt;
+//! use wecom_msgcrypt::MsgCrypt;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let crypt = MsgCrypt::new("token", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "ww_corp_id")?;
@@ -51,7 +51,7 @@ use axum::Router;
 use axum::routing::{MethodFilter, on};
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::sync::Semaphore;
-use wecom_crypto::MsgCrypt;
+use wecom_msgcrypt::MsgCrypt;
 
 use crate::callback::Callback;
 use crate::dedup::{DedupStore, DynDedupStore, MemoryDedup};

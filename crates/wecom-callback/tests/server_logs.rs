@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use wecom_crypto::MsgCrypt;
+use wecom_msgcrypt::MsgCrypt;
 
 #[path = "it/support/wecom.rs"]
 mod support;

@@ -319,7 +319,7 @@ async fn set_callback(
         ));
     };
     let crypt =
-        wecom_crypto::MsgCrypt::new(token.expose(), key.expose(), state.config().corp_id.clone())
+        wecom_msgcrypt::MsgCrypt::new(token.expose(), key.expose(), state.config().corp_id.clone())
             .map_err(|e| AdminError::bad(format!("callback settings: {e}")))?;
     if req.verify {
         crate::callback::verify_url(&state, &crypt, &req.url)

@@ -30,11 +30,10 @@ pub(super) async fn method_not_allowed() -> Response {
     response
 }
 
-fn crypto_status(e: &wecom_crypto::Error) -> StatusCode {
+fn crypto_status(e: &wecom_msgcrypt::Error) -> StatusCode {
     match e {
-        wecom_crypto::Error::SignatureMismatch | wecom_crypto::Error::ReceiveIdMismatch { .. } => {
-            StatusCode::FORBIDDEN
-        }
+        wecom_msgcrypt::Error::SignatureMismatch
+        | wecom_msgcrypt::Error::ReceiveIdMismatch { .. } => StatusCode::FORBIDDEN,
         _ => StatusCode::BAD_REQUEST,
     }
 }
@@ -88,7 +87,7 @@ async fn read_body(request: Request, limit: usize) -> Result<Bytes, StatusCode> 
 /// Encrypts `plaintext` into the JSON reply envelope.
 fn encrypted(shared: &Shared, plaintext: &str, q: &CallbackQuery<'_>) -> Response {
     let mut sealed = shared.crypt.encrypt(plaintext, &q.timestamp, &q.nonce);
-    if let Err(wecom_crypto::Error::ReplyField(_)) = sealed {
+    if let Err(wecom_msgcrypt::Error::ReplyField(_)) = sealed {
         // The request's nonce cannot be reused (not 1–64 letters/digits): a fresh pair.
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

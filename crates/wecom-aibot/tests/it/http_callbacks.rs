@@ -78,14 +78,14 @@ async fn the_reference_signature_vectors_hold() {
     .unwrap();
     let get =
         |k: &str| v.lines().find_map(|l| l.strip_prefix(&format!("{k} = "))).unwrap().to_owned();
-    let sig = wecom_crypto::signature(
+    let sig = wecom_msgcrypt::signature(
         &get("token"),
         &get("timestamp"),
         &get("nonce"),
         &get("post_encrypt"),
     );
     assert_eq!(sig.as_str(), get("post_signature"));
-    let sig = wecom_crypto::signature(
+    let sig = wecom_msgcrypt::signature(
         &get("token"),
         &get("timestamp"),
         &get("nonce"),

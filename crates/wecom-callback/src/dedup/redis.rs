@@ -19,7 +19,7 @@ const WARN_EVERY: Duration = Duration::from_secs(60);
 ///
 /// ```no_run
 /// use wecom_callback::{Callback, CallbackServer, RedisDedup};
-/// use wecom_crypto::MsgCrypt;
+/// use wecom_msgcrypt::MsgCrypt;
 ///
 /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let crypt = MsgCrypt::new("token", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "ww_corp_id")?;

@@ -48,7 +48,7 @@ fn empty_ok() -> Response {
 
 /// The HTTP status for a rejected request.
 fn status_for(error: &Error) -> StatusCode {
-    use wecom_crypto::Error as C;
+    use wecom_msgcrypt::Error as C;
     match error {
         Error::StaleTimestamp { .. }
         | Error::Crypto(C::SignatureMismatch | C::ReceiveIdMismatch { .. }) => {
@@ -239,7 +239,7 @@ pub(super) async fn receive(State(shared): State<Arc<Shared>>, request: Request)
             };
             let mut encrypted =
                 reply.encrypt(&shared.crypt, &header, &query.timestamp, &query.nonce);
-            if let Err(Error::Crypto(wecom_crypto::Error::ReplyField(_))) = encrypted {
+            if let Err(Error::Crypto(wecom_msgcrypt::Error::ReplyField(_))) = encrypted {
                 // The request's nonce cannot go into a reply (not 1 to 64 letters or digits):
                 // sign the reply with a fresh timestamp and nonce instead.
                 let now = unix_now();

@@ -107,7 +107,7 @@ fn unknown_types_keep_every_raw_field() {
 
 #[test]
 fn official_plaintexts_parse() {
-    // Vector A-post (CDATA, newlines) and B-post (bare text) as decrypted by wecom-crypto.
+    // Vector A-post (CDATA, newlines) and B-post (bare text) as decrypted by wecom-msgcrypt.
     let a = "<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName>\n<FromUserName><![CDATA[mycreate]]></FromUserName>\n<CreateTime>1409659813</CreateTime>\n<MsgType><![CDATA[text]]></MsgType>\n<Content><![CDATA[hello]]></Content>\n<MsgId>4561255354251345929</MsgId>\n<AgentID>218</AgentID>\n</xml>";
     let Callback::Message(m) = Callback::parse(a).unwrap() else { panic!() };
     assert_eq!(m.msg_id, 4_561_255_354_251_345_929);

@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use wecom_callback::{Callback, Element, Reply, receive};
-use wecom_crypto::MsgCrypt;
+use wecom_msgcrypt::MsgCrypt;
 
 /// XML-ish soup: fragments WeCom payloads are made of, in any order.
 fn xmlish() -> impl Strategy<Value = String> {

@@ -8,7 +8,7 @@ use wecom_callback::reply::template_card::{
 };
 use wecom_callback::reply::{Article, Video};
 use wecom_callback::{Callback, Error, Header, Reply};
-use wecom_crypto::MsgCrypt;
+use wecom_msgcrypt::MsgCrypt;
 
 const HEAD: &str = "<xml><ToUserName><![CDATA[alice]]></ToUserName><FromUserName><![CDATA[ww1436e0e65a779aee]]></FromUserName><CreateTime>1700000001</CreateTime>";
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use tokio::sync::{Notify, mpsc};
 use wecom_callback::{Callback, CallbackServer, MemoryDedup, MessageBody, Mode, Reply};
-use wecom_crypto::MsgCrypt;
+use wecom_msgcrypt::MsgCrypt;
 
 use crate::support::wecom as support;
 use support::*;
@@ -15,7 +15,7 @@ use support::*;
 #[tokio::test]
 async fn url_verification_answers_official_vectors() {
     let path =
-        format!("{}/../wecom-crypto/tests/fixtures/callback.json", env!("CARGO_MANIFEST_DIR"));
+        format!("{}/../wecom-msgcrypt/tests/fixtures/callback.json", env!("CARGO_MANIFEST_DIR"));
     let vectors: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     for name in ["A-verify", "B-verify"] {

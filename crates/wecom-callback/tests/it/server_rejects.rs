@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use wecom_crypto::MsgCrypt;
+use wecom_msgcrypt::MsgCrypt;
 
 use crate::support::wecom as support;
 use support::*;

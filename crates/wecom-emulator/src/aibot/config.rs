@@ -83,7 +83,7 @@ impl AibotConfig {
                     "{at}: http mode needs token, encoding_aes_key and callback_url"
                 ));
             };
-            wecom_crypto::MsgCrypt::new(token.expose(), key.expose(), "")
+            wecom_msgcrypt::MsgCrypt::new(token.expose(), key.expose(), "")
                 .map_err(|e| format!("{at}: {e}"))?;
             crate::config::check::check_callback_url(url)
                 .map_err(|e| format!("{at}.callback_url: {e}"))?;

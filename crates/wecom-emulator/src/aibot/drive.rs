@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
-use wecom_crypto::MsgCrypt;
+use wecom_msgcrypt::MsgCrypt;
 
 use super::config::AibotConfig;
 use super::store::{StreamView, Turn};

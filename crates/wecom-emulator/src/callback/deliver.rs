@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use super::{Attempt, CallbackRecord, Outcome, reply};
 use crate::events::Event;
 use crate::state::EmulatorState;
-use wecom_crypto::{CallbackEnvelope, Stamp};
+use wecom_msgcrypt::{CallbackEnvelope, Stamp};
 
 /// A callback to send.
 #[derive(Debug, Clone)]

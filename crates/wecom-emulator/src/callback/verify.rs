@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use rand::RngExt;
-use wecom_crypto::{MsgCrypt, Stamp};
+use wecom_msgcrypt::{MsgCrypt, Stamp};
 
 use crate::state::EmulatorState;
 

@@ -1,5 +1,5 @@
 //! The XML of callbacks: the header of the inner messages of §7 (written with the model's
-//! `XmlWriter`; `wecom-crypto` seals the envelope), and reading passive replies (§7.3) — a small element tree over quick-xml, and the
+//! `XmlWriter`; `wecom-msgcrypt` seals the envelope), and reading passive replies (§7.3) — a small element tree over quick-xml, and the
 //! conversion of a reply's `<TemplateCard>` into the JSON card schema of §2.13.
 
 use quick_xml::Reader;

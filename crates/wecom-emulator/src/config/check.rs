@@ -153,7 +153,7 @@ fn check_app(
                 a.agentid
             )));
         };
-        wecom_crypto::MsgCrypt::new(token.expose(), key.expose(), corp_id)
+        wecom_msgcrypt::MsgCrypt::new(token.expose(), key.expose(), corp_id)
             .map_err(|e| invalid(format!("apps[{}]: callback settings: {e}", a.agentid)))?;
     }
     Ok(())

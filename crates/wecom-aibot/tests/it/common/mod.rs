@@ -8,11 +8,11 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 use wecom_aibot::http::AibotServer;
-use wecom_crypto::MsgCrypt;
+use wecom_msgcrypt::MsgCrypt;
 
 pub const TOKEN: &str = "AiBotTok3n";
 /// An alphanumeric key, as the admin console issues them (the reference's §A2.1 key has a
-/// `/`, which `wecom-crypto` refuses).
+/// `/`, which `wecom-msgcrypt` refuses).
 pub const KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
 
 pub struct WeCom {

@@ -4,7 +4,7 @@
 
 use reqwest::StatusCode;
 use wecom_callback::{Callback, CallbackServer, MessageBody, Reply};
-use wecom_crypto::MsgCrypt;
+use wecom_msgcrypt::MsgCrypt;
 
 pub const TOKEN: &str = "QDG6eK";
 pub const KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";

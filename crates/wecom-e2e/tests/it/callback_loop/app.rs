@@ -12,7 +12,7 @@ use axum::response::IntoResponse;
 use serde_json::{Value, json};
 use wecom_callback::callback::TemplateCardClick;
 use wecom_callback::{Callback, CallbackServer, EventBody, Handler, Reply};
-use wecom_crypto::MsgCrypt;
+use wecom_msgcrypt::MsgCrypt;
 
 use super::support::{BOT, Env};
 

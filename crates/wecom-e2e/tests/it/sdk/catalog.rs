@@ -1,6 +1,6 @@
 //! Every message kind and every card kind, sent through the SDK's typed API, is accepted by
 //! the emulator's independent validation and recorded with the body exactly as the SDK
-//! serialized it. The SDK's own golden fixtures (`crates/wecom/tests/fixtures/`) are sent as
+//! serialized it. The SDK's own golden fixtures (`crates/wecom-sdk/tests/fixtures/`) are sent as
 //! they are, except for what only this corp can supply (media ids, the bound mini program,
 //! a tag that exists).
 
@@ -25,7 +25,8 @@ use wecom::{Client, Media, MediaType, MessageRequest, Recipients, SendReceipt, T
 use super::support::{BOT, Env, amr, mp4, png};
 
 fn fixtures(kind: &str) -> Vec<(String, Value)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../wecom/tests/fixtures").join(kind);
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../wecom-sdk/tests/fixtures").join(kind);
     let mut out: Vec<(String, Value)> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| {

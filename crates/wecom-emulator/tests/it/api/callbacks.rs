@@ -1,12 +1,12 @@
 //! Member actions become encrypted callbacks; a small app verifies and decrypts them with
-//! wecom-crypto and answers with encrypted passive replies, which the emulator applies.
+//! wecom-msgcrypt and answers with encrypted passive replies, which the emulator applies.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use wecom_crypto::MsgCrypt;
+use wecom_msgcrypt::MsgCrypt;
 
 use super::receiver::{no_reply, receiver, reply_header, tag};
 use super::support::{BOT, Emu, NOTICES, button_card, vote_card};

@@ -1,4 +1,4 @@
-//! A small receiving app for callback tests: verifies and decrypts with wecom-crypto,
+//! A small receiving app for callback tests: verifies and decrypts with wecom-msgcrypt,
 //! records what it got, can fail or stall, and answers with an encrypted passive reply.
 
 use std::collections::HashMap;
@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde_json::json;
-use wecom_crypto::MsgCrypt;
+use wecom_msgcrypt::MsgCrypt;
 
 use super::support::{BOT, Emu};
 

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 use wecom_callback::{Callback, CallbackServer, EventBody, MessageBody, Reply};
-use wecom_crypto::MsgCrypt;
+use wecom_msgcrypt::MsgCrypt;
 
 use super::support::{BOT, Emu};
 
