@@ -11,6 +11,9 @@ mod support {
 mod parse_events;
 mod parse_messages;
 mod properties;
+// With the `redis` feature: `cargo test -p wecom-callback --features redis`, and in
+// `cargo test --workspace`, where wecom-e2e turns the feature on.
+#[cfg(feature = "redis")]
 mod redis;
 mod reply;
 mod reply_cards;
