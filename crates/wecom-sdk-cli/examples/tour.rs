@@ -9,6 +9,9 @@
 use wecom::card::{Button, ButtonInteraction};
 use wecom::webhook::{MarkdownV2, WebhookClient, WebhookText, WebhookThrottle};
 use wecom::{Client, Recipients, Text};
+use wecom_aibot::bot::{Responder, bot_fn};
+use wecom_aibot::http::AibotServer;
+use wecom_aibot::model::Message;
 use wecom_callback::{Callback, CallbackServer, EventBody, Reply};
 use wecom_msgcrypt::MsgCrypt;
 
@@ -38,6 +41,14 @@ async fn main() -> anyhow::Result<()> {
         println!("posted to the group");
     }
 
+    // An AI bot, when WECOM_AIBOT_TOKEN and WECOM_AIBOT_KEY name one (its callback URL's
+    // settings in the bot's API mode).
+    if let (Ok(token), Ok(key)) =
+        (std::env::var("WECOM_AIBOT_TOKEN"), std::env::var("WECOM_AIBOT_KEY"))
+    {
+        tokio::spawn(ai_bot(token, key));
+    }
+
     let (token, encoding_aes_key, corp_id) = (
         std::env::var("WECOM_TOKEN")?,
         std::env::var("WECOM_AES_KEY")?,
@@ -56,5 +67,18 @@ async fn main() -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
     println!("callbacks on http://127.0.0.1:8080/wecom/callback");
     axum::serve(listener, app).await?;
+    Ok(())
+}
+
+/// The README's AI-bot snippet: a bot that streams the words of the question back.
+async fn ai_bot(token: String, encoding_aes_key: String) -> anyhow::Result<()> {
+    let bot = bot_fn(|message: Message, reply: Responder| async move {
+        let mut stream = reply.stream();
+        for word in message.text().split_whitespace() {
+            let _ = stream.push(&format!("{word} "));
+        }
+        let _ = stream.finish();
+    });
+    AibotServer::new(&token, &encoding_aes_key, bot)?.serve("0.0.0.0:8081").await?;
     Ok(())
 }
