@@ -48,9 +48,8 @@ impl Path<'_> {
 impl fmt::Display for Path<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Path::Root(name) => f.write_str(name),
             // A field of the unnamed root (a card validated on its own) is just its name.
-            Path::Field(Path::Root(""), name) => f.write_str(name),
+            Path::Root(name) | Path::Field(Path::Root(""), name) => f.write_str(name),
             Path::Field(parent, name) => write!(f, "{parent}.{name}"),
             Path::Index(parent, index) => write!(f, "{parent}[{index}]"),
         }

@@ -2,7 +2,7 @@
 //! a stand-in for WeCom (callbacks, streams, refreshes, rejections, connection limits) and media
 //! decryption.
 
-#[allow(dead_code, unused_imports)] // each test module uses part of it
+#[allow(unused_imports)] // each test module uses part of it
 mod common;
 
 mod golden;

@@ -33,7 +33,7 @@ async fn read_until_closed(stream: &mut TcpStream) -> String {
     let mut buf = [0u8; 1024];
     loop {
         match tokio::time::timeout_at(deadline.into(), stream.read(&mut buf)).await {
-            Err(_) => panic!("connection still open after {CLOSED_WITHIN:?}"),
+            Err(elapsed) => panic!("connection still open after {CLOSED_WITHIN:?} ({elapsed})"),
             Ok(Ok(0) | Err(_)) => break,
             Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
         }

@@ -3,9 +3,8 @@
 //! interactive cards, emulated members click, vote and write, and the app answers — with
 //! passive replies, or through the SDK's `update_template_card` with the callback's code.
 
-#[allow(dead_code)] // shared with the SDK tests, which use more of it
-#[path = "sdk/support.rs"]
-mod support;
+// Shared with the SDK tests.
+use crate::sdk::support;
 
 mod app;
 

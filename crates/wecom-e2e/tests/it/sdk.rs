@@ -5,7 +5,7 @@
 //!
 //! One test binary (modules below) keeps link time down.
 
-mod support;
+pub(crate) mod support;
 
 mod bulk;
 mod catalog;

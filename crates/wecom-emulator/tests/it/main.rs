@@ -21,10 +21,8 @@ mod api {
 }
 
 mod inbox {
-    // The HTTP helpers of the API tests; not every one is used here.
-    #[allow(dead_code)]
-    #[path = "../api/support.rs"]
-    pub(crate) mod support;
+    // The HTTP helpers of the API tests.
+    pub(crate) use crate::api::support;
 
     pub(crate) mod app;
     pub(crate) mod browser;

@@ -1,7 +1,7 @@
 //! The `wecom` binary's tests in one test binary: each runs the built `wecom` against local
 //! servers (the emulator, stand-ins) and checks its output, exit codes and logs.
 
-#[allow(dead_code, unused_imports)] // each test module uses part of it
+#[allow(unused_imports)] // each test module uses part of it
 mod support;
 
 mod bot;
