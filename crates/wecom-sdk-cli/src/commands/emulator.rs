@@ -93,7 +93,8 @@ pub(crate) fn run(args: &EmulatorArgs, out: Output) -> Result<ExitCode> {
                 "apps": apps,
             }),
         );
-        tokio::signal::ctrl_c().await.context("cannot wait for Ctrl-C")?;
+        // Ctrl-C or SIGTERM (`docker stop`, systemd): either way the state file is saved.
+        wecom_emulator::shutdown_signal().await;
         out.note("stopping the emulator");
         handle.shutdown().await.context("cannot save the state file")?;
         Ok::<_, anyhow::Error>(())

@@ -267,3 +267,38 @@ fn the_demo_runs_everything_and_ends_with_the_inbox() {
     assert_eq!(v["ok"], true);
     assert_eq!(v["steps"].as_array().unwrap().iter().filter(|s| s["step"] == "send").count(), 15);
 }
+
+#[test]
+fn the_emulator_command_saves_its_state_and_exits_on_sigterm() {
+    let dir = tempdir();
+    let state = dir.path().join("state.json");
+    let mut child = wecom_std(&dir)
+        .args(["emulator", "--port", "0", "--state-file"])
+        .arg(&state)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = lines(child.stdout.take().unwrap());
+    let started = (0..40)
+        .map_while(|_| stdout.recv_timeout(Duration::from_secs(30)).ok())
+        .any(|l| l.contains("export WECOM_BASE_URL"));
+    assert!(started, "the emulator printed no banner");
+    let status =
+        std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    assert!(status.unwrap().success());
+    let mut exited = None;
+    for _ in 0..200 {
+        if let Some(code) = child.try_wait().unwrap() {
+            exited = Some(code);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let Some(code) = exited else {
+        let _ = child.kill();
+        panic!("the emulator did not stop within 10 s of SIGTERM");
+    };
+    assert!(code.success(), "{code}");
+    let saved = std::fs::read_to_string(&state).expect("the state file is written on SIGTERM");
+    assert!(serde_json::from_str::<Value>(&saved).is_ok(), "{saved}");
+}
