@@ -23,6 +23,7 @@ pub mod callback;
 pub mod card;
 pub mod codes;
 mod error;
+pub mod ids;
 pub mod limits;
 pub mod message;
 pub mod quirks;
@@ -33,4 +34,5 @@ pub mod xml;
 
 pub use card::{TaskId, TemplateCard};
 pub use error::InvalidArgument;
+pub use ids::{MediaId, MsgId, ResponseCode};
 pub use message::{Message, MessageRequest, Recipients, Safe, SendOptions, Text};

@@ -14,7 +14,9 @@ use std::fmt;
 use serde::de::{self, Deserializer, Unexpected, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-pub use lenient::{id_list, int_lenient, opt_string_lenient, string_lenient};
+pub use lenient::{
+    id_lenient, id_list, int_lenient, opt_id_lenient, opt_string_lenient, string_lenient,
+};
 
 /// Defines a fieldless enum that travels as a small JSON integer.
 ///

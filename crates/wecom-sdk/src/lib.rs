@@ -115,7 +115,7 @@ pub mod webhook;
 
 // The wire model lives in `wecom-model`, shared with the callback server, the emulator and the
 // CLI; it is re-exported here so that `wecom::card` and `wecom::message` are where users look.
-pub use wecom_model::{card, message};
+pub use wecom_model::{MediaId, MsgId, ResponseCode, card, message};
 use wecom_model::{quirks, validate};
 
 pub use bulk::{BulkOptions, BulkReport, BulkSend};

@@ -132,6 +132,18 @@ pub fn int_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     }
 }
 
+/// Like [`string_lenient`], into an id type (`MsgId`, `MediaId` …).
+pub fn id_lenient<'de, D: Deserializer<'de>, T: From<String>>(d: D) -> Result<T, D::Error> {
+    string_lenient(d).map(T::from)
+}
+
+/// Like [`opt_string_lenient`], into an id type.
+pub fn opt_id_lenient<'de, D: Deserializer<'de>, T: From<String>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    opt_string_lenient(d).map(|v| v.map(T::from))
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use wecom::message::{Message, Recipients};
 use wecom::{Client, UpdateTemplateCard};
+use wecom::{MsgId, ResponseCode};
 use wecom_callback::{Callback, CallbackServer, EventBody, MessageBody, Reply};
 use wecom_emulator::{Config, Emulator, EmulatorHandle};
 use wecom_msgcrypt::MsgCrypt;
@@ -362,7 +363,7 @@ async fn upload(client: &Client, t: &mut Transcript) -> Result<Uploaded> {
             &format!("{:<6} {name:<18} → media_id {}", kind.as_str(), up.media_id),
             json!({ "step": "upload", "type": kind, "file": name, "media_id": up.media_id }),
         );
-        ids.push(up.media_id);
+        ids.push(up.media_id.into_string());
     }
     let picture_url = client.upload_image(samples::picture()).await?;
     t.step(
@@ -379,7 +380,7 @@ async fn send_all(
     client: &Client,
     uploaded: &Uploaded,
     t: &mut Transcript,
-) -> Result<Vec<(&'static str, String, Option<String>)>> {
+) -> Result<Vec<(&'static str, MsgId, Option<ResponseCode>)>> {
     t.heading(&format!("3. Send one message of every kind to {ALICE} and {BOB}"));
     let mut sent = Vec::new();
     for (kind, message) in samples::messages(uploaded) {

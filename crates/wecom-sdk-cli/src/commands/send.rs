@@ -289,7 +289,7 @@ async fn upload_all(
             upload.kind,
             uploaded.media_id
         ));
-        set_media(&mut request.message, upload.slot, uploaded.media_id)?;
+        set_media(&mut request.message, upload.slot, uploaded.media_id.into_string())?;
     }
     Ok(request)
 }

@@ -96,7 +96,7 @@ pub struct BatchReport {
     /// Its recipients' positions in [`BulkReport::users`].
     pub users: Range<usize>,
     /// The message id, when WeCom accepted the request.
-    pub msgid: Option<String>,
+    pub msgid: Option<wecom_model::MsgId>,
     /// The template card's `task_id` in this request, when it differs per request: a card
     /// with a task id sent in more than one request gets a derived id per request (see the
     /// [`bulk`](crate::bulk) module). Callbacks from this batch's members carry it.

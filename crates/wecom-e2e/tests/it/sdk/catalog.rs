@@ -50,7 +50,12 @@ struct MediaIds {
 
 async fn upload_all(client: &Client) -> MediaIds {
     let up = |kind, name: &'static str, data: Vec<u8>| async move {
-        client.upload_media(kind, Media::from_bytes(name, data)).await.unwrap().media_id
+        client
+            .upload_media(kind, Media::from_bytes(name, data))
+            .await
+            .unwrap()
+            .media_id
+            .into_string()
     };
     MediaIds {
         image: up(MediaType::Image, "cover.png", png(512)).await,

@@ -4,6 +4,7 @@
 use std::time::{Duration, SystemTime};
 
 use serde::Deserialize;
+use wecom_model::MediaId;
 
 use super::{MEDIA_LIFETIME, Media, MediaType, check, multipart};
 use crate::client::Client;
@@ -17,7 +18,7 @@ const UPLOAD: &str = "/cgi-bin/media/upload";
 #[non_exhaustive]
 pub struct UploadedMedia {
     /// The id to put in an image, voice, video or file message.
-    pub media_id: String,
+    pub media_id: MediaId,
     /// The kind WeCom stored it as.
     #[serde(rename = "type")]
     pub kind: MediaType,

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use serde::de::IgnoredAny;
+use wecom_model::MsgId;
 
 use crate::client::{Call, Client, Replay};
 use crate::error::{InvalidArgument, Result};
@@ -21,8 +22,8 @@ impl Client {
     ///
     /// Not repeated after a timeout (a second recall of a recalled message fails): on
     /// [`Error::Transport`](crate::Error::Transport) the outcome is unknown.
-    pub async fn recall(&self, msgid: impl Into<String>) -> Result<()> {
-        let msgid = msgid.into();
+    pub async fn recall(&self, msgid: impl Into<MsgId>) -> Result<()> {
+        let msgid: MsgId = msgid.into();
         if msgid.trim().is_empty() {
             return Err(InvalidArgument::new("msgid", "must not be empty").into());
         }

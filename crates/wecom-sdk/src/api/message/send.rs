@@ -5,6 +5,7 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
 use serde::Deserialize;
+use wecom_model::{MsgId, ResponseCode};
 
 use crate::client::{Call, Client, Replay};
 use crate::error::{InvalidArgument, Result};
@@ -160,12 +161,12 @@ impl Client {
 pub struct SendReceipt {
     /// The message id, for [`Client::recall`](crate::Client::recall). Empty only if WeCom
     /// omitted it.
-    #[serde(default, deserialize_with = "quirks::string_lenient")]
-    pub msgid: String,
+    #[serde(default, deserialize_with = "quirks::id_lenient")]
+    pub msgid: MsgId,
     /// The single-use code for `message/update_template_card` (valid 72 hours), returned for
     /// interactive template cards only.
-    #[serde(default, deserialize_with = "quirks::opt_string_lenient")]
-    pub response_code: Option<String>,
+    #[serde(default, deserialize_with = "quirks::opt_id_lenient")]
+    pub response_code: Option<ResponseCode>,
     /// `invaliduser`: user ids that did not receive the message.
     #[serde(default, rename = "invaliduser", deserialize_with = "quirks::id_list")]
     pub invalid_users: Vec<String>,

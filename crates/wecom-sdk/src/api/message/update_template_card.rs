@@ -12,6 +12,7 @@ mod wire;
 use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
+use wecom_model::ResponseCode;
 
 use crate::card::{CardContext, TemplateCard};
 use crate::client::{Call, Client, Replay};
@@ -88,7 +89,7 @@ pub enum CardUpdate {
 #[non_exhaustive]
 pub struct UpdateTemplateCard {
     /// The single-use code from the send response or a card callback: required.
-    pub response_code: String,
+    pub response_code: ResponseCode,
     /// Whose copy of the card changes.
     pub audience: Recipients,
     /// What changes.
@@ -100,7 +101,7 @@ pub struct UpdateTemplateCard {
 impl UpdateTemplateCard {
     /// Greys out the card's button(s) for `audience`, showing `replace_name`.
     pub fn replace_button(
-        response_code: impl Into<String>,
+        response_code: impl Into<ResponseCode>,
         audience: Recipients,
         replace_name: impl Into<String>,
     ) -> Self {
@@ -114,7 +115,7 @@ impl UpdateTemplateCard {
 
     /// Replaces the card for `audience` by `card`.
     pub fn replace_card(
-        response_code: impl Into<String>,
+        response_code: impl Into<ResponseCode>,
         audience: Recipients,
         card: impl Into<TemplateCard>,
     ) -> Self {

@@ -106,7 +106,7 @@ impl WireIn {
         Ok((
             self.agentid,
             UpdateTemplateCard {
-                response_code: self.response_code,
+                response_code: self.response_code.into(),
                 audience,
                 update,
                 enable_id_trans: self.enable_id_trans,
