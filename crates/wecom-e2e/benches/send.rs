@@ -68,7 +68,11 @@ fn member(i: u64) -> String {
 /// Who the `i`-th message goes to: always `alice` for the stand-in; the members in turn for
 /// the emulator, which applies WeCom's per-member limits.
 fn recipient(i: u64) -> Recipients {
-    if emulator_mode() { Recipients::user(member(i)) } else { Recipients::user("alice") }
+    if emulator_mode() {
+        Recipients::user(member(i)).into()
+    } else {
+        Recipients::user("alice").into()
+    }
 }
 
 fn main() {

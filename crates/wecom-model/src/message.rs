@@ -44,7 +44,7 @@ pub use news::{Article, News};
 pub use options::{
     DEFAULT_DUPLICATE_CHECK_INTERVAL, MAX_DUPLICATE_CHECK_INTERVAL, Safe, SendOptions,
 };
-pub use recipients::Recipients;
+pub use recipients::{Audience, Recipients};
 pub use recipients::{RecipientFields, SEND_FIELDS, member_key, user_id_problem};
 pub use request::MessageRequest;
 pub use text::Text;

@@ -36,8 +36,9 @@ async fn run() -> Result<(), wecom::Error> {
         std::process::exit(2);
     };
     // Everyone who received the card (`atall: 1`), unless members are named.
-    let audience =
-        args.next().map_or_else(Recipients::all, |users| Recipients::users(users.split(',')));
+    let audience = args
+        .next()
+        .map_or_else(Recipients::all, |users| Recipients::users(users.split(',')).into());
     let client = Client::from_env()?;
     let answer = client
         .update_template_card(UpdateTemplateCard::replace_button(code, audience, text))

@@ -271,7 +271,7 @@ impl BulkSend {
             let mut finished = futures::stream::iter(ranges.into_iter().enumerate())
                 .map(|(index, range)| {
                     let mut request = template.clone();
-                    request.recipients = Recipients::users(users[range].iter().cloned());
+                    request.recipients = Recipients::users(users[range].iter().cloned()).into();
                     if let (Some(id), Message::TemplateCard(card)) =
                         (task_ids.get(index), &mut request.message)
                     {

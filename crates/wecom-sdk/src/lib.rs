@@ -108,7 +108,8 @@ pub mod update_card {
     //! module keeps the `wecom::update_card::…` paths.
 
     pub use crate::api::message::update_template_card::{
-        CardUpdate, UpdateTemplateCard, UpdateTemplateCardBody, UpdateTemplateCardResponse,
+        CardUpdate, UPDATE_FIELDS, UpdateTemplateCard, UpdateTemplateCardBody,
+        UpdateTemplateCardResponse,
     };
 }
 pub mod webhook;

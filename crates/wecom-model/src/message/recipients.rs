@@ -34,74 +34,49 @@ pub const SEND_FIELDS: RecipientFields = RecipientFields {
 /// The longest member id WeCom accepts.
 const MAX_USER_ID_BYTES: usize = crate::limits::USER_ID_BYTES;
 
-/// Who receives a message: members (UserIDs), departments, tags — combinable — or everyone in
-/// the app's visible range.
+/// Who receives a message: everyone in the app's visible range ([`Recipients::All`]), or the
+/// members, departments and tags of an [`Audience`].
 ///
-/// There is no default and no empty constructor: every request names its audience, and
-/// `@all` is only reached through [`Recipients::all`]. Limits: 1,000 members, 100
-/// departments, 100 tags. `@all` cannot be combined with anything else (WeCom would silently
-/// ignore the departments and tags), so [`validate`](crate::MessageRequest::validate) rejects
-/// the combination.
+/// There is no default and no empty constructor: every request names its audience. `@all`
+/// cannot be combined with anything else (WeCom would silently ignore the departments and
+/// tags), and here it cannot even be written: [`Recipients::all`] has no `and_users`.
+/// Limits: 1,000 members, 100 departments, 100 tags.
 ///
 /// ```
 /// use wecom_model::message::Recipients;
 ///
-/// let to = Recipients::users(["alice", "bob"]).and_parties([2, 7]).and_tags([12]);
+/// let to: Recipients = Recipients::users(["alice", "bob"]).and_parties([2, 7]).and_tags([12]).into();
 /// assert_eq!(to.user_ids(), ["alice", "bob"]);
 /// assert_eq!(to.party_ids(), [2, 7]);
 /// assert!(!to.is_all());
 /// assert!(Recipients::all().is_all());
 /// ```
+///
+/// ```compile_fail
+/// use wecom_model::message::Recipients;
+///
+/// // Everyone plus a list: refused by the compiler, not at run time.
+/// let to = Recipients::all().and_users(["bob"]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recipients {
+pub enum Recipients {
+    /// Everyone in the app's visible range (`touser: "@all"`; `atall: 1` in a card update).
+    All,
+    /// These members, departments and tags.
+    Listed(Audience),
+}
+
+/// Members (UserIDs), departments and tags, combinable: built with [`Recipients::users`],
+/// [`Recipients::parties`] or [`Recipients::tags`] and the `and_…` setters, and turned into
+/// [`Recipients`] with `into()` (every call that takes recipients accepts an `Audience`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Audience {
     pub(crate) users: Vec<String>,
     pub(crate) parties: Vec<u64>,
     pub(crate) tags: Vec<u64>,
-    pub(crate) all: bool,
 }
 
-impl Recipients {
-    /// The most members one request may name (errcode 40032 beyond).
-    pub const MAX_USERS: usize = crate::limits::USERS;
-    /// The most departments one request may name (errcode 82002 beyond).
-    pub const MAX_PARTIES: usize = crate::limits::PARTIES;
-    /// The most tags one request may name (errcode 82003 beyond).
-    pub const MAX_TAGS: usize = crate::limits::TAGS;
-
-    pub(crate) const fn none() -> Self {
-        Self { users: Vec::new(), parties: Vec::new(), tags: Vec::new(), all: false }
-    }
-
-    /// One member (UserID).
-    pub fn user(user_id: impl Into<String>) -> Self {
-        Self { users: vec![user_id.into()], ..Self::none() }
-    }
-
-    /// These members (UserIDs), at most 1,000.
-    pub fn users<I, S>(user_ids: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        Self::none().and_users(user_ids)
-    }
-
-    /// Every member of these departments, at most 100.
-    pub fn parties(party_ids: impl IntoIterator<Item = u64>) -> Self {
-        Self::none().and_parties(party_ids)
-    }
-
-    /// Every member carrying these tags, at most 100.
-    pub fn tags(tag_ids: impl IntoIterator<Item = u64>) -> Self {
-        Self::none().and_tags(tag_ids)
-    }
-
-    /// Every member in the app's visible range (`touser: "@all"`; `atall: 1` in a card
-    /// update).
-    pub fn all() -> Self {
-        Self { all: true, ..Self::none() }
-    }
-
+impl Audience {
     /// Adds members.
     #[must_use]
     pub fn and_users<I, S>(mut self, user_ids: I) -> Self
@@ -127,14 +102,9 @@ impl Recipients {
         self
     }
 
-    /// The member ids named (empty for [`Recipients::all`]).
+    /// The member ids named.
     pub fn user_ids(&self) -> &[String] {
         &self.users
-    }
-
-    /// The member ids named, to edit in place (a throttle holding some members back).
-    pub fn user_ids_mut(&mut self) -> &mut Vec<String> {
-        &mut self.users
     }
 
     /// The department ids named.
@@ -146,15 +116,98 @@ impl Recipients {
     pub fn tag_ids(&self) -> &[u64] {
         &self.tags
     }
+}
+
+impl From<Audience> for Recipients {
+    fn from(audience: Audience) -> Self {
+        Recipients::Listed(audience)
+    }
+}
+
+impl Recipients {
+    /// The most members one request may name (errcode 40032 beyond).
+    pub const MAX_USERS: usize = crate::limits::USERS;
+    /// The most departments one request may name (errcode 82002 beyond).
+    pub const MAX_PARTIES: usize = crate::limits::PARTIES;
+    /// The most tags one request may name (errcode 82003 beyond).
+    pub const MAX_TAGS: usize = crate::limits::TAGS;
+
+    /// One member (UserID).
+    pub fn user(user_id: impl Into<String>) -> Audience {
+        Audience { users: vec![user_id.into()], ..Audience::default() }
+    }
+
+    /// These members (UserIDs), at most 1,000.
+    pub fn users<I, S>(user_ids: I) -> Audience
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Audience::default().and_users(user_ids)
+    }
+
+    /// Every member of these departments, at most 100.
+    pub fn parties(party_ids: impl IntoIterator<Item = u64>) -> Audience {
+        Audience::default().and_parties(party_ids)
+    }
+
+    /// Every member carrying these tags, at most 100.
+    pub fn tags(tag_ids: impl IntoIterator<Item = u64>) -> Audience {
+        Audience::default().and_tags(tag_ids)
+    }
+
+    /// Every member in the app's visible range (`touser: "@all"`; `atall: 1` in a card
+    /// update).
+    pub fn all() -> Self {
+        Recipients::All
+    }
+
+    /// The member ids named (empty for [`Recipients::All`]).
+    pub fn user_ids(&self) -> &[String] {
+        match self {
+            Recipients::All => &[],
+            Recipients::Listed(a) => &a.users,
+        }
+    }
+
+    /// The member ids named, to edit in place (a throttle holding some members back); `None`
+    /// for [`Recipients::All`].
+    pub fn user_ids_mut(&mut self) -> Option<&mut Vec<String>> {
+        match self {
+            Recipients::All => None,
+            Recipients::Listed(a) => Some(&mut a.users),
+        }
+    }
+
+    /// The department ids named.
+    pub fn party_ids(&self) -> &[u64] {
+        match self {
+            Recipients::All => &[],
+            Recipients::Listed(a) => &a.parties,
+        }
+    }
+
+    /// The tag ids named.
+    pub fn tag_ids(&self) -> &[u64] {
+        match self {
+            Recipients::All => &[],
+            Recipients::Listed(a) => &a.tags,
+        }
+    }
 
     /// Whether this is everyone in the app's visible range.
     pub fn is_all(&self) -> bool {
-        self.all
+        matches!(self, Recipients::All)
     }
 
     /// Whether nobody is named (such a request is rejected by validation).
     pub fn is_empty(&self) -> bool {
-        !self.all && self.users.is_empty() && self.parties.is_empty() && self.tags.is_empty()
+        match self {
+            Recipients::All => false,
+            Recipients::Listed(a) => {
+                a.users.is_empty() && a.parties.is_empty() && a.tags.is_empty()
+            }
+        }
     }
 
     /// Checks the documented limits, naming fields as `fields` spells them.
@@ -166,34 +219,16 @@ impl Recipients {
                 fields.users, fields.parties, fields.tags
             )));
         }
-        if self.all {
-            // WeCom ignores departments and tags next to @all; the safe reading is to refuse
-            // a request whose audience is not what it says.
-            let extra = if !self.users.is_empty() {
-                Some((fields.users, "member ids"))
-            } else if !self.parties.is_empty() {
-                Some((fields.parties, "departments"))
-            } else if !self.tags.is_empty() {
-                Some((fields.tags, "tags"))
-            } else {
-                None
-            };
-            if let Some((field, what)) = extra {
-                return Err(Path::root(field).error(format!(
-                    "cannot name {what} when sending to everyone ({}); WeCom would ignore them",
-                    fields.all
-                )));
-            }
-        }
         let users = Path::root(fields.users);
-        if self.users.len() > Self::MAX_USERS {
+        let user_ids = self.user_ids();
+        if user_ids.len() > Self::MAX_USERS {
             return Err(users.error(format!(
                 "at most {} member ids per request (got {})",
                 Self::MAX_USERS,
-                self.users.len()
+                user_ids.len()
             )));
         }
-        for (i, id) in self.users.iter().enumerate() {
+        for (i, id) in user_ids.iter().enumerate() {
             if let Some(problem) = user_id_problem(id) {
                 return Err(if fields.arrays {
                     users.index(i).error(format!("member id {problem}"))
@@ -202,21 +237,52 @@ impl Recipients {
                 });
             }
         }
-        if self.parties.len() > Self::MAX_PARTIES {
+        if self.party_ids().len() > Self::MAX_PARTIES {
             return Err(Path::root(fields.parties).error(format!(
                 "at most {} department ids per request (got {})",
                 Self::MAX_PARTIES,
-                self.parties.len()
+                self.party_ids().len()
             )));
         }
-        if self.tags.len() > Self::MAX_TAGS {
+        if self.tag_ids().len() > Self::MAX_TAGS {
             return Err(Path::root(fields.tags).error(format!(
                 "at most {} tag ids per request (got {})",
                 Self::MAX_TAGS,
-                self.tags.len()
+                self.tag_ids().len()
             )));
         }
         Ok(())
+    }
+
+    /// Recipients read from a request body: `@all` next to any list is refused, as WeCom
+    /// would ignore the lists.
+    ///
+    /// # Errors
+    /// The wire field that names recipients beside `@all`.
+    pub fn from_parts(
+        all: bool,
+        audience: Audience,
+        fields: RecipientFields,
+    ) -> Result<Self, crate::InvalidArgument> {
+        if !all {
+            return Ok(Recipients::Listed(audience));
+        }
+        let extra = if !audience.users.is_empty() {
+            Some((fields.users, "member ids"))
+        } else if !audience.parties.is_empty() {
+            Some((fields.parties, "departments"))
+        } else if !audience.tags.is_empty() {
+            Some((fields.tags, "tags"))
+        } else {
+            None
+        };
+        match extra {
+            Some((field, what)) => Err(Path::root(field).error(format!(
+                "cannot name {what} when sending to everyone ({}); WeCom would ignore them",
+                fields.all
+            ))),
+            None => Ok(Recipients::All),
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::options::{DEFAULT_DUPLICATE_CHECK_INTERVAL, MAX_DUPLICATE_CHECK_INTERVAL};
 use super::recipients::SEND_FIELDS;
-use super::{Message, Recipients, Safe, SendOptions};
+use super::{Audience, Message, Recipients, Safe, SendOptions};
 use crate::InvalidArgument;
 use crate::quirks::{IntBool, Joined, opt_int_bool, parse_id_list, split_pipes};
 use crate::validate::{Path, not_allowed};
@@ -65,8 +65,17 @@ pub struct MessageRequest {
 
 impl MessageRequest {
     /// A request from app `agent_id` sending `message` to `recipients`, with no options set.
-    pub fn new(agent_id: i64, recipients: Recipients, message: impl Into<Message>) -> Self {
-        Self { agent_id, recipients, message: message.into(), options: SendOptions::default() }
+    pub fn new(
+        agent_id: i64,
+        recipients: impl Into<Recipients>,
+        message: impl Into<Message>,
+    ) -> Self {
+        Self {
+            agent_id,
+            recipients: recipients.into(),
+            message: message.into(),
+            options: SendOptions::default(),
+        }
     }
 
     /// Sets `safe` (`true` means [`Safe::Confidential`], `false` [`Safe::Shareable`]).
@@ -119,7 +128,7 @@ impl MessageRequest {
     pub fn validate(&self) -> Result<(), InvalidArgument> {
         self.recipients.validate(SEND_FIELDS)?;
         let kind = self.message.msgtype();
-        if self.recipients.all && matches!(self.message, Message::MiniProgramNotice(_)) {
+        if self.recipients.is_all() && matches!(self.message, Message::MiniProgramNotice(_)) {
             return Err(Path::root("touser").error("miniprogram_notice cannot be sent to @all"));
         }
         self.message.validate()?;
@@ -194,18 +203,15 @@ fn check_interval(interval: Duration) -> Result<(), InvalidArgument> {
     Ok(())
 }
 
-/// `touser`: `@all` first when set, then the member ids.
+/// `touser`: `@all`, or the member ids.
 struct UserList<'a>(&'a Recipients);
 
 impl fmt::Display for UserList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.all {
-            f.write_str("@all")?;
-            if !self.0.users.is_empty() {
-                f.write_str("|")?;
-            }
+        if self.0.is_all() {
+            return f.write_str("@all");
         }
-        Joined(&self.0.users).fmt(f)
+        Joined(self.0.user_ids()).fmt(f)
     }
 }
 
@@ -241,9 +247,9 @@ impl Serialize for MessageRequest {
         let r = &self.recipients;
         let interval = self.options.duplicate_check;
         WireOut {
-            touser: (r.all || !r.users.is_empty()).then_some(UserList(r)),
-            toparty: (!r.parties.is_empty()).then_some(Joined(&r.parties)),
-            totag: (!r.tags.is_empty()).then_some(Joined(&r.tags)),
+            touser: (r.is_all() || !r.user_ids().is_empty()).then_some(UserList(r)),
+            toparty: (!r.party_ids().is_empty()).then_some(Joined(r.party_ids())),
+            totag: (!r.tag_ids().is_empty()).then_some(Joined(r.tag_ids())),
             message: &self.message,
             // Sent for every kind. WeCom's own table and example for miniprogram_notice leave
             // `agentid` out while every other kind requires it; whether it is required or
@@ -283,20 +289,23 @@ struct WireIn {
 impl<'de> Deserialize<'de> for MessageRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let wire = WireIn::deserialize(deserializer)?;
-        let mut recipients = Recipients::none();
+        let mut all = false;
+        let mut audience = Audience::default();
         for piece in split_pipes(wire.touser.as_deref().unwrap_or_default()) {
             if piece == "@all" {
-                recipients.all = true;
+                all = true;
             } else {
-                recipients.users.push(piece.to_owned());
+                audience.users.push(piece.to_owned());
             }
         }
         if let Some(parties) = &wire.toparty {
-            recipients.parties = parse_id_list::<D::Error>("toparty", parties)?;
+            audience.parties = parse_id_list::<D::Error>("toparty", parties)?;
         }
         if let Some(tags) = &wire.totag {
-            recipients.tags = parse_id_list::<D::Error>("totag", tags)?;
+            audience.tags = parse_id_list::<D::Error>("totag", tags)?;
         }
+        let recipients = Recipients::from_parts(all, audience, SEND_FIELDS)
+            .map_err(|e| serde::de::Error::custom(e.to_string()))?;
         // With the check on and no interval, WeCom uses 30 minutes; keep that explicit.
         let duplicate_check = match wire.enable_duplicate_check {
             Some(IntBool(true)) => Some(

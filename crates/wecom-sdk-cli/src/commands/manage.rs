@@ -110,11 +110,11 @@ pub(crate) fn update_card(
             "whose card? pass --to USERID, --party ID, --tag ID or --all (every receiver)"
         )));
     }
-    let audience =
-        if args.all { Recipients::all() } else { Recipients::users(Vec::<String>::new()) }
-            .and_users(args.to.iter().cloned())
-            .and_parties(args.party.iter().copied())
-            .and_tags(args.tag.iter().copied());
+    let listed = Recipients::users(args.to.iter().cloned())
+        .and_parties(args.party.iter().copied())
+        .and_tags(args.tag.iter().copied());
+    let audience = Recipients::from_parts(args.all, listed, wecom::update_card::UPDATE_FIELDS)
+        .map_err(|e| exit::api(e.into()))?;
     let update = match (&args.button_text, &args.card) {
         (Some(text), _) => UpdateTemplateCard::replace_button(&args.response_code, audience, text),
         (None, Some(path)) => {

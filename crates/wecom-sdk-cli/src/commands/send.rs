@@ -224,16 +224,17 @@ fn apply_options(request: &mut MessageRequest, target: &Target) {
 }
 
 /// Recipients from the flags; none at all is a usage error that says how to name them.
-fn recipients(target: &Target) -> Option<Recipients> {
+/// `--all` beside a list is refused as `message/send` validation would refuse it.
+fn recipients(target: &Target) -> Result<Option<Recipients>> {
     if target.to.is_empty() && target.party.is_empty() && target.tag.is_empty() && !target.all {
-        return None;
+        return Ok(None);
     }
-    let base = if target.all { Recipients::all() } else { Recipients::users(Vec::<String>::new()) };
-    Some(
-        base.and_users(target.to.iter().map(|s| s.trim().to_owned()))
-            .and_parties(target.party.iter().copied())
-            .and_tags(target.tag.iter().copied()),
-    )
+    let listed = Recipients::users(target.to.iter().map(|s| s.trim().to_owned()))
+        .and_parties(target.party.iter().copied())
+        .and_tags(target.tag.iter().copied());
+    Recipients::from_parts(target.all, listed, wecom::message::SEND_FIELDS)
+        .map(Some)
+        .map_err(|e| exit::api(e.into()))
 }
 
 fn no_recipients() -> anyhow::Error {
@@ -248,7 +249,7 @@ fn no_recipients() -> anyhow::Error {
 fn request(settings: &Settings, target: &Target, draft: &Draft) -> Result<MessageRequest> {
     let agent_id =
         *Settings::require(settings.app.agent_id.as_ref(), "agent-id", "WECOM_AGENT_ID")?;
-    let mut request = match (&draft.from_json, recipients(target)) {
+    let mut request = match (&draft.from_json, recipients(target)?) {
         (Some(body), flags) => {
             if body.agent_id != 0 && body.agent_id != agent_id {
                 return Err(usage(anyhow!(

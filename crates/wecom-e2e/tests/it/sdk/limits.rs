@@ -23,12 +23,12 @@ struct Case {
     errcode: i64,
 }
 
-fn req(to: Recipients, message: impl Into<Message>) -> MessageRequest {
+fn req(to: impl Into<Recipients>, message: impl Into<Message>) -> MessageRequest {
     MessageRequest::new(BOT, to, message)
 }
 
 fn alice() -> Recipients {
-    Recipients::user("alice")
+    Recipients::user("alice").into()
 }
 
 fn case(

@@ -12,7 +12,7 @@ use wecom::{Error, MemoryTokenStore, Recipients, Text};
 use super::support::{BOT, Env, NOTICES, eventually, fast_retries};
 
 fn alice() -> Recipients {
-    Recipients::user("alice")
+    Recipients::user("alice").into()
 }
 
 #[tokio::test]

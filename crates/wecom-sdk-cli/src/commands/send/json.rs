@@ -61,7 +61,7 @@ pub(crate) fn draft(args: &JsonArgs) -> Result<Draft> {
     } else {
         // Content only: keep its options (none are in a content part), recipients from flags.
         let mut bare = request;
-        bare.recipients = wecom::message::Recipients::users(Vec::<String>::new());
+        bare.recipients = wecom::message::Recipients::users(Vec::<String>::new()).into();
         draft.from_json = Some(bare);
     }
     Ok(draft)

@@ -84,7 +84,9 @@ impl SendMessage {
                 OnLimit::Report => {
                     let held = limiter.admit_members_now(request.recipients.user_ids());
                     if !held.is_empty() {
-                        held_back = take_positions(request.recipients.user_ids_mut(), &held);
+                        if let Some(users) = request.recipients.user_ids_mut() {
+                            held_back = take_positions(users, &held);
+                        }
                         if request.recipients.is_empty() {
                             return Ok(SendReceipt { held_back, ..SendReceipt::default() });
                         }
@@ -131,7 +133,11 @@ impl IntoFuture for SendMessage {
 
 impl Client {
     /// Prepares a message from this app to `recipients`; await the result to send it.
-    pub fn send(&self, recipients: Recipients, message: impl Into<Message>) -> SendMessage {
+    pub fn send(
+        &self,
+        recipients: impl Into<Recipients>,
+        message: impl Into<Message>,
+    ) -> SendMessage {
         self.send_request(MessageRequest::new(self.agent_id(), recipients, message))
     }
 

@@ -24,7 +24,7 @@ use crate::validate::{Path, non_empty};
 const UPDATE_TEMPLATE_CARD: &str = "/cgi-bin/message/update_template_card";
 
 /// The recipient fields of `update_template_card`: arrays of ids and an `atall` flag.
-const UPDATE_FIELDS: RecipientFields = RecipientFields {
+pub const UPDATE_FIELDS: RecipientFields = RecipientFields {
     users: "userids",
     parties: "partyids",
     tags: "tagids",
@@ -102,12 +102,12 @@ impl UpdateTemplateCard {
     /// Greys out the card's button(s) for `audience`, showing `replace_name`.
     pub fn replace_button(
         response_code: impl Into<ResponseCode>,
-        audience: Recipients,
+        audience: impl Into<Recipients>,
         replace_name: impl Into<String>,
     ) -> Self {
         Self {
             response_code: response_code.into(),
-            audience,
+            audience: audience.into(),
             update: CardUpdate::Button { replace_name: replace_name.into() },
             enable_id_trans: None,
         }
@@ -116,12 +116,12 @@ impl UpdateTemplateCard {
     /// Replaces the card for `audience` by `card`.
     pub fn replace_card(
         response_code: impl Into<ResponseCode>,
-        audience: Recipients,
+        audience: impl Into<Recipients>,
         card: impl Into<TemplateCard>,
     ) -> Self {
         Self {
             response_code: response_code.into(),
-            audience,
+            audience: audience.into(),
             update: CardUpdate::Card(card.into()),
             enable_id_trans: None,
         }
@@ -135,10 +135,10 @@ impl UpdateTemplateCard {
     /// use wecom::message::Recipients;
     /// use wecom::update_card::UpdateTemplateCard;
     ///
-    /// let err = UpdateTemplateCard::replace_button("CODE", Recipients::all().and_users(["bob"]), "Done")
+    /// let err = UpdateTemplateCard::replace_button("CODE", Recipients::users(["bad|id"]), "Done")
     ///     .validate()
     ///     .unwrap_err();
-    /// assert_eq!(err.field, "userids");
+    /// assert_eq!(err.field, "userids[0]");
     /// ```
     pub fn validate(&self) -> Result<(), InvalidArgument> {
         self.audience.validate(UPDATE_FIELDS)?;

@@ -24,7 +24,7 @@ fn golden(req: &MessageRequest, expected: &Value) {
 }
 
 fn alice() -> Recipients {
-    Recipients::users(["alice"])
+    Recipients::users(["alice"]).into()
 }
 
 #[test]

@@ -37,9 +37,11 @@ fn user_id() -> impl Strategy<Value = String> {
 fn recipients() -> impl Strategy<Value = Recipients> {
     (any::<bool>(), vec(user_id(), 0..4), vec(any::<u64>(), 0..4), vec(any::<u64>(), 0..4))
         .prop_map(|(all, users, parties, tags)| {
-            let base =
-                if all { Recipients::all() } else { Recipients::users(Vec::<String>::new()) };
-            base.and_users(users).and_parties(parties).and_tags(tags)
+            if all {
+                Recipients::all()
+            } else {
+                Recipients::users(users).and_parties(parties).and_tags(tags).into()
+            }
         })
 }
 

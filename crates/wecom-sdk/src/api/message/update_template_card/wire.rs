@@ -99,10 +99,10 @@ impl WireIn {
             }
         };
         let everyone = matches!(self.atall, Some(IntBool(true)));
-        let base =
-            if everyone { Recipients::all() } else { Recipients::users(Vec::<String>::new()) };
-        let audience =
-            base.and_users(self.userids).and_parties(self.partyids).and_tags(self.tagids);
+        let listed =
+            Recipients::users(self.userids).and_parties(self.partyids).and_tags(self.tagids);
+        let audience = Recipients::from_parts(everyone, listed, super::UPDATE_FIELDS)
+            .map_err(|e| E::custom(e.to_string()))?;
         Ok((
             self.agentid,
             UpdateTemplateCard {
