@@ -30,6 +30,7 @@ mod news;
 mod options;
 mod recipients;
 mod request;
+mod setters;
 mod text;
 mod textcard;
 mod video;

@@ -78,33 +78,7 @@ impl MessageRequest {
         }
     }
 
-    /// Sets `safe` (`true` means [`Safe::Confidential`], `false` [`Safe::Shareable`]).
-    ///
-    /// Only text, image, video, file and mpnews messages take it, and [`Safe::CorpOnly`] only
-    /// mpnews; [`validate`](Self::validate) rejects anything else.
-    #[must_use]
-    pub fn safe(mut self, safe: impl Into<Safe>) -> Self {
-        self.options.safe = Some(safe.into());
-        self
-    }
-
-    /// Sets `enable_id_trans`: turn `$userName=USERID$`-style templates into names.
-    ///
-    /// Only text, textcard, news, mpnews, miniprogram_notice and template_card messages take
-    /// it.
-    #[must_use]
-    pub fn enable_id_trans(mut self, on: bool) -> Self {
-        self.options.enable_id_trans = Some(on);
-        self
-    }
-
-    /// Turns on WeCom's duplicate check: the same body sent again within `interval` is not
-    /// delivered twice. The interval is 1 second to 4 hours, in whole seconds.
-    #[must_use]
-    pub fn duplicate_check(mut self, interval: Duration) -> Self {
-        self.options.duplicate_check = Some(interval);
-        self
-    }
+    crate::send_option_setters!(options);
 
     /// Whether WeCom's own duplicate check protects this request, so it is safe to send again
     /// after a transport timeout.

@@ -2,9 +2,8 @@
 //! card. What is sent (message kinds, cards, recipients) is the shared wire model in
 //! [`crate::message`] and [`crate::card`].
 
-mod options;
 pub mod recall;
 pub mod send;
 pub mod update_template_card;
 
-pub(crate) use options::send_option_setters;
+pub(crate) use wecom_model::send_option_setters;

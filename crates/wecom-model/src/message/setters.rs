@@ -1,7 +1,6 @@
 //! The send options `safe`, `enable_id_trans` and `duplicate_check`, written once for every
-//! builder that carries them: [`SendMessage`](crate::SendMessage),
-//! [`BulkOptions`](crate::BulkOptions) and, for `enable_id_trans` alone,
-//! [`UpdateTemplateCard`](crate::UpdateTemplateCard).
+//! builder that carries them: [`MessageRequest`](crate::MessageRequest) here, and the
+//! client's `SendMessage`, `BulkOptions` and (`enable_id_trans` alone) `UpdateTemplateCard`.
 //!
 //! A macro rather than a trait with provided methods: the setters stay inherent methods, so
 //! `client.send(…).safe(true)` keeps working without importing a trait, while their code and
@@ -14,10 +13,13 @@
 ///   `self.path.to.options`.
 /// * `send_option_setters!(@enable_id_trans #[attrs] path.to.field)`: only
 ///   `enable_id_trans`, writing `Some(on)` into the `Option<bool>` at `self.path.to.field`.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! send_option_setters {
     (@enable_id_trans $(#[$attr:meta])* $($field:ident).+) => {
         /// Sets `enable_id_trans`: turns `$userName=USERID$`-style templates into names
-        /// (`Some(false)` is sent as an explicit `0`).
+        /// (`false` is sent as an explicit `0`). Only text, textcard, news, mpnews,
+        /// miniprogram_notice and template_card messages take it.
         $(#[$attr])*
         pub fn enable_id_trans(mut self, on: bool) -> Self {
             self.$($field).+ = Some(on);
@@ -25,15 +27,18 @@ macro_rules! send_option_setters {
         }
     };
     ($($options:ident).+) => {
-        /// Sets `safe` (`true` means [`Safe::Confidential`](crate::Safe::Confidential): no
-        /// sharing, watermark). Only text, image, video, file and mpnews messages take it.
-        pub fn safe(mut self, safe: impl Into<$crate::Safe>) -> Self {
+        /// Sets `safe` (`true` means `Safe::Confidential`: no sharing, watermark; `false`
+        /// `Safe::Shareable`). Only text, image, video, file and mpnews messages take it, and
+        /// `Safe::CorpOnly` only mpnews; validation rejects anything else.
+        #[must_use]
+        pub fn safe(mut self, safe: impl Into<$crate::message::Safe>) -> Self {
             self.$($options).+.safe = Some(safe.into());
             self
         }
 
-        $crate::api::message::send_option_setters!(@enable_id_trans $($options).+ . enable_id_trans);
+        $crate::send_option_setters!(@enable_id_trans #[must_use] $($options).+ . enable_id_trans);
 
+        #[must_use]
         /// Turns on WeCom's duplicate check for `interval` (1 second to 4 hours, whole
         /// seconds): the same body sent again within it is not delivered twice. It also lets
         /// the client resend after a timeout, since WeCom drops the copy.
@@ -43,5 +48,3 @@ macro_rules! send_option_setters {
         }
     };
 }
-
-pub(crate) use send_option_setters;
