@@ -93,7 +93,8 @@ impl RetryPolicy {
 
     /// The wait after failed attempt number `attempt`: its [`backoff`](Self::backoff),
     /// [jittered](Self::jitter).
-    pub(crate) fn delay(&self, attempt: u32) -> Duration {
+    #[cfg(test)]
+    fn delay(&self, attempt: u32) -> Duration {
         Self::jitter(self.backoff(attempt))
     }
 }

@@ -9,8 +9,11 @@ use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use serde::de::DeserializeOwned;
 
 use super::WebhookClient;
+use crate::RetryPolicy;
+use crate::client::Replay;
 use crate::client::envelope::Exchange;
-use crate::error::{Error, Result, codes};
+use crate::client::retry::{Action, Attempt, Outcome, RequestKind, classify};
+use crate::error::{Error, Result};
 
 /// A request body to POST to a webhook path, replayable as the retry rules allow.
 pub(super) struct Request {
@@ -51,10 +54,15 @@ impl WebhookClient {
     /// requests) other transport failures, within the retry policy.
     pub(super) async fn call<T: DeserializeOwned>(&self, request: &Request) -> Result<T> {
         let policy = self.inner.retry;
-        let mut tries = 0;
+        // The app client's retry rules, decided by the same pure function: a webhook call
+        // carries no token, and only uploads may be repeated after an ambiguous failure.
+        let kind = RequestKind {
+            authenticated: false,
+            replay: if request.replay_safe { Replay::Safe } else { Replay::Unsafe },
+        };
+        let mut attempt = Attempt::FIRST;
         loop {
-            tries += 1;
-            let err = match self.send_once(request).await {
+            let (outcome, err) = match self.send_once(request).await {
                 Ok((status, body)) => {
                     let exchange = Exchange {
                         path: request.path,
@@ -64,31 +72,39 @@ impl WebhookClient {
                     };
                     match exchange.check() {
                         Ok(()) => return exchange.parse(),
-                        Err(err) if err.code() == Some(codes::SYSTEM_BUSY) => err,
-                        Err(err) => {
-                            tracing::debug!(
-                                path = request.path,
-                                errcode = err.code(),
-                                "webhook call failed"
-                            );
-                            return Err(err);
-                        }
+                        Err(err) => (err.code().map_or(Outcome::Other, Outcome::Api), err),
                     }
                 }
                 Err(err) => {
-                    let retry = err.is_connect() || request.replay_safe;
-                    let err = Error::transport(request.path, err);
-                    if !retry {
-                        return Err(err);
-                    }
-                    err
+                    let outcome = if err.is_connect() {
+                        Outcome::ConnectFailed
+                    } else {
+                        Outcome::Interrupted
+                    };
+                    (outcome, Error::transport(request.path, err))
                 }
             };
-            if tries >= policy.attempts() {
-                return Err(err);
+            let action = classify(kind, outcome, attempt, &policy);
+            match action {
+                Action::RetryAfter(ceiling) => {
+                    tracing::warn!(
+                        path = request.path,
+                        attempt = attempt.number,
+                        error = %err,
+                        "webhook call failed; retrying"
+                    );
+                    tokio::time::sleep(RetryPolicy::jitter(ceiling)).await;
+                    attempt = attempt.after(action);
+                }
+                Action::RefreshTokenThenRetry | Action::GiveUp => {
+                    tracing::debug!(
+                        path = request.path,
+                        errcode = err.code(),
+                        "webhook call failed"
+                    );
+                    return Err(err);
+                }
             }
-            tracing::warn!(path = request.path, attempt = tries, error = %err, "webhook call failed; retrying");
-            tokio::time::sleep(policy.delay(tries)).await;
         }
     }
 
