@@ -54,6 +54,8 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
+    net::transport_setters!();
+
     pub(crate) fn new(
         corp_id: impl Into<String>,
         agent_id: i64,
@@ -128,14 +130,6 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends every request through this HTTP(S) proxy, for example
-    /// `http://user:password@proxy.example:3128` (credentials are never shown in `Debug`).
-    pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.proxy.all = Some(url.into());
-        self.proxy.from_env = false;
-        self
-    }
-
     /// Proxy for `http://` base URLs only.
     pub fn http_proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy.http = Some(url.into());
@@ -147,53 +141,6 @@ impl ClientBuilder {
     pub fn https_proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy.https = Some(url.into());
         self.proxy.from_env = false;
-        self
-    }
-
-    /// Hosts that bypass the proxy, in `NO_PROXY` syntax: comma-separated host names,
-    /// domain suffixes, IP addresses or CIDR blocks, or `*`.
-    pub fn no_proxy(mut self, list: impl Into<String>) -> Self {
-        self.proxy.no_proxy = Some(list.into());
-        self
-    }
-
-    /// Replaces the proxy settings with the standard proxy variables of the process
-    /// environment (as [`from_vars`](Self::from_vars) reads them).
-    pub fn proxy_from_env(mut self) -> Self {
-        self.proxy = proxy_from_vars(&process_vars());
-        self
-    }
-
-    /// How long to wait for a TCP/TLS connection (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// The total time one API request may take (default 30 s).
-    pub fn request_timeout(mut self, timeout: Duration) -> Self {
-        self.request_timeout = timeout;
-        self
-    }
-
-    /// The total time one media upload or download may take (default 120 s).
-    pub fn upload_timeout(mut self, timeout: Duration) -> Self {
-        self.upload_timeout = timeout;
-        self
-    }
-
-    /// Uses this `reqwest::Client` instead of building one. Proxy and connect timeout are
-    /// then the supplied client's business: setting them here as well is an error at
-    /// [`build`](Self::build). Request timeouts still apply per request. Redirects should be
-    /// disabled on it (URLs carry the access token).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
-        self
-    }
-
-    /// How busy answers and transport failures are retried.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
         self
     }
 

@@ -40,6 +40,8 @@ pub struct WebhookClientBuilder {
 }
 
 impl WebhookClientBuilder {
+    crate::client::builder::net::transport_setters!();
+
     pub(crate) fn new(key_or_url: &str) -> Self {
         Self {
             key: parse_key_or_url(key_or_url),
@@ -91,56 +93,6 @@ impl WebhookClientBuilder {
     /// an emulator, a test server, a forwarding gateway. A path prefix is kept.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
-        self
-    }
-
-    /// Sends every request through this HTTP(S) proxy (credentials never shown in `Debug`).
-    pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.proxy.all = Some(url.into());
-        self.proxy.from_env = false;
-        self
-    }
-
-    /// Hosts that bypass the proxy, in `NO_PROXY` syntax.
-    pub fn no_proxy(mut self, list: impl Into<String>) -> Self {
-        self.proxy.no_proxy = Some(list.into());
-        self
-    }
-
-    /// Replaces the proxy settings with the standard proxy variables of the environment.
-    pub fn proxy_from_env(mut self) -> Self {
-        self.proxy = proxy_from_vars(&process_vars());
-        self
-    }
-
-    /// How long to wait for a TCP/TLS connection (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// The total time one send may take (default 30 s).
-    pub fn request_timeout(mut self, timeout: Duration) -> Self {
-        self.request_timeout = timeout;
-        self
-    }
-
-    /// The total time one upload may take (default 120 s).
-    pub fn upload_timeout(mut self, timeout: Duration) -> Self {
-        self.upload_timeout = timeout;
-        self
-    }
-
-    /// Uses this `reqwest::Client` (redirects should be off: the URL carries the key). Proxy
-    /// and connect timeout are then its business.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
-        self
-    }
-
-    /// How system-busy answers and failed connections are retried.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
         self
     }
 

@@ -159,6 +159,71 @@ fn tls(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
     builder
 }
 
+/// The connection setters of both builders (the app client's and the webhook client's), which
+/// name their fields alike: the proxy, timeouts, an own `reqwest::Client` and the retry policy.
+macro_rules! transport_setters {
+    () => {
+        /// Sends every request through this HTTP(S) proxy, for example
+        /// `http://user:password@proxy.example:3128` (credentials are never shown in `Debug`).
+        pub fn proxy(mut self, url: impl Into<String>) -> Self {
+            self.proxy.all = Some(url.into());
+            self.proxy.from_env = false;
+            self
+        }
+
+        /// Hosts that bypass the proxy, in `NO_PROXY` syntax: comma-separated host names,
+        /// domain suffixes, IP addresses or CIDR blocks, or `*`.
+        pub fn no_proxy(mut self, list: impl Into<String>) -> Self {
+            self.proxy.no_proxy = Some(list.into());
+            self
+        }
+
+        /// Replaces the proxy settings with the standard proxy variables of the process
+        /// environment (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`, any case).
+        pub fn proxy_from_env(mut self) -> Self {
+            self.proxy = $crate::client::builder::net::proxy_from_vars(
+                &$crate::client::builder::net::process_vars(),
+            );
+            self
+        }
+
+        /// How long to wait for a TCP/TLS connection (default 10 s).
+        pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.connect_timeout = Some(timeout);
+            self
+        }
+
+        /// The total time one request (an API call, a webhook send) may take (default 30 s).
+        pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.request_timeout = timeout;
+            self
+        }
+
+        /// The total time one media upload or download may take (default 120 s).
+        pub fn upload_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.upload_timeout = timeout;
+            self
+        }
+
+        /// Uses this `reqwest::Client` instead of building one. Proxy and connect timeout are
+        /// then the supplied client's business: setting them here as well is an error at
+        /// `build`. Request timeouts still apply per request. Redirects should be disabled on
+        /// it (URLs carry the access token or the webhook key).
+        pub fn http_client(mut self, client: reqwest::Client) -> Self {
+            self.http_client = Some(client);
+            self
+        }
+
+        /// How busy answers and transport failures are retried.
+        pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
+            self.retry = policy;
+            self
+        }
+    };
+}
+
+pub(crate) use transport_setters;
+
 #[cfg(test)]
 mod tests {
     use super::*;
