@@ -26,6 +26,7 @@ mod error;
 pub mod ids;
 pub mod limits;
 pub mod message;
+mod msgtype;
 pub mod quirks;
 mod string_enum;
 pub mod validate;

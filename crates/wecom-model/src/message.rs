@@ -15,7 +15,7 @@
 //!
 //! Template cards live in [`crate::card`] and convert into [`Message`] the same way.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::msgtype::msgtype_enum;
 
 use crate::InvalidArgument;
 use crate::card::{CardContext, TemplateCard};
@@ -53,108 +53,48 @@ pub use textcard::TextCard;
 pub use video::Video;
 pub use voice::Voice;
 
-/// Declares [`Message`] with one variant per kind, its `From` conversions, and its wire form
-/// `{"msgtype": "<tag>", "<tag>": {…}}`.
-macro_rules! message_kinds {
-    ($( $(#[$doc:meta])* $variant:ident($ty:ty) = $tag:literal, )+) => {
-        /// The content of an application message, tagged on the wire by `msgtype`.
-        ///
-        /// Every kind converts into it with `From`/`Into`; it serializes to
-        /// `{"msgtype": "text", "text": {…}}` and reads the same JSON back.
-        ///
-        /// ```
-        /// use wecom_model::message::{Message, Text};
-        ///
-        /// let message: Message = Text::new("hi").into();
-        /// assert_eq!(message.msgtype(), "text");
-        /// assert_eq!(
-        ///     serde_json::to_value(&message)?,
-        ///     serde_json::json!({ "msgtype": "text", "text": { "content": "hi" } })
-        /// );
-        /// message.validate()?;
-        /// # Ok::<(), Box<dyn std::error::Error>>(())
-        /// ```
-        // A message is built, validated and sent one at a time; boxing the card variant would
-        // save a few hundred bytes per message at the price of clumsier matching.
-        #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub enum Message {
-            $( $(#[$doc])* $variant($ty), )+
-        }
-
-        impl Message {
-            /// The `msgtype` of this message.
-            pub fn msgtype(&self) -> &'static str {
-                match self {
-                    $( Self::$variant(_) => $tag, )+
-                }
-            }
-        }
-
-        $(
-            impl From<$ty> for Message {
-                fn from(body: $ty) -> Self {
-                    Self::$variant(body)
-                }
-            }
-        )+
-
-        #[derive(Serialize)]
-        #[serde(tag = "msgtype")]
-        enum WireRef<'a> {
-            $( #[serde(rename = $tag)] $variant { #[serde(rename = $tag)] body: &'a $ty }, )+
-        }
-
-        #[allow(clippy::large_enum_variant)]
-        #[derive(Deserialize)]
-        #[serde(tag = "msgtype")]
-        enum WireOwned {
-            $( #[serde(rename = $tag)] $variant { #[serde(rename = $tag)] body: $ty }, )+
-        }
-
-        impl Serialize for Message {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    $( Self::$variant(body) => WireRef::$variant { body }, )+
-                }
-                .serialize(serializer)
-            }
-        }
-
-        impl<'de> Deserialize<'de> for Message {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                Ok(match WireOwned::deserialize(deserializer)? {
-                    $( WireOwned::$variant { body } => Self::$variant(body), )+
-                })
-            }
-        }
-    };
-}
-
-message_kinds! {
-    /// `text`.
-    Text(Text) = "text",
-    /// `image`.
-    Image(Image) = "image",
-    /// `voice`.
-    Voice(Voice) = "voice",
-    /// `video`.
-    Video(Video) = "video",
-    /// `file`.
-    File(File) = "file",
-    /// `textcard`.
-    TextCard(TextCard) = "textcard",
-    /// `news`.
-    News(News) = "news",
-    /// `mpnews`.
-    MpNews(MpNews) = "mpnews",
-    /// `markdown`.
-    Markdown(Markdown) = "markdown",
-    /// `miniprogram_notice`.
-    MiniProgramNotice(MiniProgramNotice) = "miniprogram_notice",
-    /// `template_card`.
-    TemplateCard(TemplateCard) = "template_card",
+msgtype_enum! {
+    /// The content of an application message, tagged on the wire by `msgtype`.
+    ///
+    /// Every kind converts into it with `From`/`Into`; it serializes to
+    /// `{"msgtype": "text", "text": {…}}` and reads the same JSON back.
+    ///
+    /// ```
+    /// use wecom_model::message::{Message, Text};
+    ///
+    /// let message: Message = Text::new("hi").into();
+    /// assert_eq!(message.msgtype(), "text");
+    /// assert_eq!(
+    ///     serde_json::to_value(&message)?,
+    ///     serde_json::json!({ "msgtype": "text", "text": { "content": "hi" } })
+    /// );
+    /// message.validate()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub enum Message {
+        /// `text`.
+        Text(Text) = "text",
+        /// `image`.
+        Image(Image) = "image",
+        /// `voice`.
+        Voice(Voice) = "voice",
+        /// `video`.
+        Video(Video) = "video",
+        /// `file`.
+        File(File) = "file",
+        /// `textcard`.
+        TextCard(TextCard) = "textcard",
+        /// `news`.
+        News(News) = "news",
+        /// `mpnews`.
+        MpNews(MpNews) = "mpnews",
+        /// `markdown`.
+        Markdown(Markdown) = "markdown",
+        /// `miniprogram_notice`.
+        MiniProgramNotice(MiniProgramNotice) = "miniprogram_notice",
+        /// `template_card`.
+        TemplateCard(TemplateCard) = "template_card",
+    }
 }
 
 impl Message {

@@ -24,7 +24,7 @@
 //! `text_notice` and `news_notice` template cards reach a group, and only without a menu or a
 //! task id: [`WebhookCard`] cannot hold any other kind.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::msgtype::msgtype_enum;
 
 use crate::InvalidArgument;
 use crate::validate::Path;
@@ -49,97 +49,37 @@ pub use text::{MENTION_ALL, TEXT_MAX_BYTES, WebhookText};
 /// The most messages one webhook accepts per minute (WeCom's documented limit).
 pub const MESSAGES_PER_MINUTE: u32 = 20;
 
-/// Declares [`WebhookMessage`] with one variant per kind, its `From` conversions, and its wire
-/// form `{"msgtype": "<tag>", "<tag>": {…}}`.
-macro_rules! webhook_kinds {
-    ($( $(#[$doc:meta])* $variant:ident($ty:ty) = $tag:literal, )+) => {
-        /// The body of a webhook send, tagged on the wire by `msgtype`.
-        ///
-        /// ```
-        /// use wecom_model::webhook::{Markdown, WebhookMessage};
-        ///
-        /// let message: WebhookMessage = Markdown::new("## Deployed").into();
-        /// assert_eq!(
-        ///     serde_json::to_value(&message)?,
-        ///     serde_json::json!({ "msgtype": "markdown", "markdown": { "content": "## Deployed" } })
-        /// );
-        /// # Ok::<(), serde_json::Error>(())
-        /// ```
-        // Built, validated and sent one at a time: boxing the card would save a few hundred
-        // bytes per message at the price of clumsier matching (as for `Message`).
-        #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub enum WebhookMessage {
-            $( $(#[$doc])* $variant($ty), )+
-        }
-
-        impl WebhookMessage {
-            /// The `msgtype` of this message.
-            pub fn msgtype(&self) -> &'static str {
-                match self {
-                    $( Self::$variant(_) => $tag, )+
-                }
-            }
-        }
-
-        $(
-            impl From<$ty> for WebhookMessage {
-                fn from(body: $ty) -> Self {
-                    Self::$variant(body)
-                }
-            }
-        )+
-
-        #[derive(Serialize)]
-        #[serde(tag = "msgtype")]
-        enum WireRef<'a> {
-            $( #[serde(rename = $tag)] $variant { #[serde(rename = $tag)] body: &'a $ty }, )+
-        }
-
-        #[allow(clippy::large_enum_variant)]
-        #[derive(Deserialize)]
-        #[serde(tag = "msgtype")]
-        enum WireOwned {
-            $( #[serde(rename = $tag)] $variant { #[serde(rename = $tag)] body: $ty }, )+
-        }
-
-        impl Serialize for WebhookMessage {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    $( Self::$variant(body) => WireRef::$variant { body }, )+
-                }
-                .serialize(serializer)
-            }
-        }
-
-        impl<'de> Deserialize<'de> for WebhookMessage {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                Ok(match WireOwned::deserialize(deserializer)? {
-                    $( WireOwned::$variant { body } => Self::$variant(body), )+
-                })
-            }
-        }
-    };
-}
-
-webhook_kinds! {
-    /// `text`.
-    Text(WebhookText) = "text",
-    /// `markdown`.
-    Markdown(Markdown) = "markdown",
-    /// `markdown_v2`.
-    MarkdownV2(MarkdownV2) = "markdown_v2",
-    /// `image`.
-    Image(WebhookImage) = "image",
-    /// `news`.
-    News(WebhookNews) = "news",
-    /// `file`.
-    File(WebhookFile) = "file",
-    /// `voice`.
-    Voice(WebhookVoice) = "voice",
-    /// `template_card` (`text_notice` or `news_notice`).
-    TemplateCard(WebhookCard) = "template_card",
+msgtype_enum! {
+    /// The body of a webhook send, tagged on the wire by `msgtype`.
+    ///
+    /// ```
+    /// use wecom_model::webhook::{Markdown, WebhookMessage};
+    ///
+    /// let message: WebhookMessage = Markdown::new("## Deployed").into();
+    /// assert_eq!(
+    ///     serde_json::to_value(&message)?,
+    ///     serde_json::json!({ "msgtype": "markdown", "markdown": { "content": "## Deployed" } })
+    /// );
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub enum WebhookMessage {
+        /// `text`.
+        Text(WebhookText) = "text",
+        /// `markdown`.
+        Markdown(Markdown) = "markdown",
+        /// `markdown_v2`.
+        MarkdownV2(MarkdownV2) = "markdown_v2",
+        /// `image`.
+        Image(WebhookImage) = "image",
+        /// `news`.
+        News(WebhookNews) = "news",
+        /// `file`.
+        File(WebhookFile) = "file",
+        /// `voice`.
+        Voice(WebhookVoice) = "voice",
+        /// `template_card` (`text_notice` or `news_notice`).
+        TemplateCard(WebhookCard) = "template_card",
+    }
 }
 
 impl WebhookMessage {
