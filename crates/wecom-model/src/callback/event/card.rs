@@ -19,7 +19,7 @@ pub struct TemplateCardClick {
     /// `CardType`: `button_interaction`, `vote_interaction`, … .
     pub card_type: CardType,
     /// `ResponseCode`: single use, valid 72 hours, for `update_template_card`.
-    pub response_code: String,
+    pub response_code: crate::ResponseCode,
     /// `SelectedItems/SelectedItem`: the choices made (vote, selection and dropdown cards).
     pub selected_items: Vec<SelectedItem>,
 }
@@ -58,7 +58,7 @@ impl TemplateCardClick {
             event_key: f.string("EventKey"),
             task_id: f.string("TaskId"),
             card_type: f.string("CardType").into(),
-            response_code: f.string("ResponseCode"),
+            response_code: f.string("ResponseCode").into(),
             selected_items,
         }
     }
@@ -74,7 +74,7 @@ pub struct TemplateCardMenuClick {
     /// `CardType`: `text_notice`, `news_notice` or `button_interaction`.
     pub card_type: CardType,
     /// `ResponseCode`: single use, valid 72 hours, for `update_template_card`.
-    pub response_code: String,
+    pub response_code: crate::ResponseCode,
 }
 
 impl TemplateCardMenuClick {
@@ -83,7 +83,7 @@ impl TemplateCardMenuClick {
             event_key: f.string("EventKey"),
             task_id: f.string("TaskId"),
             card_type: f.string("CardType").into(),
-            response_code: f.string("ResponseCode"),
+            response_code: f.string("ResponseCode").into(),
         }
     }
 }
