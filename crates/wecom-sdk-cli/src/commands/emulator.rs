@@ -77,6 +77,12 @@ pub(crate) fn run(args: &EmulatorArgs, out: Output) -> Result<ExitCode> {
     }
     let rt = client::runtime()?;
     rt.block_on(async {
+        // Ctrl-C or SIGTERM (`docker stop`, systemd): either way the state file is saved. The
+        // handlers are installed (one poll) before the banner says the emulator is ready, so
+        // a signal sent right after it is not the default one that kills without saving.
+        let stop = wecom_emulator::shutdown_signal();
+        tokio::pin!(stop);
+        let _ = futures::poll!(&mut stop);
         let handle = builder.start().await.context("cannot start the emulator")?;
         let apps: Vec<_> = handle
             .apps()
@@ -93,8 +99,7 @@ pub(crate) fn run(args: &EmulatorArgs, out: Output) -> Result<ExitCode> {
                 "apps": apps,
             }),
         );
-        // Ctrl-C or SIGTERM (`docker stop`, systemd): either way the state file is saved.
-        wecom_emulator::shutdown_signal().await;
+        stop.await;
         out.note("stopping the emulator");
         handle.shutdown().await.context("cannot save the state file")?;
         Ok::<_, anyhow::Error>(())
