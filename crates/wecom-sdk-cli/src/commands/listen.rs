@@ -130,12 +130,15 @@ pub(crate) fn run(args: &ListenArgs, settings: &Settings, out: Output) -> Result
     let exec = args.exec.clone().map(Arc::<str>::from);
     let reply = args.reply.clone();
     let exec_timeout = Duration::from_secs(args.exec_timeout);
+    let (lines, writer) = line_writer();
     let server = CallbackServer::new(crypt, move |callback: Callback| {
         let line = serde_json::to_value(&callback).expect("a callback always serializes to JSON");
-        print_line(&line);
+        let lines = lines.clone();
         let exec = exec.clone();
         let reply = reply.clone();
         async move {
+            // Waits only when the writer is thousands of lines behind (stdout not read).
+            let _ = lines.send(line.to_string()).await;
             if let Some(cmd) = exec {
                 let text = run_exec(&cmd, &line, exec_timeout).await?;
                 return Ok::<_, anyhow::Error>(
@@ -166,14 +169,33 @@ pub(crate) fn run(args: &ListenArgs, settings: &Settings, out: Output) -> Result
             _ = tokio::signal::ctrl_c() => Ok(()),
         }
     })?;
+    // Every handler (and its sender) is gone with the runtime: the writer drains and ends.
+    drop(rt);
+    let _ = writer.join();
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_line(value: &Value) {
+/// Lines queued for stdout before a handler waits for the writer.
+const QUEUED_LINES: usize = 4096;
+
+/// Callback lines go to stdout from a thread of their own: the server's tasks never hold the
+/// stdout lock or wait on a slow reader of the pipe, and the writer flushes once per batch of
+/// queued lines instead of once per line.
+fn line_writer() -> (tokio::sync::mpsc::Sender<String>, std::thread::JoinHandle<()>) {
     use std::io::Write as _;
-    let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(stdout, "{value}");
-    let _ = stdout.flush();
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<String>(QUEUED_LINES);
+    let writer = std::thread::spawn(move || {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        while let Some(line) = rx.blocking_recv() {
+            let _ = writeln!(out, "{line}");
+            while let Ok(line) = rx.try_recv() {
+                let _ = writeln!(out, "{line}");
+            }
+            let _ = out.flush();
+        }
+    });
+    (tx, writer)
 }
 
 /// Runs the --exec command with the JSON line on stdin; its trimmed stdout, if not empty.
