@@ -29,6 +29,7 @@
 
 mod body;
 mod io;
+mod read;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -44,6 +45,7 @@ use tokio::sync::Semaphore;
 use tower::ServiceExt as _;
 
 pub use body::BodyReadTimeout;
+pub use read::{BodyError, read_body};
 
 /// The limits a server applies to its connections; see the [module docs](self).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

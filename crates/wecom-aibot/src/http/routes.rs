@@ -3,12 +3,11 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use futures::StreamExt;
 use wecom_callback::CallbackQuery;
+use wecom_callback::serve::read_body;
 
 use super::state::{Seen, Shared};
 use crate::bot::{Busy, EventAnswer, EventResponder, Exchange, Responder};
@@ -60,28 +59,6 @@ pub(super) async fn verify(State(shared): State<Arc<Shared>>, request: Request) 
             reject(crypto_status(&e))
         }
     }
-}
-
-/// Reads at most `limit` bytes of the body.
-async fn read_body(request: Request, limit: usize) -> Result<Bytes, StatusCode> {
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
-        return Err(StatusCode::PAYLOAD_TOO_LARGE);
-    }
-    let mut stream = Body::into_data_stream(request.into_body());
-    let mut buf = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|_| StatusCode::BAD_REQUEST)?;
-        if buf.len() + chunk.len() > limit {
-            return Err(StatusCode::PAYLOAD_TOO_LARGE);
-        }
-        buf.extend_from_slice(&chunk);
-    }
-    Ok(Bytes::from(buf))
 }
 
 /// Encrypts `plaintext` into the JSON reply envelope.
@@ -136,7 +113,8 @@ pub(super) async fn receive(State(shared): State<Arc<Shared>>, request: Request)
     };
     let body = match read_body(request, shared.body_limit).await {
         Ok(b) => b,
-        Err(status) => {
+        Err(e) => {
+            let status = e.status();
             tracing::warn!(
                 status = status.as_u16(),
                 limit = shared.body_limit,

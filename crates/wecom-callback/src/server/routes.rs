@@ -2,12 +2,9 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use bytes::{Bytes, BytesMut};
-use futures::StreamExt;
 
 use super::{Mode, Shared, dispatch};
 use crate::callback::Callback;
@@ -15,7 +12,7 @@ use crate::dedup::DedupError;
 use crate::error::Error;
 use crate::receive::{CallbackQuery, verify_url_parsed};
 use crate::reply::unix_now;
-use crate::serve::BodyReadTimeout;
+use crate::serve::{BodyError, read_body};
 
 /// A nonce for a reply when the request's cannot be reused: digits from the clock and a
 /// counter (a nonce only has to vary, not be secret).
@@ -95,57 +92,6 @@ pub(super) async fn verify(State(shared): State<Arc<Shared>>, request: Request) 
         }
         Err(e) => rejected("GET", &e),
     }
-}
-
-enum BodyError {
-    TooLarge,
-    TimedOut,
-    Read,
-}
-
-/// Reads the body up to `limit` bytes, refusing early on a larger `Content-Length`.
-async fn read_body(request: Request, limit: usize) -> Result<Bytes, BodyError> {
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
-        return Err(BodyError::TooLarge);
-    }
-    let mut stream = Body::into_data_stream(request.into_body());
-    // The first chunk is kept as is (most bodies are one chunk); later ones are appended to
-    // a copy of it in `buf`, which then holds everything read.
-    let mut first: Option<Bytes> = None;
-    let mut buf: Option<BytesMut> = None;
-    let mut total = 0usize;
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| {
-            let timed_out = std::error::Error::source(&e)
-                .is_some_and(<dyn std::error::Error>::is::<BodyReadTimeout>)
-                || e.into_inner().is::<BodyReadTimeout>();
-            if timed_out { BodyError::TimedOut } else { BodyError::Read }
-        })?;
-        total += chunk.len();
-        if total > limit {
-            return Err(BodyError::TooLarge);
-        }
-        match (&first, &mut buf) {
-            (None, _) => first = Some(chunk),
-            (Some(f), None) => {
-                let mut b = BytesMut::with_capacity(f.len() + chunk.len());
-                b.extend_from_slice(f);
-                b.extend_from_slice(&chunk);
-                buf = Some(b);
-            }
-            (Some(_), Some(b)) => b.extend_from_slice(&chunk),
-        }
-    }
-    Ok(match (first, buf) {
-        (_, Some(b)) => b.freeze(),
-        (Some(f), None) => f,
-        (None, None) => Bytes::new(),
-    })
 }
 
 /// [`crate::receive::receive_parsed`] without copying what the server does not need.
