@@ -27,13 +27,38 @@ pub(crate) struct Cipher {
 }
 
 /// A decrypted payload, still in its decryption buffer.
-pub(crate) struct Plaintext {
-    buf: Vec<u8>,
+pub(crate) struct Plaintext<'a> {
+    buf: &'a [u8],
     msg_end: usize,
     content_end: usize,
 }
 
-impl Plaintext {
+/// Scratch buffers above this capacity are given back after use instead of kept.
+const SCRATCH_KEEP: usize = 64 * 1024;
+
+thread_local! {
+    /// Each thread's working buffer for one payload: the Base64-decoded ciphertext while
+    /// decrypting, the laid-out plaintext while encrypting. Reusing it saves an allocation and
+    /// a free of a ~1 KiB block per message (beyond the allocator's per-thread cache).
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with this thread's empty scratch buffer (a fresh one if it is already in use).
+pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    SCRATCH.with(|cell| {
+        let Ok(mut buf) = cell.try_borrow_mut() else {
+            return f(&mut Vec::new());
+        };
+        buf.clear();
+        let out = f(&mut buf);
+        if buf.capacity() > SCRATCH_KEEP {
+            *buf = Vec::new();
+        }
+        out
+    })
+}
+
+impl Plaintext<'_> {
     /// The receive id carried after the message.
     pub(crate) fn receive_id(&self) -> Result<&str, Error> {
         std::str::from_utf8(&self.buf[self.msg_end..self.content_end])
@@ -42,7 +67,7 @@ impl Plaintext {
 
     /// The message, checked with a SIMD UTF-8 validator (the standard library's scalar check
     /// is slow on the Chinese text of real traffic) and copied out of the buffer.
-    pub(crate) fn into_message(self) -> Result<String, Error> {
+    pub(crate) fn message(&self) -> Result<String, Error> {
         simdutf8::basic::from_utf8(&self.buf[PREFIX..self.msg_end])
             .map(str::to_owned)
             .map_err(|_| Error::IllegalBuffer(BufferProblem::MessageUtf8))
@@ -55,17 +80,22 @@ impl Cipher {
         Self { aes, iv: Array::from(key.iv()) }
     }
 
-    /// Base64-decodes, decrypts and unpads `encrypt`, checking the plaintext layout.
-    pub(crate) fn decrypt(&self, encrypt: &str) -> Result<Plaintext, Error> {
+    /// Base64-decodes `encrypt` into `buf` (which must be empty), decrypts and unpads it there,
+    /// checking the plaintext layout.
+    pub(crate) fn decrypt<'a>(
+        &self,
+        encrypt: &str,
+        buf: &'a mut Vec<u8>,
+    ) -> Result<Plaintext<'a>, Error> {
         // SIMD decoding; the STANDARD engine requires `=` padding and zero trailing bits, and
         // rejects any byte outside the standard alphabet (whitespace included).
-        let mut buf = STANDARD
-            .decode_to_vec(encrypt)
+        STANDARD
+            .decode_append(encrypt, buf)
             .map_err(|_| Error::Base64("not canonical standard Base64 with `=` padding".into()))?;
         if buf.is_empty() || buf.len() % PAD_BLOCK != 0 {
             return Err(Error::CiphertextLength(buf.len()));
         }
-        let (blocks, rest) = Array::slice_as_chunks_mut(&mut buf);
+        let (blocks, rest) = Array::slice_as_chunks_mut(buf);
         debug_assert!(rest.is_empty());
         // CBC over a reference: no copy of the key schedules per message.
         cbc::Decryptor::<&Aes256>::inner_iv_init(&self.aes, &self.iv).decrypt_blocks(blocks);
@@ -100,11 +130,22 @@ impl Cipher {
         receive_id: &[u8],
         out: &mut String,
     ) -> Result<(), Error> {
+        with_scratch(|buf| self.encrypt_with(random, msg, receive_id, buf, out))
+    }
+
+    fn encrypt_with(
+        &self,
+        random: &[u8; 16],
+        msg: &[u8],
+        receive_id: &[u8],
+        buf: &mut Vec<u8>,
+        out: &mut String,
+    ) -> Result<(), Error> {
         let msg_len =
             u32::try_from(msg.len()).map_err(|_| Error::ReplyField("message longer than 4 GiB"))?;
         let content = PREFIX + msg.len() + receive_id.len();
         let pad = PAD_BLOCK - content % PAD_BLOCK;
-        let mut buf = Vec::with_capacity(content + pad);
+        buf.reserve(content + pad);
         buf.extend_from_slice(random);
         buf.extend_from_slice(&msg_len.to_be_bytes());
         buf.extend_from_slice(msg);
@@ -112,10 +153,10 @@ impl Cipher {
         // `pad` is in 1..=32, so it fits a byte.
         #[allow(clippy::cast_possible_truncation)]
         buf.resize(content + pad, pad as u8);
-        let (blocks, rest) = Array::slice_as_chunks_mut(&mut buf);
+        let (blocks, rest) = Array::slice_as_chunks_mut(buf);
         debug_assert!(rest.is_empty());
         cbc::Encryptor::<&Aes256>::inner_iv_init(&self.aes, &self.iv).encrypt_blocks(blocks);
-        STANDARD.encode_append(&buf, out);
+        STANDARD.encode_append(&*buf, out);
         Ok(())
     }
 }
@@ -159,9 +200,10 @@ mod tests {
 
     fn decrypt_err(plaintext: &[u8]) -> Error {
         let c = cipher();
-        match c.decrypt(&encrypt_raw(&c, plaintext)) {
+        let mut buf = Vec::new();
+        match c.decrypt(&encrypt_raw(&c, plaintext), &mut buf) {
             Ok(p) => match p.receive_id() {
-                Ok(_) => p.into_message().unwrap_err(),
+                Ok(_) => p.message().unwrap_err(),
                 Err(e) => e,
             },
             Err(e) => e,
@@ -171,9 +213,10 @@ mod tests {
     #[test]
     fn well_formed_plaintext_decrypts() {
         let c = cipher();
-        let p = c.decrypt(&encrypt_raw(&c, &layout(b"hello", b"corp", 5, 3, 3))).unwrap();
+        let mut buf = Vec::new();
+        let p = c.decrypt(&encrypt_raw(&c, &layout(b"hello", b"corp", 5, 3, 3)), &mut buf).unwrap();
         assert_eq!(p.receive_id().unwrap(), "corp");
-        assert_eq!(p.into_message().unwrap(), "hello");
+        assert_eq!(p.message().unwrap(), "hello");
     }
 
     #[test]
@@ -201,8 +244,11 @@ mod tests {
     fn a_full_pad_block_is_accepted_and_nothing_more() {
         let c = cipher();
         // 16 + 4 + 8 + 4 = 32 bytes of content, then a whole block of 32 × 0x20.
-        let p = c.decrypt(&encrypt_raw(&c, &layout(b"12345678", b"corp", 8, 32, 32))).unwrap();
-        assert_eq!(p.into_message().unwrap(), "12345678");
+        let mut buf = Vec::new();
+        let p = c
+            .decrypt(&encrypt_raw(&c, &layout(b"12345678", b"corp", 8, 32, 32)), &mut buf)
+            .unwrap();
+        assert_eq!(p.message().unwrap(), "12345678");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::cipher::{Cipher, encrypted_len};
+use crate::cipher::{Cipher, encrypted_len, with_scratch};
 use crate::envelope::extract_encrypt;
 use crate::error::Error;
 use crate::key::{AesKey, Token};
@@ -52,7 +52,9 @@ pub struct EncryptedReply {
 impl EncryptedReply {
     /// The XML reply body WeCom expects.
     pub fn to_xml(&self) -> String {
-        let mut out = String::with_capacity(self.encrypt.len() + 160);
+        let mut out = String::with_capacity(
+            REPLY_XML_FIXED + self.encrypt.len() + self.timestamp.len() + self.nonce.len(),
+        );
         write_reply_xml(&mut out, &self.encrypt, &self.msg_signature, &self.timestamp, &self.nonce);
         out
     }
@@ -68,6 +70,18 @@ impl EncryptedReply {
 }
 
 const REPLY_XML_OPEN: &str = "<xml><Encrypt><![CDATA[";
+const REPLY_XML_SIGNATURE: &str = "]]></Encrypt><MsgSignature><![CDATA[";
+const REPLY_XML_TIMESTAMP: &str = "]]></MsgSignature><TimeStamp>";
+const REPLY_XML_NONCE: &str = "</TimeStamp><Nonce><![CDATA[";
+const REPLY_XML_CLOSE: &str = "]]></Nonce></xml>";
+/// Length of the reply XML besides the ciphertext, timestamp and nonce (the signature is 40
+/// hex digits).
+const REPLY_XML_FIXED: usize = REPLY_XML_OPEN.len()
+    + REPLY_XML_SIGNATURE.len()
+    + 40
+    + REPLY_XML_TIMESTAMP.len()
+    + REPLY_XML_NONCE.len()
+    + REPLY_XML_CLOSE.len();
 
 fn write_reply_xml(out: &mut String, encrypt: &str, sig: &Signature, timestamp: &str, nonce: &str) {
     out.push_str(REPLY_XML_OPEN);
@@ -77,13 +91,13 @@ fn write_reply_xml(out: &mut String, encrypt: &str, sig: &Signature, timestamp: 
 
 /// Everything of the reply XML after the ciphertext.
 fn finish_reply_xml(out: &mut String, sig: &Signature, timestamp: &str, nonce: &str) {
-    out.push_str("]]></Encrypt><MsgSignature><![CDATA[");
+    out.push_str(REPLY_XML_SIGNATURE);
     out.push_str(sig.as_str());
-    out.push_str("]]></MsgSignature><TimeStamp>");
+    out.push_str(REPLY_XML_TIMESTAMP);
     out.push_str(timestamp);
-    out.push_str("</TimeStamp><Nonce><![CDATA[");
+    out.push_str(REPLY_XML_NONCE);
     out.push_str(nonce);
-    out.push_str("]]></Nonce></xml>");
+    out.push_str(REPLY_XML_CLOSE);
 }
 
 /// The callback crypto of one WeCom app: its token, EncodingAESKey and receive id.
@@ -192,7 +206,8 @@ impl MsgCrypt {
         nonce: &str,
         echostr: &str,
     ) -> Result<String, Error> {
-        self.decrypt_verified(msg_signature, timestamp, nonce, echostr).map(|d| d.message)
+        self.verify(msg_signature, timestamp, nonce, echostr)?;
+        self.decrypt_message(echostr)
     }
 
     /// Verifies and decrypts a callback POST body (XML envelope, or the JSON variant) and
@@ -205,7 +220,8 @@ impl MsgCrypt {
         body: &[u8],
     ) -> Result<String, Error> {
         let encrypt = extract_encrypt(body)?;
-        self.decrypt_verified(msg_signature, timestamp, nonce, &encrypt).map(|d| d.message)
+        self.verify(msg_signature, timestamp, nonce, &encrypt)?;
+        self.decrypt_message(&encrypt)
     }
 
     /// Verifies the signature over `encrypt`, then decrypts it.
@@ -225,19 +241,34 @@ impl MsgCrypt {
     /// For debugging captured traffic; a server must use [`MsgCrypt::decrypt_post`] or
     /// [`MsgCrypt::decrypt_verified`].
     pub fn decrypt(&self, encrypt: &str) -> Result<Decrypted, Error> {
-        let plaintext = self.cipher.decrypt(encrypt)?;
-        let found = plaintext.receive_id()?;
-        let receive_id = match &self.receive_id {
-            ReceiveIdCheck::Exact(expected) if expected != found => {
-                return Err(Error::ReceiveIdMismatch {
-                    expected: expected.clone(),
-                    found: found.chars().take(64).collect(),
-                });
-            }
-            ReceiveIdCheck::Exact(expected) => expected.clone(),
-            ReceiveIdCheck::Unchecked => found.to_owned(),
-        };
-        Ok(Decrypted { message: plaintext.into_message()?, receive_id })
+        with_scratch(|buf| self.decrypt_in(encrypt, buf))
+    }
+
+    fn decrypt_in(&self, encrypt: &str, buf: &mut Vec<u8>) -> Result<Decrypted, Error> {
+        let plaintext = self.cipher.decrypt(encrypt, buf)?;
+        let receive_id = self.check_receive_id(plaintext.receive_id()?)?.to_owned();
+        Ok(Decrypted { message: plaintext.message()?, receive_id })
+    }
+
+    /// [`MsgCrypt::decrypt`] for callers that need only the message (no copy of the id).
+    fn decrypt_message(&self, encrypt: &str) -> Result<String, Error> {
+        with_scratch(|buf| {
+            let plaintext = self.cipher.decrypt(encrypt, buf)?;
+            self.check_receive_id(plaintext.receive_id()?)?;
+            plaintext.message()
+        })
+    }
+
+    /// The receive id to report for `found`, if the policy accepts it.
+    fn check_receive_id<'a>(&'a self, found: &'a str) -> Result<&'a str, Error> {
+        match &self.receive_id {
+            ReceiveIdCheck::Exact(expected) if expected != found => Err(Error::ReceiveIdMismatch {
+                expected: expected.clone(),
+                found: found.chars().take(64).collect(),
+            }),
+            ReceiveIdCheck::Exact(expected) => Ok(expected),
+            ReceiveIdCheck::Unchecked => Ok(found),
+        }
     }
 
     fn own_receive_id(&self) -> Result<&str, Error> {
@@ -269,13 +300,15 @@ impl MsgCrypt {
         check_fields(timestamp, nonce)?;
         let receive_id = self.own_receive_id()?;
         let b64_len = encrypted_len(reply.len(), receive_id.len());
-        let mut out = String::with_capacity(b64_len + 150 + timestamp.len() + nonce.len());
+        let capacity = REPLY_XML_FIXED + b64_len + timestamp.len() + nonce.len();
+        let mut out = String::with_capacity(capacity);
         // Write the ciphertext straight into the reply and sign it in place: one allocation.
         out.push_str(REPLY_XML_OPEN);
         let start = out.len();
         self.cipher.encrypt_into(&random, reply.as_bytes(), receive_id.as_bytes(), &mut out)?;
         let sig = self.sign(timestamp, nonce, &out[start..]);
         finish_reply_xml(&mut out, &sig, timestamp, nonce);
+        debug_assert_eq!(out.len(), capacity, "the reply is written without reallocating");
         Ok(out)
     }
 

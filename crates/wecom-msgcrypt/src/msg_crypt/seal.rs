@@ -123,7 +123,12 @@ impl MsgCrypt {
     ) -> Result<SealedCallback, Error> {
         let receive_id = self.own_receive_id()?;
         let b64_len = encrypted_len(message.len(), receive_id.len());
-        let mut body = String::with_capacity(b64_len + 128);
+        // Envelope markup is under 100 bytes besides the ciphertext and the recipient.
+        let extra = match envelope {
+            CallbackEnvelope::Xml { to_user_name, .. } => 100 + to_user_name.len(),
+            CallbackEnvelope::Json => 16,
+        };
+        let mut body = String::with_capacity(b64_len + extra);
         // The ciphertext is encoded straight into the body and signed in place.
         match envelope {
             CallbackEnvelope::Xml { to_user_name, .. } => {
@@ -172,7 +177,9 @@ impl MsgCrypt {
     ) -> Result<String, Error> {
         let receive_id = self.own_receive_id()?;
         let b64_len = encrypted_len(reply.len(), receive_id.len());
-        let mut out = String::with_capacity(b64_len + 140);
+        // 58 bytes of JSON around the fields, a 40-digit signature, the stamp.
+        let capacity = b64_len + 98 + stamp.timestamp().len() + stamp.nonce().len();
+        let mut out = String::with_capacity(capacity);
         out.push_str(r#"{"encrypt":""#);
         let start = out.len();
         self.cipher.encrypt_into(&random, reply.as_bytes(), receive_id.as_bytes(), &mut out)?;
@@ -185,6 +192,7 @@ impl MsgCrypt {
         out.push_str(r#"","nonce":""#);
         out.push_str(stamp.nonce());
         out.push_str(r#""}"#);
+        debug_assert_eq!(out.len(), capacity, "the reply is written without reallocating");
         Ok(out)
     }
 
