@@ -92,7 +92,7 @@ impl Cipher {
         STANDARD
             .decode_append(encrypt, buf)
             .map_err(|_| Error::Base64("not canonical standard Base64 with `=` padding".into()))?;
-        if buf.is_empty() || buf.len() % PAD_BLOCK != 0 {
+        if buf.is_empty() || !buf.len().is_multiple_of(PAD_BLOCK) {
             return Err(Error::CiphertextLength(buf.len()));
         }
         let (blocks, rest) = Array::slice_as_chunks_mut(buf);
