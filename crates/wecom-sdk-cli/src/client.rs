@@ -52,7 +52,20 @@ fn is_loopback(url: &str) -> bool {
 
 /// The runtime for commands that talk to the network.
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?)
+    server_runtime(2)
+}
+
+/// A runtime of `threads` workers, for commands that serve many connections.
+pub(crate) fn server_runtime(threads: usize) -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads.max(1))
+        .enable_all()
+        .build()?)
+}
+
+/// One worker per core (as far as the process may use them), the usual size for a server.
+pub(crate) fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
 }
 
 #[cfg(test)]

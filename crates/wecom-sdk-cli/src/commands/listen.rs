@@ -22,7 +22,6 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result, anyhow};
 use clap::Args;
-use serde_json::Value;
 use tokio::io::AsyncWriteExt as _;
 use wecom_callback::{Callback, CallbackServer, EventBody, Mode, Reply, ServeLimits};
 use wecom_msgcrypt::MsgCrypt;
@@ -62,6 +61,9 @@ pub(crate) struct ListenArgs {
     /// allow for clock skew and its retries.
     #[arg(long, value_name = "MINUTES", value_parser = clap::value_parser!(u64).range(1..))]
     pub(crate) replay_window: Option<u64>,
+    /// Serve on N worker threads (default: one per core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub(crate) threads: Option<u64>,
     #[command(flatten)]
     pub(crate) limits: LimitArgs,
 }
@@ -128,24 +130,26 @@ pub(crate) fn crypt(settings: &Settings) -> Result<MsgCrypt> {
 pub(crate) fn run(args: &ListenArgs, settings: &Settings, out: Output) -> Result<ExitCode> {
     let crypt = crypt(settings)?;
     let exec = args.exec.clone().map(Arc::<str>::from);
-    let reply = args.reply.clone();
+    let reply = args.reply.clone().map(Arc::<str>::from);
     let exec_timeout = Duration::from_secs(args.exec_timeout);
     let (lines, writer) = line_writer();
     let server = CallbackServer::new(crypt, move |callback: Callback| {
-        let line = serde_json::to_value(&callback).expect("a callback always serializes to JSON");
+        // Serialized once, straight to text: the line printed is the line an --exec gets.
+        let line = serde_json::to_string(&callback).expect("a callback always serializes to JSON");
         let lines = lines.clone();
         let exec = exec.clone();
         let reply = reply.clone();
         async move {
-            // Waits only when the writer is thousands of lines behind (stdout not read).
-            let _ = lines.send(line.to_string()).await;
             if let Some(cmd) = exec {
+                // Waits only when the writer is thousands of lines behind (stdout not read).
+                let _ = lines.send(line.clone()).await;
                 let text = run_exec(&cmd, &line, exec_timeout).await?;
                 return Ok::<_, anyhow::Error>(
                     text.filter(|_| accepts_reply(&callback)).map(Reply::text),
                 );
             }
-            Ok(reply.filter(|_| accepts_reply(&callback)).map(Reply::text))
+            let _ = lines.send(line).await;
+            Ok(reply.filter(|_| accepts_reply(&callback)).map(|text| Reply::text(&*text)))
         }
     })
     .mode(Mode::reply(Duration::from_millis(args.deadline_ms)))
@@ -154,7 +158,8 @@ pub(crate) fn run(args: &ListenArgs, settings: &Settings, out: Output) -> Result
         Some(minutes) => server.timestamp_window(Duration::from_secs(minutes.saturating_mul(60))),
         None => server,
     };
-    let rt = client::runtime()?;
+    let threads = args.threads.map_or_else(client::cores, |n| usize::try_from(n).unwrap_or(1));
+    let rt = client::server_runtime(threads)?;
     rt.block_on(async {
         let addr = SocketAddr::new(args.host, args.port);
         let listener = tokio::net::TcpListener::bind(addr)
@@ -199,7 +204,7 @@ fn line_writer() -> (tokio::sync::mpsc::Sender<String>, std::thread::JoinHandle<
 }
 
 /// Runs the --exec command with the JSON line on stdin; its trimmed stdout, if not empty.
-async fn run_exec(cmd: &str, line: &Value, timeout: Duration) -> Result<Option<String>> {
+async fn run_exec(cmd: &str, line: &str, timeout: Duration) -> Result<Option<String>> {
     let mut child = tokio::process::Command::new("sh")
         .arg("-c")
         .arg(cmd)
@@ -210,7 +215,8 @@ async fn run_exec(cmd: &str, line: &Value, timeout: Duration) -> Result<Option<S
         .spawn()
         .context("cannot start the --exec command (sh -c)")?;
     if let Some(mut stdin) = child.stdin.take() {
-        let mut input = line.to_string();
+        let mut input = String::with_capacity(line.len() + 1);
+        input.push_str(line);
         input.push('\n');
         // A command that does not read its input is fine.
         let _ = stdin.write_all(input.as_bytes()).await;
