@@ -10,8 +10,12 @@
 //! (server-sent events), stored media without a token, and a message body byte for byte.
 
 mod aibot;
+mod conversations;
+mod reads;
 mod stream;
 mod view;
+
+pub(crate) use reads::ReadMarks;
 
 use axum::Router;
 use axum::extract::Path;
@@ -51,6 +55,7 @@ pub(crate) fn router() -> Router<EmulatorState> {
         .route("/", get(index))
         .route("/inbox/{file}", get(asset))
         .merge(view::router())
+        .merge(conversations::router())
         .merge(stream::router())
         .merge(aibot::router())
 }

@@ -157,8 +157,8 @@ pub use persist::StateFileError;
 pub use server::{AppCredentials, Emulator, EmulatorBuilder, EmulatorHandle, Error, run};
 pub use signal::shutdown_signal;
 pub use state::{
-    Attachment, CardState, Direction, EmulatorState, GroupMessage, MediaKind, Message, Origin,
-    Recipient, Status,
+    Attachment, CardState, Direction, EmulatorState, GroupMessage, MediaKind, MemberAction,
+    Message, Origin, Recipient, Status,
 };
 
 /// The emulator's HTTP application: the WeCom API under `/cgi-bin/`, the admin API under

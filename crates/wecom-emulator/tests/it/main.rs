@@ -8,6 +8,7 @@ mod api {
 
     mod accepts;
     mod callbacks;
+    mod conversations;
     mod faults;
     mod inbox;
     mod lifecycle;
