@@ -1,6 +1,6 @@
 //! Every message kind rendered in the inbox the way the WeCom client shows it, safely (no
-//! markup from messages, only http(s) links), newest first, with recalled and dropped copies
-//! marked, the JSON view byte for byte, a narrow window in one column, and the polling
+//! markup from messages, only http(s) links), one conversation per app, oldest first, with
+//! recalled and dropped copies marked, the JSON view byte for byte, a narrow window in one column, and the polling
 //! fallback. Saves a screenshot to `target/artifacts/inbox.png`.
 
 use serde_json::json;
@@ -63,8 +63,6 @@ return {
   vote: { mode: vote.querySelector('fieldset').dataset.mode, inputs: [...vote.querySelectorAll('input')].map((i) => [i.type, i.checked]) },
   multiple: [...multi.querySelectorAll('.selector-row')].map((r) => [r.querySelector('label').textContent, r.querySelector('select').value]),
   recalled: { text: recalled.textContent.includes('Message recalled'), leaked: recalled.textContent.includes('secret plan') },
-  dropped: { badge: texts(dropped, '.badge.dropped'), from: dropped.querySelector('.msg-from').textContent },
-  delivered_notice: notice.dataset.status,
 };
 "#;
 
@@ -76,13 +74,16 @@ async fn every_message_kind_renders_as_in_the_client_and_safely() {
     let emu = Emu::with(config).await;
     let (ids, files) = send_every_kind(&emu).await;
 
+    // Carol's newest conversation opens: the Build bot's; the two from Notices are in theirs.
+    let (notice, dropped) = (ids[8].clone(), ids[9].clone());
+    let build_bot: Vec<&String> = ids.iter().filter(|id| **id != notice && **id != dropped).collect();
     browser.goto(&emu.url("/#carol")).await;
     browser
         .wait_until(
             "carol's messages",
             &format!(
                 "return document.querySelectorAll('#messages article').length === {}",
-                ids.len()
+                build_bot.len()
             ),
         )
         .await;
@@ -93,8 +94,7 @@ async fn every_message_kind_renders_as_in_the_client_and_safely() {
         )
         .await;
     let got = browser.exec(COLLECT, vec![json!(ids)]).await;
-    let newest_first: Vec<&String> = ids.iter().rev().collect();
-    assert_eq!(got["order"], json!(newest_first), "newest first");
+    assert_eq!(got["order"], json!(build_bot), "oldest first");
     assert_eq!(got["js_links"], 0, "no javascript: link anywhere");
     assert_eq!(
         got["text"],
@@ -163,9 +163,32 @@ async fn every_message_kind_renders_as_in_the_client_and_safely() {
     );
     assert_eq!(got["multiple"], json!([["Team", "t2"], ["Site", "s1"]]));
     assert_eq!(got["recalled"], json!({ "text": true, "leaked": false }));
-    assert_eq!(got["dropped"]["from"], "Notices");
-    assert_eq!(got["dropped"]["badge"], json!(["Not delivered: per-member limit"]));
-    assert_eq!(got["delivered_notice"], "delivered");
+
+    // The Notices conversation: the delivered notice and the dropped one.
+    browser.click(&browser.find("button.conv[data-key='app:1000003']").await).await;
+    let notices = browser
+        .wait_until(
+            "the Notices conversation",
+            &format!(
+                "const n = document.querySelector(\"article[data-msgid='{notice}']\"); \
+                 const d = document.querySelector(\"article[data-msgid='{dropped}']\"); \
+                 return n && d && {{ notice: n.dataset.status, from: d.querySelector('.msg-from').textContent, \
+                   badge: [...d.querySelectorAll('.badge.dropped')].map((b) => b.textContent), \
+                   count: document.querySelectorAll('#messages article').length }}"
+            ),
+        )
+        .await;
+    assert_eq!(
+        notices,
+        json!({ "notice": "delivered", "from": "Notices", "badge": ["Not delivered: per-member limit"], "count": 2 })
+    );
+    browser.click(&browser.find("button.conv[data-key='app:1000002']").await).await;
+    browser
+        .wait_until(
+            "the Build bot conversation again",
+            &format!("return document.querySelectorAll('#messages article').length === {}", build_bot.len()),
+        )
+        .await;
 
     // The screenshot for the README, before any view is opened, tall enough for a few kinds.
     browser.resize(1200, 1200).await;
@@ -230,7 +253,7 @@ async fn every_message_kind_renders_as_in_the_client_and_safely() {
             "the conversation",
             &format!(
                 "return document.querySelectorAll('#messages article').length === {}",
-                ids.len()
+                build_bot.len()
             ),
         )
         .await;
@@ -238,7 +261,7 @@ async fn every_message_kind_renders_as_in_the_client_and_safely() {
     let first = browser
         .wait_until(
             "the polled message",
-            "const a = document.querySelector('#messages article'); return a && a.textContent.includes('polled in') && a.dataset.msgid",
+            "const a = document.querySelector('#messages article:last-of-type'); return a && a.textContent.includes('polled in') && a.dataset.msgid",
         )
         .await;
     assert_eq!(first, polled);
