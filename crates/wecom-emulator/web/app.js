@@ -181,8 +181,9 @@ function showNothingOpen() {
   if (list && !list.in_any_app_range) {
     ui.who.textContent = `${list.name || list.userid} (${list.userid})`;
     ui.whoNote.textContent = "";
-    ui.explain.replaceChildren(outOfRange(list));
-    ui.explain.hidden = false;
+    // In place of a chat: no app can reach the member, and there is no send box.
+    ui.messages.append(outOfRange(list));
+    ui.explain.hidden = true;
   } else {
     ui.who.textContent = list ? "Pick a conversation" : "Pick a member";
     ui.whoNote.textContent = "";
@@ -336,6 +337,12 @@ ui.compose.addEventListener("submit", async (e) => {
   }
 });
 
+/** The member and conversation named by the URL fragment. */
+function fromHash() {
+  const [userid, key] = location.hash.slice(1).split("/").map((p) => decodeURIComponent(p));
+  return [(userid ?? "").toLowerCase(), key || null];
+}
+
 async function start() {
   try {
     const data = await api.users();
@@ -347,10 +354,16 @@ async function start() {
     return;
   }
   renderUsers();
-  const [wantedUser, wantedKey] = location.hash.slice(1).split("/").map((p) => decodeURIComponent(p));
-  const wanted = (wantedUser ?? "").toLowerCase();
+  const [wanted, key] = fromHash();
   const first = state.users.find((u) => u.userid === wanted) ?? state.users.find((u) => u.apps.length) ?? state.users[0];
-  if (first) selectUser(first.userid, first.userid === wanted && wantedKey ? wantedKey : null);
+  if (first) selectUser(first.userid, first.userid === wanted ? key : null);
+  // A link to another member or conversation of this page (`#bob/app:1000002`).
+  window.addEventListener("hashchange", () => {
+    const [userid, key] = fromHash();
+    if (!state.users.some((u) => u.userid === userid)) return;
+    if (userid !== state.user) selectUser(userid, key);
+    else if (key && key !== state.key) openConversation(key);
+  });
   connect();
 }
 

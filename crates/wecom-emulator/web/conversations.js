@@ -9,6 +9,8 @@ const AVATAR = { app: null, group: "#", aibot: "AI" };
 
 function row(c, data, selected, open) {
   const last = c.last;
+  // The open conversation is being read: it shows no count while the read is recorded.
+  const unread = c.key === selected ? 0 : c.unread;
   const from = last && c.kind === "group" && last.from ? `${last.from}: ` : last?.from === "me" ? "You: " : "";
   return h(
     "li",
@@ -18,16 +20,16 @@ function row(c, data, selected, open) {
       {
         type: "button",
         class: `conv kind-${c.kind}`,
-        dataset: { key: c.key, kind: c.kind, unread: String(c.unread) },
+        dataset: { key: c.key, kind: c.kind, unread: String(unread) },
         "aria-pressed": String(c.key === selected),
-        "aria-label": `${c.name}, ${KIND_LABEL[c.kind] ?? c.kind}${c.unread ? `, ${c.unread} unread` : ""}`,
+        "aria-label": `${c.name}, ${KIND_LABEL[c.kind] ?? c.kind}${unread ? `, ${unread} unread` : ""}`,
         onclick: () => open(c.key),
       },
       h("span", { class: `avatar kind-${c.kind}`, "aria-hidden": "true" }, AVATAR[c.kind] ?? c.name.slice(0, 1).toUpperCase()),
       h("span", { class: "conv-name" }, c.name),
       h("time", { class: "conv-time", datetime: last ? new Date(last.at_ms).toISOString() : null }, last ? listTime(last.at_ms, data.now_ms) : ""),
-      h("span", { class: "conv-preview" }, last ? `${from}${last.preview}` : c.can_send ? "No messages yet" : "—"),
-      c.unread ? h("span", { class: "unread", "aria-hidden": "true" }, c.unread > 99 ? "99+" : String(c.unread)) : null,
+      h("span", { class: "conv-preview" }, last ? `${from}${last.preview}` : "No messages yet"),
+      unread ? h("span", { class: "unread", "aria-hidden": "true" }, unread > 99 ? "99+" : String(unread)) : null,
     ),
   );
 }

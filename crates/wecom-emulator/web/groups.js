@@ -72,7 +72,7 @@ function groupNode(m, me) {
   return h(
     "article",
     { class: `msg theirs group-message${mentioned ? " mentions-me" : ""}`, dataset: { id: m.id, msgtype: m.msgtype }, tabindex: "-1" },
-    h("span", { class: "avatar bot", "aria-hidden": "true" }, "🤖"),
+    h("span", { class: "avatar bot", "aria-hidden": "true" }, (m.bot || "B").slice(0, 1).toUpperCase()),
     h(
       "div",
       { class: "msg-main" },

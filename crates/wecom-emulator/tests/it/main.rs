@@ -30,6 +30,7 @@ mod inbox {
     pub(crate) mod png;
 
     mod cards;
+    mod conversations;
     mod groups;
     mod render;
 

@@ -76,7 +76,8 @@ async fn every_message_kind_renders_as_in_the_client_and_safely() {
 
     // Carol's newest conversation opens: the Build bot's; the two from Notices are in theirs.
     let (notice, dropped) = (ids[8].clone(), ids[9].clone());
-    let build_bot: Vec<&String> = ids.iter().filter(|id| **id != notice && **id != dropped).collect();
+    let build_bot: Vec<&String> =
+        ids.iter().filter(|id| **id != notice && **id != dropped).collect();
     browser.goto(&emu.url("/#carol")).await;
     browser
         .wait_until(
@@ -186,7 +187,10 @@ async fn every_message_kind_renders_as_in_the_client_and_safely() {
     browser
         .wait_until(
             "the Build bot conversation again",
-            &format!("return document.querySelectorAll('#messages article').length === {}", build_bot.len()),
+            &format!(
+                "return document.querySelectorAll('#messages article').length === {}",
+                build_bot.len()
+            ),
         )
         .await;
 
