@@ -82,7 +82,9 @@
 //! | `POST /emulator/users/{userid}/cards/{msgid}/menu {"key"}` | a member picks an `action_menu` item |
 //! | `GET /emulator/uploads/{id}.{ext}` | images uploaded with `media/uploadimg` (their URL) |
 //! | `GET /emulator/users` | members with the apps whose visible range includes them, and the apps (with whether each has a callback URL) |
-//! | `GET /emulator/users/{userid}/inbox[?agentid=&limit=200]` | one member's view, newest first: each message with that member's `status` (`delivered`, `dropped`, `recalled`, or `sent` for their own messages to an app), their copy's `card` state, the body, and the stored `media` it refers to |
+//! | `GET /emulator/users/{userid}/inbox[?agentid=&limit=200]` | one member's view, newest first: each message with that member's `status` (`delivered`, `dropped`, `recalled`, or `sent` for their own messages to an app), their copy's `card` state (with their last action on it, `member_action`), the body, and the stored `media` it refers to |
+//! | `GET /emulator/users/{userid}/conversations` | the member's conversations, as the inbox lists them: one per app, group chat and AI bot, each with its newest message (`last: {preview, at_ms, from}`), its `unread` count and whether the member can write there (`can_send`, `cannot_send`); the apps and whether the member is in their visible range; the emulator's `now_ms` |
+//! | `POST /emulator/users/{userid}/conversations/{key}/read` | the member opened the conversation (`app:{agentid}`, `group:{chatid}`, `aibot:{botid}`): its unread count drops to 0 |
 //! | `GET /emulator/events` | changes as server-sent events named `message_accepted`, `card_updated`, `recalled`, `callback`, `reset` (data: the [`Event`] as JSON); opens with `ready`; `lagged` when a slow reader missed some |
 //! | `GET /emulator/media/{media_id}` | uploaded temporary media without a token, also after the 3 days of `media/get` |
 //! | `GET /emulator/messages/{msgid}/body` | a message body byte for byte as received |

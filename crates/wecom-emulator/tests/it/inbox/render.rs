@@ -47,6 +47,13 @@ return {
   file: [file.querySelector('a.download').textContent, file.querySelector('a.download').getAttribute('href')],
   voice: voice.querySelector('a.download').textContent,
   video: video.querySelector('video').getAttribute('src'),
+  video_layout: {
+    title: video.querySelector('figcaption h3.video-title').textContent,
+    desc: video.querySelector('figcaption p.video-desc').textContent,
+    play: video.querySelector('.video-actions a.video-play').getAttribute('href'),
+    apart: video.querySelector('h3.video-title').getBoundingClientRect().bottom <= video.querySelector('p.video-desc').getBoundingClientRect().top
+      && video.querySelector('p.video-desc').getBoundingClientRect().bottom <= video.querySelector('a.video-play').getBoundingClientRect().top,
+  },
   mini: { emphasis: texts(mini, '.mp-item.emphasis dd'), items: mini.querySelectorAll('.mp-item').length },
   mpnews: { sandbox: frame.getAttribute('sandbox'), hidden: frame.hidden, styled: frame.srcdoc.includes('Inline styled'), author: texts(mpnews, '.article-author') },
   text_notice: {
@@ -126,6 +133,11 @@ async fn every_message_kind_renders_as_in_the_client_and_safely() {
     );
     assert!(got["voice"].as_str().unwrap().starts_with("note.amr"), "{}", got["voice"]);
     assert_eq!(got["video"], media_url(files["video"].as_str().unwrap()));
+    assert_eq!(
+        got["video_layout"],
+        json!({ "title": "Demo", "desc": "2 s clip", "play": media_url(files["video"].as_str().unwrap()), "apart": true }),
+        "the title, the description and the play link on lines of their own"
+    );
     assert_eq!(got["mini"], json!({ "emphasis": ["4F-402"], "items": 2 }));
     assert_eq!(
         got["mpnews"],
@@ -200,7 +212,14 @@ async fn every_message_kind_renders_as_in_the_client_and_safely() {
     assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
     std::fs::write(super::artifacts().join("inbox.png"), &png).expect("the screenshot is saved");
     // And the whole conversation, for a look at every kind.
-    let height = browser.exec("return document.documentElement.scrollHeight", vec![]).await;
+    // The chat scrolls inside its pane: the window grows by what the pane hides.
+    let height = browser
+        .exec(
+            "const m = document.getElementById('messages'); \
+             return document.documentElement.clientHeight + m.scrollHeight - m.clientHeight",
+            vec![],
+        )
+        .await;
     let height = u32::try_from(height.as_u64().unwrap_or(900).min(12_000)).unwrap_or(900);
     browser.resize(1200, height + 100).await;
     std::fs::write(super::artifacts().join("inbox-full.png"), browser.screenshot().await)

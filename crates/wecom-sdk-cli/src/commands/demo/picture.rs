@@ -15,11 +15,21 @@ pub(super) struct Picture {
 }
 
 /// The image message's picture: a build report.
-pub(super) const BUILD: Picture =
-    Picture { width: 240, height: 160, from: [57, 117, 198], to: [43, 162, 69], label: "BUILD #42" };
+pub(super) const BUILD: Picture = Picture {
+    width: 240,
+    height: 160,
+    from: [57, 117, 198],
+    to: [43, 162, 69],
+    label: "BUILD #42",
+};
 /// The news and card cover.
-pub(super) const COVER: Picture =
-    Picture { width: 300, height: 150, from: [240, 107, 25], to: [122, 90, 248], label: "RELEASE 1.4" };
+pub(super) const COVER: Picture = Picture {
+    width: 300,
+    height: 150,
+    from: [240, 107, 25],
+    to: [122, 90, 248],
+    label: "RELEASE 1.4",
+};
 /// The group alert's picture.
 pub(super) const ALERT: Picture =
     Picture { width: 240, height: 120, from: [224, 70, 60], to: [43, 48, 59], label: "P99 2.4S" };
@@ -71,24 +81,26 @@ fn glyph(c: char) -> [u8; 7] {
 impl Picture {
     /// The RGB pixels, row by row.
     fn pixels(&self) -> Vec<[u8; 3]> {
-        let (w, h) = (self.width, self.height);
+        let (w, height) = (self.width, self.height);
         let mix = |a: u8, b: u8, t: u32, n: u32| {
             let v = (u32::from(a) * (n - t) + u32::from(b) * t) / n.max(1);
             u8::try_from(v).unwrap_or(u8::MAX)
         };
-        let mut out = Vec::with_capacity((w * h) as usize);
-        for y in 0..h {
-            let bg = [0, 1, 2].map(|i| mix(self.from[i], self.to[i], y, h - 1));
+        let mut out = Vec::with_capacity((w * height) as usize);
+        for y in 0..height {
+            let bg = [0, 1, 2].map(|i| mix(self.from[i], self.to[i], y, height - 1));
             out.extend((0..w).map(|_| bg));
         }
         // A translucent panel with rounded corners in the middle.
-        let (px, py, pw, ph) = (w / 8, h / 4, w - w / 4, h / 2);
-        let r = ph / 5;
+        let (px, py, pw, ph) = (w / 8, height / 4, w - w / 4, height / 2);
+        let radius = ph / 5;
         for y in py..py + ph {
             for x in px..px + pw {
-                let dx = (px + r).saturating_sub(x).max(x.saturating_sub(px + pw - 1 - r));
-                let dy = (py + r).saturating_sub(y).max(y.saturating_sub(py + ph - 1 - r));
-                if dx * dx + dy * dy > r * r {
+                let dx =
+                    (px + radius).saturating_sub(x).max(x.saturating_sub(px + pw - 1 - radius));
+                let dy =
+                    (py + radius).saturating_sub(y).max(y.saturating_sub(py + ph - 1 - radius));
+                if dx * dx + dy * dy > radius * radius {
                     continue;
                 }
                 let p = &mut out[(y * w + x) as usize];
@@ -214,8 +226,10 @@ const DIST_BASE: [u32; 30] = [
     1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537,
     2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
 ];
-const DIST_EXTRA: [u32; 30] =
-    [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+const DIST_EXTRA: [u32; 30] = [
+    0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13,
+    13,
+];
 
 /// A literal/length symbol with the fixed code of RFC 1951 §3.2.6.
 fn symbol(bits: &mut Bits, sym: u32) {
@@ -237,7 +251,9 @@ fn deflate(data: &[u8], distances: &[usize]) -> Vec<u8> {
     while i < data.len() {
         let mut best = (0usize, 0usize);
         for &d in distances.iter().filter(|&&d| d <= i && d <= 32_768) {
-            let len = (0..258.min(data.len() - i)).take_while(|&k| data[i + k] == data[i + k - d]).count();
+            let len = (0..258.min(data.len() - i))
+                .take_while(|&k| data[i + k] == data[i + k - d])
+                .count();
             if len > best.0 {
                 best = (len, d);
             }
