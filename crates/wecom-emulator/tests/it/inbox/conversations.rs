@@ -219,3 +219,38 @@ async fn a_member_outside_every_range_sees_why_instead_of_a_send_box() {
     assert!(group["text"].as_str().unwrap().contains("Only the group's webhook bots post here"));
     assert_eq!(group["compose"], false);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ai_bot_conversation_takes_the_members_question_from_the_send_box() {
+    let Some(browser) = Browser::start(1200, 800).await else { return };
+    // The bot's server answers 200 with no body: the turn ends without an answer.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/bot", listener.local_addr().unwrap());
+    let router = axum::Router::new().route("/bot", axum::routing::post(|| async { "" }));
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let mut config = wecom_emulator::Config::demo();
+    config.aibots[0].callback_url = Some(url);
+    let emu = Emu::with(config).await;
+
+    browser.goto(&emu.url("/#carol/aibot:aib_demo")).await;
+    browser
+        .wait_until(
+            "the bot's conversation",
+            "return document.getElementById('who').textContent === 'Ask me' && !document.getElementById('compose').hidden",
+        )
+        .await;
+    let input = browser.find("#compose-text").await;
+    browser.type_text(&input, "今天谁值班？\u{E007}").await;
+    let chat = browser
+        .wait_until(
+            "the question and the bot's (missing) answer",
+            "const arts = [...document.querySelectorAll('#messages article')]; \
+             return arts.length === 2 && arts[1].textContent.includes('no answer') && \
+               { mine: arts[0].classList.contains('mine') && arts[0].querySelector('.bubble').textContent, \
+                 preview: document.querySelector(\"button.conv[data-key='aibot:aib_demo'] .conv-preview\").textContent }",
+        )
+        .await;
+    assert_eq!(chat, json!({ "mine": "今天谁值班？", "preview": "You: 今天谁值班？" }));
+    let turns = emu.get_json("/emulator/aibots/aib_demo/turns?userid=carol").await;
+    assert_eq!(turns["turns"][0]["callback"]["text"]["content"], "今天谁值班？", "{turns}");
+}
