@@ -20,7 +20,8 @@ pub(crate) fn preview(body: &Value) -> String {
         if title.is_empty() { format!("[{label}]") } else { format!("[{label}] {title}") }
     };
     let text = match msgtype {
-        "text" | "markdown" | "markdown_v2" => field(content, &["content"]).to_owned(),
+        "text" => without_links(field(content, &["content"])),
+        "markdown" | "markdown_v2" => field(content, &["content"]).to_owned(),
         "stream" => {
             let c = field(content, &["content"]);
             if c.is_empty() { "…".to_owned() } else { c.to_owned() }
@@ -46,6 +47,28 @@ pub(crate) fn preview(body: &Value) -> String {
         other => format!("[{other}]"),
     };
     shorten(&text)
+}
+
+/// A text message's `<a href="…">label</a>` links as their labels, as the client previews
+/// them; any other markup stays as typed (the client shows it literally too).
+fn without_links(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let tag_end = tail.find('>').map(|e| e + 1);
+        let is_link = tail.starts_with("<a ") || tail.starts_with("</a>");
+        match tag_end {
+            Some(end) if is_link => rest = &tail[end..],
+            _ => {
+                out.push('<');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whitespace runs become one space; past [`MAX_CHARS`] the text is cut with `…`.
@@ -88,6 +111,10 @@ mod tests {
             ),
             (json!({"msgtype": "stream", "stream": {"content": ""}}), "…"),
             (json!({"msgtype": "location"}), "[location]"),
+            (
+                json!({"msgtype": "text", "text": {"content": "See <a href=\"https://x.example\">logs</a> <b>now</b>"}}),
+                "See logs <b>now</b>",
+            ),
         ];
         for (body, want) in cases {
             assert_eq!(preview(&body), want, "{body}");

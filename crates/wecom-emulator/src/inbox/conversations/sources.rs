@@ -76,25 +76,38 @@ pub(crate) fn apps(state: &EmulatorState, idx: u32, user: &str) -> Vec<Thread> {
     let mut buckets: BTreeMap<i64, Bucket> = BTreeMap::new();
     {
         let store = state.store();
+        // The newest message of each app, previewed once after the scan.
+        let mut newest: BTreeMap<i64, (&crate::state::Message, bool)> = BTreeMap::new();
         for m in store.messages.iter().filter(|m| m.involves(user)) {
             let mine = m.direction == Direction::UserToApp;
             let status =
                 if mine { Some(Status::Delivered) } else { m.recipient(user).map(|c| c.status) };
-            // A dropped copy never reached the member.
-            let (incoming, text) = match status {
+            // A dropped copy never reached the member; a recalled one has nothing to read.
+            let (incoming, recalled) = match status {
                 Some(Status::Dropped) | None => continue,
-                Some(Status::Recalled) => (false, "[Recalled]".to_owned()),
-                Some(Status::Delivered) => (!mine, String::new()),
+                Some(Status::Recalled) => (false, true),
+                Some(Status::Delivered) => (!mine, false),
             };
-            let bucket = buckets
+            buckets
                 .entry(m.agentid)
-                .or_insert_with(|| Bucket { entries: Vec::new(), last: None });
-            bucket.entries.push(Entry { id: m.msgid.clone(), at_ms: m.sent_at_ms, incoming });
-            bucket.last = Some(Last {
-                preview: if text.is_empty() { preview(&m.body_json()) } else { text },
-                at_ms: m.sent_at_ms,
-                from: if mine { "me".to_owned() } else { String::new() },
-            });
+                .or_insert_with(|| Bucket { entries: Vec::new(), last: None })
+                .entries
+                .push(Entry { id: m.msgid.clone(), at_ms: m.sent_at_ms, incoming });
+            newest.insert(m.agentid, (m, recalled));
+        }
+        for (agentid, (m, recalled)) in newest {
+            let mine = m.direction == Direction::UserToApp;
+            if let Some(b) = buckets.get_mut(&agentid) {
+                b.last = Some(Last {
+                    preview: if recalled {
+                        "[Recalled]".to_owned()
+                    } else {
+                        preview(&m.body_json())
+                    },
+                    at_ms: m.sent_at_ms,
+                    from: if mine { "me".to_owned() } else { String::new() },
+                });
+            }
         }
     }
     let config = state.config();
