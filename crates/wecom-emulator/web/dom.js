@@ -91,15 +91,6 @@ export function formatSize(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** Virtual time as `HH:MM:SS`, with the date when it is not today. */
-export function formatTime(ms) {
-  const d = new Date(ms);
-  const time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-  const today = new Date();
-  if (d.toDateString() === today.toDateString()) return time;
-  return `${d.toLocaleDateString()} ${time}`;
-}
-
 const pad = (n) => String(n).padStart(2, "0");
 
 /** `HH:MM` of a time (the day shows in the date separators). */
