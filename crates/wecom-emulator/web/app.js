@@ -212,6 +212,8 @@ async function load() {
   const c = current();
   if (state.key && !c) state.key = null;
   renderConversations(ui.conversations, list, state.key, openConversation);
+  const unread = list.conversations.reduce((n, x) => n + (x.key === state.key ? 0 : x.unread), 0);
+  document.title = `${unread ? `(${unread}) ` : ""}Inbox · WeCom emulator`;
   if (!c) {
     showNothingOpen();
     return;
