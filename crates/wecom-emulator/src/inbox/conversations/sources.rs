@@ -140,12 +140,40 @@ pub(crate) fn apps(state: &EmulatorState, idx: u32, user: &str) -> Vec<Thread> {
     out
 }
 
-/// The member's group conversations: every group of `GET /emulator/groups` they are in.
-pub(crate) fn groups(state: &EmulatorState, user: &str) -> Vec<Thread> {
-    let config = state.config();
-    let mine: Vec<_> = config
+/// A group chat as `GET /emulator/groups` lists it, whatever its kind.
+struct GroupRef {
+    chatid: String,
+    name: String,
+    /// UserIDs as configured (compared without case).
+    members: Vec<String>,
+    /// `kind` of the listing: `webhook` for the groups of the configuration.
+    kind: &'static str,
+    /// Why a member cannot post here.
+    cannot_send: &'static str,
+}
+
+/// Every group chat the admin API lists. Another kind of group joins the inbox by being
+/// added here; its messages are read by chatid from the same group store.
+fn listed_groups(state: &EmulatorState) -> Vec<GroupRef> {
+    state
+        .config()
         .groups
         .iter()
+        .map(|g| GroupRef {
+            chatid: g.chatid.clone(),
+            name: g.name.clone(),
+            members: g.members.clone(),
+            kind: "webhook",
+            cannot_send: "Only the group's webhook bots post here: members do not write to \
+                          webhook groups in the emulator.",
+        })
+        .collect()
+}
+
+/// The member's group conversations: every listed group they are in.
+pub(crate) fn groups(state: &EmulatorState, user: &str) -> Vec<Thread> {
+    let mine: Vec<GroupRef> = listed_groups(state)
+        .into_iter()
         .filter(|g| g.members.iter().any(|m| m.eq_ignore_ascii_case(user)))
         .collect();
     if mine.is_empty() {
@@ -169,13 +197,10 @@ pub(crate) fn groups(state: &EmulatorState, user: &str) -> Vec<Thread> {
             });
             Thread {
                 kind: Kind::Group,
-                id: g.chatid.clone(),
-                name: if g.name.is_empty() { g.chatid.clone() } else { g.name.clone() },
-                group_kind: Some("webhook".to_owned()),
-                cannot_send: Some(
-                    "Only the group's webhook bots post here: members do not write to webhook groups in the emulator."
-                        .to_owned(),
-                ),
+                name: if g.name.is_empty() { g.chatid.clone() } else { g.name },
+                id: g.chatid,
+                group_kind: Some(g.kind.to_owned()),
+                cannot_send: Some(g.cannot_send.to_owned()),
                 entries,
                 last,
             }
