@@ -283,6 +283,7 @@ function stopPolling() {
   poller = null;
 }
 
+let botEvents = null;
 function connect() {
   const forced = new URLSearchParams(location.search).get("transport") === "poll";
   if (forced || typeof EventSource === "undefined") {
@@ -307,8 +308,11 @@ function connect() {
     startPolling();
     if (source.readyState === EventSource.CLOSED) setTimeout(connect, 5000);
   });
-  // AI-bot turns change on their own stream.
-  new EventSource("/emulator/aibots/events").addEventListener("turn", scheduleRefresh);
+  // AI-bot turns change on their own stream (opened once; EventSource reconnects by itself).
+  if (!botEvents) {
+    botEvents = new EventSource("/emulator/aibots/events");
+    botEvents.addEventListener("turn", scheduleRefresh);
+  }
 }
 
 // ---- start ---------------------------------------------------------------------------
