@@ -166,3 +166,33 @@ async fn read(
     state.inner.reads.read_all(user, &key, &thread.entries);
     super::view::json(&summarize(&state, user, thread))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::conversations;
+    use crate::config::Config;
+    use crate::state::inbox::record_other;
+    use crate::state::{Direction, EmulatorState, Origin};
+
+    /// A message from an app whose visible range does not (or no longer) hold the member —
+    /// as after a restart with a changed configuration and the old state file: the
+    /// conversation is listed, and says why the member cannot write to the app.
+    #[test]
+    fn an_app_that_reached_a_member_outside_its_range_is_listed_without_a_send_box() {
+        let state = EmulatorState::new(Config::demo()).unwrap();
+        let body = json!({ "msgtype": "text", "text": { "content": "office closed" } });
+        record_other(&state, 1_000_003, Direction::AppToUser, Origin::Api, "bob", &body);
+        let idx = state.inner.dir.lookup("bob").unwrap();
+        let list = conversations(&state, idx, "bob");
+        let keys: Vec<&str> = list.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, ["app:1000003", "app:1000002", "group:wrdemo-ops", "aibot:aib_demo"]);
+        let notices = &list[0];
+        assert!(!notices.can_send);
+        assert_eq!(notices.unread, 1);
+        let why = notices.cannot_send.as_deref().unwrap();
+        assert!(why.contains("Notices (1000003) does not have you in its visible range"), "{why}");
+        assert!(list[1].can_send, "Build bot has bob in its range");
+    }
+}
