@@ -1,17 +1,24 @@
-//! The web inbox at `/`: a page a developer keeps open while building a WeCom app. Pick a
-//! member, see what they received (newest first, live), rendered the way the WeCom client
-//! shows it, and act as them — press card buttons, vote, pick action-menu items, send the
-//! app a text — to watch the callbacks and the app's answers land.
+//! The web inbox at `/`: a page a developer keeps open while building a WeCom app, laid out
+//! like the WeCom client. Pick a member, see their conversations (one per app, group chat
+//! and AI bot, with the newest message and an unread count), open one to read it as a chat
+//! (oldest first, newest at the bottom, live), rendered the way the client shows it, and act
+//! as the member — press card buttons, vote, pick action-menu items, write to the app or the
+//! bot — to watch the callbacks and the answers land.
 //!
 //! The page is plain HTML, CSS and JavaScript modules from `web/`, compiled into the binary.
 //! It renders message content only through DOM text nodes (never as HTML), opens only
 //! `http(s)` links, and shows `mpnews` HTML in a sandboxed frame without scripts. It reads the
-//! admin API, plus the routes here: the member list, a member's view, the change stream
-//! (server-sent events), stored media without a token, and a message body byte for byte.
+//! admin API, plus the routes here: the member list, a member's view, the member's
+//! conversations and read positions, the change stream (server-sent events), stored media
+//! without a token, and a message body byte for byte.
 
 mod aibot;
+mod conversations;
+mod reads;
 mod stream;
 mod view;
+
+pub(crate) use reads::ReadMarks;
 
 use axum::Router;
 use axum::extract::Path;
@@ -33,6 +40,10 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("groups.js", "text/javascript; charset=utf-8", include_str!("../web/groups.js")),
     ("markdown_v2.js", "text/javascript; charset=utf-8", include_str!("../web/markdown_v2.js")),
     ("groups.css", "text/css; charset=utf-8", include_str!("../web/groups.css")),
+    ("chat.js", "text/javascript; charset=utf-8", include_str!("../web/chat.js")),
+    ("appmessages.js", "text/javascript; charset=utf-8", include_str!("../web/appmessages.js")),
+    ("botchat.js", "text/javascript; charset=utf-8", include_str!("../web/botchat.js")),
+    ("conversations.js", "text/javascript; charset=utf-8", include_str!("../web/conversations.js")),
 ];
 
 const INDEX: &str = include_str!("../web/index.html");
@@ -51,6 +62,7 @@ pub(crate) fn router() -> Router<EmulatorState> {
         .route("/", get(index))
         .route("/inbox/{file}", get(asset))
         .merge(view::router())
+        .merge(conversations::router())
         .merge(stream::router())
         .merge(aibot::router())
 }

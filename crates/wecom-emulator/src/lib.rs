@@ -82,7 +82,9 @@
 //! | `POST /emulator/users/{userid}/cards/{msgid}/menu {"key"}` | a member picks an `action_menu` item |
 //! | `GET /emulator/uploads/{id}.{ext}` | images uploaded with `media/uploadimg` (their URL) |
 //! | `GET /emulator/users` | members with the apps whose visible range includes them, and the apps (with whether each has a callback URL) |
-//! | `GET /emulator/users/{userid}/inbox[?agentid=&limit=200]` | one member's view, newest first: each message with that member's `status` (`delivered`, `dropped`, `recalled`, or `sent` for their own messages to an app), their copy's `card` state, the body, and the stored `media` it refers to |
+//! | `GET /emulator/users/{userid}/inbox[?agentid=&limit=200]` | one member's view, newest first: each message with that member's `status` (`delivered`, `dropped`, `recalled`, or `sent` for their own messages to an app), their copy's `card` state (with their last action on it, `member_action`), the body, and the stored `media` it refers to |
+//! | `GET /emulator/users/{userid}/conversations` | the member's conversations, as the inbox lists them: one per app, group chat and AI bot, each with its newest message (`last: {preview, at_ms, from}`), its `unread` count and whether the member can write there (`can_send`, `cannot_send`); the apps and whether the member is in their visible range; the emulator's `now_ms` |
+//! | `POST /emulator/users/{userid}/conversations/{key}/read` | the member opened the conversation (`app:{agentid}`, `group:{chatid}`, `aibot:{botid}`): its unread count drops to 0 |
 //! | `GET /emulator/events` | changes as server-sent events named `message_accepted`, `card_updated`, `recalled`, `callback`, `reset` (data: the [`Event`] as JSON); opens with `ready`; `lagged` when a slow reader missed some |
 //! | `GET /emulator/media/{media_id}` | uploaded temporary media without a token, also after the 3 days of `media/get` |
 //! | `GET /emulator/messages/{msgid}/body` | a message body byte for byte as received |
@@ -102,17 +104,23 @@
 //!
 //! # Web inbox
 //!
-//! Open [`EmulatorHandle::base_url`] (the banner prints it) in a browser: pick a member on the
-//! left and see what they received, newest first and live (server-sent events, or polling
-//! with `/?transport=poll`), rendered as the WeCom client shows it — text with links,
-//! textcard, news, mpnews (its HTML in a sandboxed frame without scripts), the markdown
-//! subset, miniprogram_notice, images, voice, video and files from the stored uploads, and all
-//! five template cards. Recalled copies show as recalled, dropped ones as not delivered.
-//! Act as the member: press card buttons, tick options and submit a vote or selection, pick
-//! an action-menu item, or type a text to an app; the callback goes to the app and its
-//! answer — a passive reply, `update_button`, `update_template_card` — shows up in place.
-//! Each message has a JSON view of its body exactly as received. `/#alice` opens alice's
-//! conversation.
+//! Open [`EmulatorHandle::base_url`] (the banner prints it) in a browser. It is laid out like
+//! the WeCom client: pick a member on the left; the middle pane lists their conversations —
+//! one per app, group chat and AI bot — with the newest message's preview, its time and an
+//! unread count (messages since the member last opened it; opening clears it); the right pane
+//! shows the open conversation as a chat, oldest first and newest at the bottom, with date
+//! separators (today, yesterday, a date) by the emulator's clock, kept scrolled to the newest
+//! and live (server-sent events, or polling with `/?transport=poll`). Messages render as the
+//! WeCom client shows them — text with links, textcard, news, mpnews (its HTML in a sandboxed
+//! frame without scripts), the markdown subset, miniprogram_notice, images, voice, video and
+//! files from the stored uploads, and all five template cards. Recalled copies show as
+//! recalled, dropped ones as not delivered. Act as the member: press card buttons, tick
+//! options and submit a vote or selection (the card then shows what was chosen), pick an
+//! action-menu item, or write to the app or the AI bot; the callback goes to the app and its
+//! answer — a passive reply, `update_button`, `update_template_card` — shows up in place. A
+//! member outside every app's visible range sees which apps exist and that none has them in
+//! range, instead of a send box. Each message has a JSON view of its body exactly as
+//! received. `/#alice` opens alice's newest conversation, `/#alice/app:1000002` that app's.
 //!
 //! The page is plain HTML, CSS and JavaScript modules compiled into the binary (no build step,
 //! nothing fetched from elsewhere), served with a strict Content-Security-Policy; message
@@ -157,8 +165,8 @@ pub use persist::StateFileError;
 pub use server::{AppCredentials, Emulator, EmulatorBuilder, EmulatorHandle, Error, run};
 pub use signal::shutdown_signal;
 pub use state::{
-    Attachment, CardState, Direction, EmulatorState, GroupMessage, MediaKind, Message, Origin,
-    Recipient, Status,
+    Attachment, CardState, Direction, EmulatorState, GroupMessage, MediaKind, MemberAction,
+    Message, Origin, Recipient, Status,
 };
 
 /// The emulator's HTTP application: the WeCom API under `/cgi-bin/`, the admin API under

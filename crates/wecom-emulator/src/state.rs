@@ -31,7 +31,7 @@ use crate::faults::Faults;
 
 pub use groups::{Attachment, GroupMessage};
 pub use media::MediaKind;
-pub use message::{CardState, Direction, Message, Origin, Recipient, Status};
+pub use message::{CardState, Direction, MemberAction, Message, Origin, Recipient, Status};
 
 /// Where and how an app's callbacks are sent.
 #[derive(Debug, Clone)]
@@ -63,6 +63,8 @@ pub(crate) struct Inner {
     /// The address the server listens on, once bound (the admin API accepts it as `Host`).
     pub(crate) bound: std::sync::OnceLock<std::net::SocketAddr>,
     pub(crate) aibots: crate::aibot::AibotState,
+    /// How far each member has read each inbox conversation.
+    pub(crate) reads: crate::inbox::ReadMarks,
 }
 
 /// The shared state of one emulator. Cheap to clone (an `Arc` inside).
@@ -131,6 +133,7 @@ impl EmulatorState {
                 dirty: AtomicBool::new(false),
                 bound: std::sync::OnceLock::new(),
                 aibots: crate::aibot::AibotState::default(),
+                reads: crate::inbox::ReadMarks::default(),
             }),
         })
     }
@@ -178,6 +181,7 @@ impl EmulatorState {
         self.inner.stats.reset();
         self.inner.clock.set_offset_ms(0);
         self.inner.aibots.reset();
+        self.inner.reads.clear();
         self.changed(Event::Reset);
     }
 

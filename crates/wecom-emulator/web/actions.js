@@ -25,8 +25,23 @@ const enc = encodeURIComponent;
 /** Members, with the apps that can reach each, and the apps. */
 export const users = () => request("GET", "/emulator/users");
 
-/** One member's messages, newest first. */
-export const inbox = (userid) => request("GET", `/emulator/users/${enc(userid)}/inbox`);
+/** One member's messages from one app, newest first. */
+export const inbox = (userid, agentid) => request("GET", `/emulator/users/${enc(userid)}/inbox?agentid=${enc(agentid)}`);
+
+/** The member's conversations: previews, times, unread counts, the apps' ranges. */
+export const conversations = (userid) => request("GET", `/emulator/users/${enc(userid)}/conversations`);
+
+/** The member opened a conversation: its unread count drops to 0. */
+export const markRead = (userid, key) => request("POST", `/emulator/users/${enc(userid)}/conversations/${enc(key)}/read`, {});
+
+/** What a group's bots posted, oldest first. */
+export const groupMessages = (chatid) => request("GET", `/emulator/groups/${enc(chatid)}/messages`);
+
+/** A member's turns with an AI bot, oldest first. */
+export const botTurns = (botid, userid) => request("GET", `/emulator/aibots/${enc(botid)}/turns?userid=${enc(userid)}`);
+
+/** The member writes to an AI bot; answers the turn once the bot first answered. */
+export const askBot = (botid, userid, content) => request("POST", `/emulator/aibots/${enc(botid)}/messages`, { userid, content });
 
 /** A message body exactly as received, as text. */
 export async function rawBody(msgid) {

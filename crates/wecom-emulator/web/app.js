@@ -1,21 +1,30 @@
-// The inbox page: pick a member, see their messages newest first, live (server-sent events
-// from /emulator/events, polling when the stream is unavailable or `?transport=poll`), act as
-// the member, and look at each message's JSON. Messages are updated in place: a message
-// whose state did not change keeps its DOM node (and so any option the member ticked).
+// The inbox page, laid out like the WeCom client: pick a member, see their conversations
+// (one per app, group and AI bot: newest message, time, unread count), open one to read it
+// as a chat — oldest first, newest at the bottom, date separators by the emulator's clock —
+// and act as the member: press card buttons, vote, write to the app or the bot. Live through
+// server-sent events (/emulator/events and /emulator/aibots/events), polling when the streams
+// are unavailable or with `?transport=poll`. The URL fragment keeps the member and the
+// conversation: `#bob/app:1000002`.
 
-import { formatTime, h } from "./dom.js";
+import { h } from "./dom.js";
 import * as api from "./actions.js";
-import { renderContent } from "./messages.js";
+import { Chat } from "./chat.js";
+import { appRows } from "./appmessages.js";
+import { groupRows } from "./groups.js";
+import { botRows } from "./botchat.js";
+import { cannotSend, outOfRange, renderConversations } from "./conversations.js";
 
 const $ = (id) => document.getElementById(id);
 const ui = {
   corp: $("corp"),
   live: $("live"),
   users: $("users"),
+  convTitle: $("conv-title"),
+  conversations: $("conversations"),
   who: $("who"),
   whoNote: $("who-note"),
+  explain: $("explain"),
   compose: $("compose"),
-  composeApp: $("compose-app"),
   composeText: $("compose-text"),
   composeSend: $("compose-send"),
   composeStatus: $("compose-status"),
@@ -24,16 +33,28 @@ const ui = {
 };
 
 const POLL_MS = 2000;
-const EVENTS = ["message_accepted", "card_updated", "recalled", "reset", "lagged"];
+const EVENTS = ["message_accepted", "card_updated", "recalled", "group_message", "reset", "lagged"];
 
 const state = {
   users: [],
   apps: new Map(),
   user: null,
-  nodes: new Map(), // msgid → { sig, el }
+  key: null, // the open conversation
+  list: null, // the last conversations answer
+  clockOffset: 0, // emulator clock − browser clock
   notes: new Map(), // msgid → { text, kind }
   rawOpen: new Set(),
 };
+const chat = new Chat(ui.messages);
+
+const emulatorNow = () => Date.now() + state.clockOffset;
+const current = () => state.list?.conversations.find((c) => c.key === state.key) ?? null;
+const appName = (agentid) => state.apps.get(agentid)?.name ?? `app ${agentid}`;
+
+function setHash() {
+  const parts = [state.user, state.key].filter(Boolean).map(encodeURIComponent);
+  history.replaceState(null, "", `${location.pathname}${location.search}#${parts.join("/")}`);
+}
 
 // ---- members -------------------------------------------------------------------------
 
@@ -59,29 +80,38 @@ function renderUsers() {
   );
 }
 
-function selectUser(userid) {
-  if (state.user === userid) return;
+function selectUser(userid, key = null) {
+  if (state.user === userid && !key) return;
   state.user = userid;
-  state.nodes.clear();
-  ui.messages.replaceChildren();
+  state.key = key;
+  state.list = null;
+  state.autoOpen = !key;
+  chat.clear();
   ui.composeStatus.textContent = "";
-  history.replaceState(null, "", `${location.pathname}${location.search}#${encodeURIComponent(userid)}`);
   for (const b of ui.users.querySelectorAll("button.user")) b.setAttribute("aria-pressed", String(b.dataset.userid === userid));
   const u = state.users.find((x) => x.userid === userid);
-  ui.who.textContent = u ? `${u.name || u.userid} (${u.userid})` : userid;
+  ui.convTitle.textContent = `Chats of ${u?.name || userid}`;
+  setHash();
   refresh();
 }
 
-// ---- the conversation ----------------------------------------------------------------
+// ---- the open conversation -------------------------------------------------------------
 
-function appName(agentid) {
-  return state.apps.get(agentid)?.name ?? `app ${agentid}`;
+function openConversation(key) {
+  if (state.key === key) return;
+  state.key = key;
+  state.autoOpen = false;
+  chat.clear();
+  ui.composeStatus.textContent = "";
+  ui.composeText.value = "";
+  setHash();
+  refresh();
 }
 
 function setNote(msgid, text, kind) {
   if (text) state.notes.set(msgid, { text, kind });
   else state.notes.delete(msgid);
-  const el = state.nodes.get(msgid)?.el.querySelector(".action-note");
+  const el = chat.el(msgid)?.querySelector(".action-note");
   if (el) {
     el.textContent = text ?? "";
     el.dataset.kind = kind ?? "";
@@ -94,7 +124,7 @@ function setNote(msgid, text, kind) {
  * the app changes later arrives live.
  */
 async function act(item, kind, payload) {
-  const el = state.nodes.get(item.msgid)?.el;
+  const el = chat.el(item.msgid);
   const controls = el ? [...el.querySelectorAll(".card button:not(:disabled), .card select:not(:disabled), .card fieldset:not(:disabled)")] : [];
   controls.forEach((c) => (c.disabled = true));
   setNote(item.msgid, "Sending the callback to the app…", "pending");
@@ -105,148 +135,59 @@ async function act(item, kind, payload) {
   } catch (e) {
     outcome = [e.message, "error"];
   }
-  // Controls of a node that was not replaced meanwhile take input again.
   controls.forEach((c) => (c.disabled = false));
+  state.notes.set(item.msgid, { text: outcome[0], kind: outcome[1] });
   await refresh();
   setNote(item.msgid, ...outcome);
 }
 
-function rawView(item) {
-  const pre = h("pre", { class: "raw-json", tabindex: "0" });
-  let text = null;
-  let pretty = false;
-  const show = () => {
-    try {
-      pre.textContent = pretty ? JSON.stringify(JSON.parse(text), null, 2) : text;
-    } catch {
-      pre.textContent = text;
-    }
-  };
-  const prettyButton = h("button", { type: "button", class: "tool", "aria-pressed": "false", onclick: () => {
-    pretty = !pretty;
-    prettyButton.setAttribute("aria-pressed", String(pretty));
-    if (text !== null) show();
-  } }, "Pretty-print");
-  const load = async () => {
-    if (text === null) {
-      pre.textContent = "loading…";
-      try {
-        text = await api.rawBody(item.msgid);
-      } catch (e) {
-        pre.textContent = `could not load the body: ${e.message}`;
-        return;
-      }
-    }
-    show();
-  };
-  const meta = [`msgid ${item.msgid}`, `origin ${item.origin}`, item.task_id ? `task_id ${item.task_id}` : null].filter(Boolean).join(" · ");
-  const details = h(
-    "details",
-    { class: "raw", open: state.rawOpen.has(item.msgid) },
-    h("summary", null, "JSON"),
-    h("div", { class: "raw-tools" }, prettyButton, h("span", { class: "note" }, `Body as received · ${meta}`)),
-    pre,
-    item.card ? h("div", { class: "raw-card" }, h("span", { class: "note" }, "This member's card state"), h("pre", { class: "raw-json" }, JSON.stringify(item.card, null, 2))) : null,
-  );
-  details.addEventListener("toggle", () => {
-    if (details.open) {
-      state.rawOpen.add(item.msgid);
-      load();
-    } else state.rawOpen.delete(item.msgid);
-  });
-  if (details.open) load();
-  return details;
+const ctx = { appName, notes: state.notes, rawOpen: state.rawOpen, act };
+
+function renderHead(c) {
+  const kind = { app: `App · agentid ${c.id}`, group: `Group chat · ${c.group_kind ?? "group"}`, aibot: `AI bot · ${c.id}` }[c.kind] ?? c.kind;
+  ui.who.textContent = c.name;
+  const notes = [kind];
+  if (state.list && !state.list.licensed) notes.push("no basic API licence: app messages to this member are not delivered (unlicenseduser)");
+  if (c.kind === "app" && c.can_send && !state.apps.get(Number(c.id))?.callback) notes.push("the app has no callback URL: what you write is recorded but reaches no server");
+  ui.whoNote.textContent = notes.join(" · ");
+  ui.compose.hidden = !c.can_send;
+  ui.compose.dataset.kind = c.kind;
+  ui.composeText.placeholder = `Message ${c.name}`;
+  if (c.can_send) ui.explain.replaceChildren();
+  else ui.explain.replaceChildren(cannotSend(c));
+  ui.explain.hidden = c.can_send;
 }
 
-/** The rendered content; a body the renderers cannot read shows as such (see its JSON). */
-function content(item) {
-  try {
-    return renderContent(item, { act });
-  } catch (e) {
-    return h("div", { class: "bubble unknown" }, `This ${item.msgtype} message could not be shown (${e.message}); see its JSON.`);
+/** Loads the open conversation's messages as chat rows. */
+async function loadRows(c) {
+  if (c.kind === "app") {
+    const data = await api.inbox(state.user, c.id);
+    state.apps = new Map(data.all_apps.map((a) => [a.agentid, a]));
+    return appRows(data.messages, ctx);
   }
+  if (c.kind === "group") {
+    const { messages } = await api.groupMessages(c.id);
+    return groupRows(messages, state.user);
+  }
+  const { turns } = await api.botTurns(c.id, state.user);
+  return botRows(turns, c.name, state.user);
 }
 
-function messageNode(item) {
-  const name = appName(item.agentid);
-  const time = h("time", { datetime: new Date(item.sent_at_ms).toISOString() }, formatTime(item.sent_at_ms));
-  const common = { dataset: { msgid: item.msgid, msgtype: item.msgtype, status: item.status }, tabindex: "-1" };
-  if (item.status === "recalled") {
-    return h("article", { ...common, class: "msg recalled", "aria-label": `${name}: message recalled` }, h("p", { class: "system" }, `${name} recalled a message · `, time), h("p", { class: "recalled-text" }, "Message recalled"), rawView(item));
-  }
-  const mine = item.direction === "user_to_app";
-  const badges = [];
-  if (item.status === "dropped") badges.push(h("span", { class: "badge dropped", title: "WeCom drops messages beyond 30 per minute or 1,000 per hour per member and app, without an error" }, "Not delivered: per-member limit"));
-  if (item.origin === "passive_reply") badges.push(h("span", { class: "badge" }, "passive reply"));
-  if (item.card?.updates) badges.push(h("span", { class: "badge" }, `updated ×${item.card.updates}`));
-  const note = state.notes.get(item.msgid);
-  return h(
-    "article",
-    { ...common, class: `msg ${mine ? "mine" : "theirs"} ${item.status}`, "aria-label": `${mine ? `You to ${name}` : name}, ${item.msgtype}` },
-    h("span", { class: "avatar", "aria-hidden": "true" }, mine ? "Me" : name.slice(0, 1).toUpperCase()),
-    h(
-      "div",
-      { class: "msg-main" },
-      h("header", { class: "msg-head" }, h("span", { class: "msg-from" }, mine ? `You → ${name}` : name), " ", time, ...badges),
-      content(item),
-      h("p", { class: "action-note", role: "status", dataset: { kind: note?.kind ?? "" } }, note?.text ?? ""),
-      rawView(item),
-    ),
-  );
-}
-
-function signature(item) {
-  return JSON.stringify([item.status, item.card ?? null, item.media ?? null, appName(item.agentid)]);
-}
-
-function renderCompose(data) {
-  const options = data.apps.map((id) => ({ id, label: `${appName(id)}${state.apps.get(id)?.callback ? "" : " (no callback URL)"}` }));
-  const key = JSON.stringify(options);
-  if (ui.composeApp.dataset.key !== key) {
-    const current = ui.composeApp.value;
-    ui.composeApp.replaceChildren(...options.map((o) => h("option", { value: String(o.id), selected: String(o.id) === current }, o.label)));
-    ui.composeApp.dataset.key = key;
-  }
-  ui.compose.hidden = options.length === 0;
-}
-
-function render(data) {
-  state.apps = new Map(data.all_apps.map((a) => [a.agentid, a]));
-  const notes = [];
-  if (!data.licensed) notes.push("No basic API licence: messages to this member are not delivered (unlicenseduser).");
-  if (!data.apps.length) notes.push("Outside every app's visible range.");
-  ui.whoNote.textContent = notes.join(" ");
-  renderCompose(data);
-  ui.empty.hidden = data.messages.length > 0;
-  ui.empty.textContent = `No messages for ${data.name || data.userid} yet: send one with message/send, or type one to an app above.`;
-
-  const firstLoad = state.nodes.size === 0;
-  const seen = new Set();
-  for (const item of data.messages) {
-    seen.add(item.msgid);
-    const sig = signature(item);
-    const entry = state.nodes.get(item.msgid);
-    if (entry && entry.sig === sig) continue;
-    const el = messageNode(item);
-    if (entry) {
-      const hadFocus = entry.el.contains(document.activeElement);
-      entry.el.replaceWith(el);
-      if (hadFocus) el.focus();
-    } else if (!firstLoad) el.classList.add("fresh");
-    state.nodes.set(item.msgid, { sig, el });
-  }
-  for (const [msgid, entry] of state.nodes) {
-    if (!seen.has(msgid)) {
-      entry.el.remove();
-      state.nodes.delete(msgid);
-    }
-  }
-  // Order: newest first, moving only what is out of place.
-  let at = ui.messages.firstChild;
-  for (const item of data.messages) {
-    const el = state.nodes.get(item.msgid).el;
-    if (el === at) at = at.nextSibling;
-    else ui.messages.insertBefore(el, at);
+function showNothingOpen() {
+  const list = state.list;
+  chat.clear();
+  ui.compose.hidden = true;
+  ui.empty.hidden = true;
+  if (list && !list.in_any_app_range) {
+    ui.who.textContent = `${list.name || list.userid} (${list.userid})`;
+    ui.whoNote.textContent = "";
+    // In place of a chat: no app can reach the member, and there is no send box.
+    ui.messages.append(outOfRange(list));
+    ui.explain.hidden = true;
+  } else {
+    ui.who.textContent = list ? "Pick a conversation" : "Pick a member";
+    ui.whoNote.textContent = "";
+    ui.explain.hidden = true;
   }
 }
 
@@ -254,6 +195,44 @@ function render(data) {
 
 let loading = null;
 let again = false;
+
+async function load() {
+  const userid = state.user;
+  const list = await api.conversations(userid);
+  if (userid !== state.user) return;
+  state.list = list;
+  state.clockOffset = list.now_ms - Date.now();
+  state.apps = new Map(list.apps.map((a) => [a.agentid, a]));
+  // A member in some app's range opens on their most recent conversation.
+  if (!state.key && state.autoOpen && list.in_any_app_range && list.conversations.length) {
+    state.key = list.conversations[0].key;
+    state.autoOpen = false;
+    setHash();
+  }
+  const c = current();
+  if (state.key && !c) state.key = null;
+  renderConversations(ui.conversations, list, state.key, openConversation);
+  const unread = list.conversations.reduce((n, x) => n + (x.key === state.key ? 0 : x.unread), 0);
+  document.title = `${unread ? `(${unread}) ` : ""}Inbox · WeCom emulator`;
+  if (!c) {
+    showNothingOpen();
+    return;
+  }
+  renderHead(c);
+  const key = state.key;
+  const rows = await loadRows(c);
+  if (key !== state.key || userid !== state.user) return;
+  ui.empty.hidden = rows.length > 0;
+  ui.empty.textContent = c.kind === "app" ? `No messages from ${c.name} yet.` : c.kind === "group" ? "No messages in this group yet." : `No messages with ${c.name} yet.`;
+  chat.render(rows, emulatorNow());
+  if (c.unread > 0) {
+    // Opening (or watching) the conversation reads it.
+    const read = await api.markRead(userid, key);
+    c.unread = read.unread;
+    state.list.unread = state.list.conversations.reduce((n, x) => n + x.unread, 0);
+    renderConversations(ui.conversations, state.list, state.key, openConversation);
+  }
+}
 
 async function refresh() {
   if (!state.user) return;
@@ -264,10 +243,8 @@ async function refresh() {
   loading = (async () => {
     do {
       again = false;
-      const userid = state.user;
       try {
-        const data = await api.inbox(userid);
-        if (userid === state.user) render(data);
+        await load();
       } catch (e) {
         ui.whoNote.textContent = `Could not load the inbox: ${e.message}`;
       }
@@ -306,6 +283,7 @@ function stopPolling() {
   poller = null;
 }
 
+let botEvents = null;
 function connect() {
   const forced = new URLSearchParams(location.search).get("transport") === "poll";
   if (forced || typeof EventSource === "undefined") {
@@ -330,6 +308,11 @@ function connect() {
     startPolling();
     if (source.readyState === EventSource.CLOSED) setTimeout(connect, 5000);
   });
+  // AI-bot turns change on their own stream (opened once; EventSource reconnects by itself).
+  if (!botEvents) {
+    botEvents = new EventSource("/emulator/aibots/events");
+    botEvents.addEventListener("turn", scheduleRefresh);
+  }
 }
 
 // ---- start ---------------------------------------------------------------------------
@@ -337,20 +320,34 @@ function connect() {
 ui.compose.addEventListener("submit", async (e) => {
   e.preventDefault();
   const text = ui.composeText.value;
-  if (!text.trim() || !state.user) return;
+  const c = current();
+  if (!text.trim() || !state.user || !c?.can_send) return;
   ui.composeSend.disabled = true;
   ui.composeStatus.textContent = "Sending…";
   try {
-    const record = await api.sendText(state.user, Number(ui.composeApp.value), text);
-    ui.composeText.value = "";
-    ui.composeStatus.textContent = api.summarize(record);
+    if (c.kind === "aibot") {
+      ui.composeText.value = "";
+      const turn = await api.askBot(c.id, state.user, text);
+      ui.composeStatus.textContent = turn?.status === "failed" ? "The bot could not be reached." : "";
+    } else {
+      const record = await api.sendText(state.user, Number(c.id), text);
+      ui.composeText.value = "";
+      ui.composeStatus.textContent = api.summarize(record);
+    }
   } catch (err) {
     ui.composeStatus.textContent = err.message;
   } finally {
     ui.composeSend.disabled = false;
     ui.composeText.focus();
+    scheduleRefresh();
   }
 });
+
+/** The member and conversation named by the URL fragment. */
+function fromHash() {
+  const [userid, key] = location.hash.slice(1).split("/").map((p) => decodeURIComponent(p));
+  return [(userid ?? "").toLowerCase(), key || null];
+}
 
 async function start() {
   try {
@@ -363,9 +360,16 @@ async function start() {
     return;
   }
   renderUsers();
-  const wanted = decodeURIComponent(location.hash.slice(1)).toLowerCase();
+  const [wanted, key] = fromHash();
   const first = state.users.find((u) => u.userid === wanted) ?? state.users.find((u) => u.apps.length) ?? state.users[0];
-  if (first) selectUser(first.userid);
+  if (first) selectUser(first.userid, first.userid === wanted ? key : null);
+  // A link to another member or conversation of this page (`#bob/app:1000002`).
+  window.addEventListener("hashchange", () => {
+    const [userid, key] = fromHash();
+    if (!state.users.some((u) => u.userid === userid)) return;
+    if (userid !== state.user) selectUser(userid, key);
+    else if (key && key !== state.key) openConversation(key);
+  });
   connect();
 }
 

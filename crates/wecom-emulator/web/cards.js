@@ -199,9 +199,55 @@ function actionMenu(card, live, act) {
  * The member's copy of a template card. `ctx.act(kind, payload)` performs a member action
  * (`click`, `submit`, `menu`) on it.
  */
+/** Option id → text, for every question of a card (checkbox, selectors, button selection). */
+function optionTexts(card) {
+  const out = new Map();
+  const questions = [obj(card, "checkbox"), obj(card, "button_selection"), ...arr(card, "select_list")].filter(Boolean);
+  for (const q of questions) {
+    for (const o of arr(q, "option_list")) out.set(`${str(q, "question_key")}/${str(o, "id")}`, str(o, "text") || str(o, "id"));
+  }
+  return out;
+}
+
+/** What the member did on this copy, in words: the options chosen, the button, the menu item. */
+function actionResult(card, action) {
+  const texts = optionTexts(card);
+  const chosen = (action.selected ?? []).flatMap(([q, ids]) => ids.map((id) => texts.get(`${q}/${id}`) ?? id));
+  let text;
+  if (action.event === "template_card_menu_event") {
+    const item = arr(obj(card, "action_menu"), "action_list").find((a) => str(a, "key") === action.key);
+    text = `You picked “${item ? str(item, "text") : action.key}” from the menu`;
+  } else if (str(card, "card_type") === "button_interaction") {
+    const button = arr(card, "button_list").find((b) => str(b, "key") === action.key);
+    text = `You pressed “${button ? str(button, "text") : action.key}”${chosen.length ? ` with ${chosen.join(", ")}` : ""}`;
+  } else {
+    text = chosen.length ? `You chose: ${chosen.join(", ")}` : "You submitted";
+  }
+  return h("p", { class: "card-result", role: "status" }, h("span", { class: "card-result-mark", "aria-hidden": "true" }, "✓ "), text);
+}
+
+/** The card with the member's submitted choices ticked (until the app replaces the card). */
+function withChoices(card, action) {
+  if (!action?.selected?.length) return card;
+  const chosen = new Map(action.selected);
+  const copy = structuredClone(card);
+  const box = obj(copy, "checkbox");
+  if (box && chosen.has(str(box, "question_key"))) {
+    const ids = chosen.get(str(box, "question_key"));
+    for (const o of arr(box, "option_list")) o.is_checked = ids.includes(str(o, "id"));
+  }
+  for (const s of [obj(copy, "button_selection"), ...arr(copy, "select_list")].filter(Boolean)) {
+    const ids = chosen.get(str(s, "question_key"));
+    if (ids?.length) s.selected_id = ids[0];
+  }
+  return copy;
+}
+
 export function renderCard(item, ctx) {
   const state = item.card ?? {};
-  const card = state.replaced_card ?? item.body?.template_card ?? {};
+  const action = state.member_action ?? null;
+  // The member's choices stay ticked until the app replaces the card with its own state.
+  const card = state.replaced_card ?? withChoices(item.body?.template_card ?? {}, action);
   const type = str(card, "card_type");
   // Only a delivered copy that is not disabled takes input (as the admin actions require).
   const live = item.status === "delivered" && !state.disabled;
@@ -251,6 +297,7 @@ export function renderCard(item, ctx) {
       parts.push(h("div", { class: "card-buttons" }, h("button", { type: "button", class: "btn style-1 submit", disabled: !live, onclick: () => act("submit", collect()) }, str(submit, "text") || "提交")));
     }
   }
+  if (action) parts.push(actionResult(card, action));
   parts.push(cardAction(card));
   return h("div", { class: `card card-${type || "unknown"}${state.disabled ? " disabled" : ""}`, dataset: { cardType: type } }, ...parts);
 }

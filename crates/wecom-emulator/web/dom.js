@@ -91,13 +91,42 @@ export function formatSize(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** Virtual time as `HH:MM:SS`, with the date when it is not today. */
-export function formatTime(ms) {
+const pad = (n) => String(n).padStart(2, "0");
+
+/** `HH:MM` of a time (the day shows in the date separators). */
+export function formatClock(ms) {
   const d = new Date(ms);
-  const time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-  const today = new Date();
-  if (d.toDateString() === today.toDateString()) return time;
-  return `${d.toLocaleDateString()} ${time}`;
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** The calendar day of a time (local time), as `YYYY-MM-DD`. */
+export function dayKey(ms) {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+
+/**
+ * The day of `ms` as the client names it, against the emulator's clock `nowMs`: `Today`,
+ * `Yesterday`, else `YYYY-MM-DD Ddd`.
+ */
+export function dayLabel(ms, nowMs) {
+  const key = dayKey(ms);
+  const now = new Date(nowMs);
+  if (key === dayKey(nowMs)) return "Today";
+  const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1, 12);
+  if (key === dayKey(yesterday.getTime())) return "Yesterday";
+  return `${key} ${WEEKDAYS[new Date(ms).getDay()]}`;
+}
+
+/** A conversation-list time: `HH:MM` today, `Yesterday`, else `MM-DD` (with the year when it differs). */
+export function listTime(ms, nowMs) {
+  const label = dayLabel(ms, nowMs);
+  if (label === "Today") return formatClock(ms);
+  if (label === "Yesterday") return label;
+  const key = dayKey(ms);
+  return key.slice(0, 4) === dayKey(nowMs).slice(0, 4) ? key.slice(5) : key;
 }
 
 /** A string field of an object, or "". */

@@ -1,22 +1,10 @@
-// Group chats in the inbox: each group of the corp configuration is a conversation of its
-// members, showing what its webhook bots posted — every webhook kind rendered the way the
-// WeCom client shows it, mentions of the member viewing the group highlighted. Lives beside
-// the member view (app.js) without touching it: picking a group hides the member
-// conversation, picking a member hides the group.
+// Group chats in the inbox: what a group's bots posted — every webhook kind rendered the way
+// the WeCom client shows it, mentions of the member viewing the group highlighted.
 
-import { arr, formatSize, formatTime, h, img, link, obj, str } from "./dom.js";
+import { arr, formatClock, formatSize, h, img, link, obj, str } from "./dom.js";
 import { renderMarkdown } from "./markdown_v2.js";
 import { renderCard } from "./cards.js";
 import { textWithLinks } from "./rich.js";
-
-const $ = (id) => document.getElementById(id);
-const state = { groups: [], chatid: null, me: null };
-
-async function getJson(path) {
-  const resp = await fetch(path, { headers: { accept: "application/json" } });
-  if (!resp.ok) throw new Error(`${path}: HTTP ${resp.status}`);
-  return resp.json();
-}
 
 function mentionChips(mentions, me) {
   if (!mentions?.length) return null;
@@ -79,72 +67,23 @@ export function renderGroupContent(msg, me) {
   }
 }
 
-function renderMessages(messages) {
-  const list = $("group-messages");
-  list.replaceChildren(
-    ...messages
-      .slice()
-      .reverse()
-      .map((m) =>
-        h(
-          "article",
-          { class: `message group-message${m.mentions?.some((x) => x === state.me || x === "@all") ? " mentions-me" : ""}`, dataset: { id: m.id, msgtype: m.msgtype } },
-          h("header", { class: "message-head" }, h("span", { class: "from" }, `🤖 ${m.bot}`), h("span", { class: "kind" }, m.msgtype), h("time", null, formatTime(m.sent_at_ms))),
-          renderGroupContent(m, state.me),
-          mentionChips(m.mentions, state.me),
-        ),
-      ),
-  );
-  $("group-empty").hidden = messages.length > 0;
-}
-
-async function refresh() {
-  if (!state.chatid) return;
-  const { messages } = await getJson(`/emulator/groups/${encodeURIComponent(state.chatid)}/messages`);
-  renderMessages(messages);
-}
-
-function select(chatid) {
-  state.chatid = chatid;
-  const g = state.groups.find((x) => x.chatid === chatid);
-  $("main").hidden = true;
-  $("group-view").hidden = false;
-  $("group-name").textContent = g ? `${g.name || g.chatid} (${g.members.length} members)` : chatid;
-  const who = $("group-as");
-  who.replaceChildren(h("option", { value: "" }, "everyone"), ...(g?.members ?? []).map((m) => h("option", { value: m.toLowerCase() }, m)));
-  state.me = null;
-  for (const b of document.querySelectorAll("button.group")) b.setAttribute("aria-pressed", String(b.dataset.chatid === chatid));
-  refresh();
-}
-
-async function start() {
-  const nav = $("groups");
-  if (!nav) return;
-  const { groups } = await getJson("/emulator/groups");
-  state.groups = groups;
-  nav.replaceChildren(
-    ...groups.map((g) =>
-      h("li", null, h("button", { type: "button", class: "group user", dataset: { chatid: g.chatid }, "aria-pressed": "false", onclick: () => select(g.chatid) }, h("span", { class: "avatar", "aria-hidden": "true" }, "#"), h("span", { class: "user-name" }, g.name || g.chatid), h("span", { class: "user-id" }, g.members.join(", ")))),
+function groupNode(m, me) {
+  const mentioned = m.mentions?.some((x) => x === me || x === "@all");
+  return h(
+    "article",
+    { class: `msg theirs group-message${mentioned ? " mentions-me" : ""}`, dataset: { id: m.id, msgtype: m.msgtype }, tabindex: "-1" },
+    h("span", { class: "avatar bot", "aria-hidden": "true" }, (m.bot || "B").slice(0, 1).toUpperCase()),
+    h(
+      "div",
+      { class: "msg-main" },
+      h("header", { class: "msg-head" }, h("span", { class: "msg-from" }, m.bot), " ", h("time", { datetime: new Date(m.sent_at_ms).toISOString() }, formatClock(m.sent_at_ms))),
+      renderGroupContent(m, me),
+      mentionChips(m.mentions, me),
     ),
   );
-  $("groups-title").hidden = groups.length === 0;
-  $("group-as").addEventListener("change", (e) => {
-    state.me = e.target.value || null;
-    refresh();
-  });
-  // Picking a member goes back to the member view.
-  $("users").addEventListener("click", () => {
-    state.chatid = null;
-    $("group-view").hidden = true;
-    $("main").hidden = false;
-  });
-  if (window.EventSource) {
-    const events = new EventSource("/emulator/events");
-    events.addEventListener("group_message", (e) => {
-      if (JSON.parse(e.data).chatid === state.chatid) refresh();
-    });
-    events.addEventListener("reset", refresh);
-  }
 }
 
-start().catch((e) => console.error(e));
+/** The chat rows of a group (`messages` oldest first, as `GET /emulator/groups/{chatid}/messages` lists them). */
+export function groupRows(messages, me) {
+  return messages.map((m) => ({ id: m.id, sig: "", at_ms: m.sent_at_ms, build: () => groupNode(m, me) }));
+}

@@ -73,18 +73,26 @@ function voice(content, item) {
   return h("div", { class: "bubble media voice" }, h("span", { class: "icon", "aria-hidden": "true" }, "🎤"), " Voice message (AMR) ", download(item, id, "voice.amr"));
 }
 
+/**
+ * A video as the client lays it out: the title as a heading, the description under it, the
+ * player, then a separate play / download row (never run together on one line).
+ */
 function video(content, item) {
   const id = str(content, "media_id");
   const info = mediaInfo(item, id);
+  const title = str(content, "title");
+  const desc = str(content, "description");
   return h(
     "figure",
     { class: "media video" },
+    title || desc
+      ? h("figcaption", { class: "video-caption" }, title ? h("h3", { class: "video-title" }, title) : null, desc ? h("p", { class: "video-desc" }, desc) : null)
+      : null,
     info ? h("video", { class: "preview", src: mediaUrl(id), controls: true, preload: "metadata" }) : null,
     h(
-      "figcaption",
-      null,
-      str(content, "title") ? h("strong", null, str(content, "title")) : null,
-      str(content, "description") ? h("p", null, str(content, "description")) : null,
+      "div",
+      { class: "video-actions" },
+      info ? h("a", { class: "video-play", href: mediaUrl(id), target: "_blank", rel: "noopener" }, h("span", { "aria-hidden": "true" }, "▶ "), "Play video") : null,
       download(item, id, "video.mp4"),
     ),
   );

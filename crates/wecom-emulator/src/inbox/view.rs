@@ -275,7 +275,7 @@ async fn body(
     Ok(crate::api::error::json_response(text))
 }
 
-fn json<T: Serialize>(value: &T) -> Result<Response, AdminError> {
+pub(super) fn json<T: Serialize>(value: &T) -> Result<Response, AdminError> {
     let body = serde_json::to_string(value).map_err(|e| AdminError::bad(e.to_string()))?;
     Ok(crate::api::error::json_response(body))
 }

@@ -57,6 +57,24 @@ pub struct CardState {
     /// Virtual time of the last update, Unix milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at_ms: Option<i64>,
+    /// The member's last action on this copy (a button click, a submitted vote or selection,
+    /// an action-menu pick): what the inbox shows as chosen until the app answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_action: Option<MemberAction>,
+}
+
+/// A member's action on their copy of a template card, as its callback reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberAction {
+    /// `template_card_event` (a click or a submit) or `template_card_menu_event`.
+    pub event: String,
+    /// The `EventKey`: the button's key, the submit button's key or the menu item's key.
+    pub key: String,
+    /// The `SelectedItems`: each question key with the option ids chosen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub selected: Vec<(String, Vec<String>)>,
+    /// Virtual time of the action, Unix milliseconds.
+    pub at_ms: i64,
 }
 
 /// One member's copy of a message.

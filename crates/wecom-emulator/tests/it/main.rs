@@ -8,6 +8,7 @@ mod api {
 
     mod accepts;
     mod callbacks;
+    mod conversations;
     mod faults;
     mod inbox;
     mod lifecycle;
@@ -29,6 +30,7 @@ mod inbox {
     pub(crate) mod png;
 
     mod cards;
+    mod conversations;
     mod groups;
     mod render;
 

@@ -7,6 +7,7 @@
 
 mod aibot;
 mod group;
+mod picture;
 mod samples;
 
 use std::fmt::Write as _;

@@ -14,7 +14,7 @@ use crate::callback::Delivery;
 use crate::callback::xml::header;
 use crate::ids;
 use crate::state::store::ResponseCode;
-use crate::state::{EmulatorState, Status};
+use crate::state::{EmulatorState, MemberAction, Status};
 use wecom_model::xml::XmlWriter;
 
 /// A member's view of a card message.
@@ -87,6 +87,7 @@ async fn card_event(
             used: false,
         },
     );
+    record_action(&state, &ctx, event, key, selected, now);
     let mut doc = XmlWriter::with_capacity(640);
     header(&mut doc, &state.config().corp_id, &ctx.user, state.clock().now_secs(), "event")?;
     doc.text("Event", event)?;
@@ -120,6 +121,27 @@ async fn card_event(
         xml,
     };
     run(state, d, wait).await
+}
+
+/// Keeps the action on the member's copy, for the inbox to show what was chosen.
+fn record_action(
+    state: &EmulatorState,
+    ctx: &CardCtx,
+    event: &str,
+    key: &str,
+    selected: &[(String, Vec<String>)],
+    now: i64,
+) {
+    let mut store = state.store();
+    let Some(m) = store.get_mut(ctx.idx) else { return };
+    if let Some(copy) = m.recipients.iter_mut().find(|r| r.userid == ctx.user) {
+        copy.card.get_or_insert_default().member_action = Some(MemberAction {
+            event: event.to_owned(),
+            key: key.to_owned(),
+            selected: selected.to_vec(),
+            at_ms: now,
+        });
+    }
 }
 
 fn option_ids(o: &Value) -> Vec<String> {

@@ -59,6 +59,8 @@ async fn a_card_button_press_reaches_the_app_and_its_reply_updates_the_card_in_p
         )
         .await;
     assert_eq!(replaced, "Approved by bob");
+    let result = browser.find(&format!("{card} .card-result")).await;
+    assert_eq!(browser.text(&result).await, "✓ You pressed “Approve” with Tonight");
     assert!(still_same_document(&browser).await, "the card updated without a reload");
     let left = browser
         .exec(
@@ -93,14 +95,14 @@ async fn a_card_button_press_reaches_the_app_and_its_reply_updates_the_card_in_p
     assert_eq!(copy("bob").unwrap()["card"]["button_text"], "Approved by bob");
     assert_eq!(copy("alice").unwrap()["card"]["disabled"], false);
 
-    // A text to the app: the member's message and the app's passive reply appear, newest
-    // first.
+    // A text to the app: the member's message and the app's passive reply appear, the
+    // newest at the bottom.
     let input = browser.find("#compose-text").await;
     browser.type_text(&input, "hello app\u{E007}").await;
     let first = browser
         .wait_until(
             "the passive reply",
-            "const a = document.querySelector('#messages article'); \
+            "const a = document.querySelector('#messages article:last-of-type'); \
              return a && a.textContent.includes('echo: hello app') && a.dataset.msgtype",
         )
         .await;
@@ -201,6 +203,9 @@ async fn a_vote_sends_the_selected_items_and_the_app_closes_it_with_update_templ
             ),
         )
         .await;
+    // What alice chose shows in the card, her choices ticked, before the app answers.
+    let result = browser.find(&format!("{card} .card-result")).await;
+    assert_eq!(browser.text(&result).await, "✓ You chose: Noodles, Rice");
     log.release_vote.notify_one();
 
     let replaced = browser
@@ -222,6 +227,8 @@ async fn a_vote_sends_the_selected_items_and_the_app_closes_it_with_update_templ
         )
         .await;
     assert_eq!(inputs, json!({ "disabled": true, "checked": ["a", "b"] }));
+    let result = browser.find(&format!("{card} .card-result")).await;
+    assert_eq!(browser.text(&result).await, "✓ You chose: Noodles, Rice", "kept after the update");
     assert!(still_same_document(&browser).await, "the card updated without a reload");
     std::fs::write(super::artifacts().join("inbox-vote-closed.png"), browser.screenshot().await)
         .expect("the screenshot is saved");
@@ -260,6 +267,8 @@ async fn a_vote_sends_the_selected_items_and_the_app_closes_it_with_update_templ
         )
         .await;
     assert_eq!(note, "The app received the callback (no passive reply).");
+    let chosen = browser.find(&format!("{survey} .card-result")).await;
+    assert_eq!(browser.text(&chosen).await, "✓ You chose: App, Beijing");
     let survey_event = log.card_events().pop().expect("the survey reached the app");
     assert_eq!(survey_event.card_type, "multiple_interaction");
     assert_eq!(survey_event.key, "survey_submit");
@@ -295,7 +304,7 @@ async fn a_vote_sends_the_selected_items_and_the_app_closes_it_with_update_templ
     browser
         .wait_until(
             "the app's answer to the menu pick",
-            "const a = document.querySelector('#messages article'); return a && a.textContent.includes('menu: escalate')",
+            "const a = document.querySelector('#messages article:last-of-type'); return a && a.textContent.includes('menu: escalate')",
         )
         .await;
     let picked = log.card_events().pop().expect("the menu pick reached the app");

@@ -1,6 +1,6 @@
 //! A group conversation in a real browser: every webhook kind posted to the demo group is
 //! rendered (markdown_v2 tables and code blocks, the inline image, news, the file, the
-//! cards), and mentions are highlighted for the member viewing the group.
+//! cards), oldest first, and mentions are highlighted for the member viewing the group.
 
 use md5::Digest as _;
 use serde_json::{Value, json};
@@ -17,7 +17,7 @@ async fn post(emu: &Emu, body: Value) {
 }
 
 const COLLECT: &str = r"
-const arts = [...document.querySelectorAll('#group-messages article')];
+const arts = [...document.querySelectorAll('#messages article')];
 const by = (t) => arts.filter((a) => a.dataset.msgtype === t);
 const texts = (el, sel) => [...el.querySelectorAll(sel)].map((e) => e.textContent);
 return {
@@ -56,24 +56,18 @@ async fn a_group_conversation_renders_every_webhook_kind() {
     post(&emu, json!({ "msgtype": "template_card", "template_card": { "card_type": "text_notice", "main_title": { "title": "延迟告警" }, "card_action": { "type": 1, "url": "https://a.example.com" } } })).await;
     post(&emu, json!({ "msgtype": "template_card", "template_card": { "card_type": "news_notice", "main_title": { "title": "已发布" }, "card_image": { "url": "https://img.example.com/b.png", "aspect_ratio": 2.0 }, "card_action": { "type": 1, "url": "https://ci.example.com" } } })).await;
 
-    browser.goto(&emu.url("/")).await;
+    // alice's conversation list holds the group, newest first: it opens on it.
+    browser.goto(&emu.url("/#alice")).await;
     browser
         .wait_until(
-            "the group list",
-            "return document.querySelectorAll('button.group').length === 1",
-        )
-        .await;
-    browser.click(&browser.find("button.group").await).await;
-    browser
-        .exec(
-            "const s = document.getElementById('group-as'); s.value = 'alice'; s.dispatchEvent(new Event('change')); return true;",
-            vec![],
+            "the group in alice's conversations",
+            "return document.querySelector(\"button.conv[data-key='group:wrdemo-ops']\")?.getAttribute('aria-pressed') === 'true'",
         )
         .await;
     browser
         .wait_until(
             "eight messages viewed as alice",
-            "return document.querySelectorAll('#group-messages article').length === 8 && document.querySelectorAll('.mention-me').length > 0",
+            "return document.querySelectorAll('#messages article').length === 8 && document.querySelectorAll('.mention-me').length > 0",
         )
         .await;
     let r = browser.exec(COLLECT, vec![]).await;
@@ -87,7 +81,7 @@ async fn a_group_conversation_renders_every_webhook_kind() {
     assert_eq!(r["image"], format!("data:image/png;base64,{PNG_B64}"));
     assert_eq!(r["news"], json!(["回滚手册"]));
     assert!(r["file"].as_str().unwrap().contains("report.txt"), "{r}");
-    assert_eq!(r["cards"], json!(["已发布", "延迟告警"]));
+    assert_eq!(r["cards"], json!(["延迟告警", "已发布"]), "oldest first");
     assert_eq!(r["highlighted"], 1, "only the text mentions alice: {r}");
     let shot = browser.screenshot().await;
     std::fs::write(super::artifacts().join("inbox-group.png"), shot).unwrap();

@@ -1,6 +1,6 @@
 //! Every message kind rendered in the inbox the way the WeCom client shows it, safely (no
-//! markup from messages, only http(s) links), newest first, with recalled and dropped copies
-//! marked, the JSON view byte for byte, a narrow window in one column, and the polling
+//! markup from messages, only http(s) links), one conversation per app, oldest first, with
+//! recalled and dropped copies marked, the JSON view byte for byte, a narrow window in one column, and the polling
 //! fallback. Saves a screenshot to `target/artifacts/inbox.png`.
 
 use serde_json::json;
@@ -47,6 +47,13 @@ return {
   file: [file.querySelector('a.download').textContent, file.querySelector('a.download').getAttribute('href')],
   voice: voice.querySelector('a.download').textContent,
   video: video.querySelector('video').getAttribute('src'),
+  video_layout: {
+    title: video.querySelector('figcaption h3.video-title').textContent,
+    desc: video.querySelector('figcaption p.video-desc').textContent,
+    play: video.querySelector('.video-actions a.video-play').getAttribute('href'),
+    apart: video.querySelector('h3.video-title').getBoundingClientRect().bottom <= video.querySelector('p.video-desc').getBoundingClientRect().top
+      && video.querySelector('p.video-desc').getBoundingClientRect().bottom <= video.querySelector('a.video-play').getBoundingClientRect().top,
+  },
   mini: { emphasis: texts(mini, '.mp-item.emphasis dd'), items: mini.querySelectorAll('.mp-item').length },
   mpnews: { sandbox: frame.getAttribute('sandbox'), hidden: frame.hidden, styled: frame.srcdoc.includes('Inline styled'), author: texts(mpnews, '.article-author') },
   text_notice: {
@@ -63,8 +70,6 @@ return {
   vote: { mode: vote.querySelector('fieldset').dataset.mode, inputs: [...vote.querySelectorAll('input')].map((i) => [i.type, i.checked]) },
   multiple: [...multi.querySelectorAll('.selector-row')].map((r) => [r.querySelector('label').textContent, r.querySelector('select').value]),
   recalled: { text: recalled.textContent.includes('Message recalled'), leaked: recalled.textContent.includes('secret plan') },
-  dropped: { badge: texts(dropped, '.badge.dropped'), from: dropped.querySelector('.msg-from').textContent },
-  delivered_notice: notice.dataset.status,
 };
 "#;
 
@@ -76,13 +81,17 @@ async fn every_message_kind_renders_as_in_the_client_and_safely() {
     let emu = Emu::with(config).await;
     let (ids, files) = send_every_kind(&emu).await;
 
+    // Carol's newest conversation opens: the Build bot's; the two from Notices are in theirs.
+    let (notice, dropped) = (ids[8].clone(), ids[9].clone());
+    let build_bot: Vec<&String> =
+        ids.iter().filter(|id| **id != notice && **id != dropped).collect();
     browser.goto(&emu.url("/#carol")).await;
     browser
         .wait_until(
             "carol's messages",
             &format!(
                 "return document.querySelectorAll('#messages article').length === {}",
-                ids.len()
+                build_bot.len()
             ),
         )
         .await;
@@ -93,8 +102,7 @@ async fn every_message_kind_renders_as_in_the_client_and_safely() {
         )
         .await;
     let got = browser.exec(COLLECT, vec![json!(ids)]).await;
-    let newest_first: Vec<&String> = ids.iter().rev().collect();
-    assert_eq!(got["order"], json!(newest_first), "newest first");
+    assert_eq!(got["order"], json!(build_bot), "oldest first");
     assert_eq!(got["js_links"], 0, "no javascript: link anywhere");
     assert_eq!(
         got["text"],
@@ -125,6 +133,11 @@ async fn every_message_kind_renders_as_in_the_client_and_safely() {
     );
     assert!(got["voice"].as_str().unwrap().starts_with("note.amr"), "{}", got["voice"]);
     assert_eq!(got["video"], media_url(files["video"].as_str().unwrap()));
+    assert_eq!(
+        got["video_layout"],
+        json!({ "title": "Demo", "desc": "2 s clip", "play": media_url(files["video"].as_str().unwrap()), "apart": true }),
+        "the title, the description and the play link on lines of their own"
+    );
     assert_eq!(got["mini"], json!({ "emphasis": ["4F-402"], "items": 2 }));
     assert_eq!(
         got["mpnews"],
@@ -163,9 +176,35 @@ async fn every_message_kind_renders_as_in_the_client_and_safely() {
     );
     assert_eq!(got["multiple"], json!([["Team", "t2"], ["Site", "s1"]]));
     assert_eq!(got["recalled"], json!({ "text": true, "leaked": false }));
-    assert_eq!(got["dropped"]["from"], "Notices");
-    assert_eq!(got["dropped"]["badge"], json!(["Not delivered: per-member limit"]));
-    assert_eq!(got["delivered_notice"], "delivered");
+
+    // The Notices conversation: the delivered notice and the dropped one.
+    browser.click(&browser.find("button.conv[data-key='app:1000003']").await).await;
+    let notices = browser
+        .wait_until(
+            "the Notices conversation",
+            &format!(
+                "const n = document.querySelector(\"article[data-msgid='{notice}']\"); \
+                 const d = document.querySelector(\"article[data-msgid='{dropped}']\"); \
+                 return n && d && {{ notice: n.dataset.status, from: d.querySelector('.msg-from').textContent, \
+                   badge: [...d.querySelectorAll('.badge.dropped')].map((b) => b.textContent), \
+                   count: document.querySelectorAll('#messages article').length }}"
+            ),
+        )
+        .await;
+    assert_eq!(
+        notices,
+        json!({ "notice": "delivered", "from": "Notices", "badge": ["Not delivered: per-member limit"], "count": 2 })
+    );
+    browser.click(&browser.find("button.conv[data-key='app:1000002']").await).await;
+    browser
+        .wait_until(
+            "the Build bot conversation again",
+            &format!(
+                "return document.querySelectorAll('#messages article').length === {}",
+                build_bot.len()
+            ),
+        )
+        .await;
 
     // The screenshot for the README, before any view is opened, tall enough for a few kinds.
     browser.resize(1200, 1200).await;
@@ -173,7 +212,14 @@ async fn every_message_kind_renders_as_in_the_client_and_safely() {
     assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
     std::fs::write(super::artifacts().join("inbox.png"), &png).expect("the screenshot is saved");
     // And the whole conversation, for a look at every kind.
-    let height = browser.exec("return document.documentElement.scrollHeight", vec![]).await;
+    // The chat scrolls inside its pane: the window grows by what the pane hides.
+    let height = browser
+        .exec(
+            "const m = document.getElementById('messages'); \
+             return document.documentElement.clientHeight + m.scrollHeight - m.clientHeight",
+            vec![],
+        )
+        .await;
     let height = u32::try_from(height.as_u64().unwrap_or(900).min(12_000)).unwrap_or(900);
     browser.resize(1200, height + 100).await;
     std::fs::write(super::artifacts().join("inbox-full.png"), browser.screenshot().await)
@@ -230,7 +276,7 @@ async fn every_message_kind_renders_as_in_the_client_and_safely() {
             "the conversation",
             &format!(
                 "return document.querySelectorAll('#messages article').length === {}",
-                ids.len()
+                build_bot.len()
             ),
         )
         .await;
@@ -238,7 +284,7 @@ async fn every_message_kind_renders_as_in_the_client_and_safely() {
     let first = browser
         .wait_until(
             "the polled message",
-            "const a = document.querySelector('#messages article'); return a && a.textContent.includes('polled in') && a.dataset.msgid",
+            "const a = document.querySelector('#messages article:last-of-type'); return a && a.textContent.includes('polled in') && a.dataset.msgid",
         )
         .await;
     assert_eq!(first, polled);

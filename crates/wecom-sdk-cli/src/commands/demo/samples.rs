@@ -12,14 +12,7 @@ use wecom::message::{
 };
 use wecom::{Media, MediaType};
 
-/// A 1×1 PNG.
-const PNG: &[u8] = &[
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
-    0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
-    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
-    0x42, 0x60, 0x82,
-];
+use super::picture;
 
 /// One second of silent AMR-NB: the header and 50 frames of mode 7 (31 bytes each).
 fn amr() -> Vec<u8> {
@@ -41,7 +34,7 @@ fn mp4() -> Vec<u8> {
 /// The files uploaded for the media kinds.
 pub(super) fn media() -> Vec<(MediaType, Media)> {
     vec![
-        (MediaType::Image, Media::from_bytes("build-42.png", PNG.to_vec())),
+        (MediaType::Image, Media::from_bytes("build-42.png", picture::BUILD.png())),
         (MediaType::Voice, Media::from_bytes("standup.amr", amr())),
         (MediaType::Video, Media::from_bytes("deploy.mp4", mp4())),
         (
@@ -53,7 +46,7 @@ pub(super) fn media() -> Vec<(MediaType, Media)> {
 
 /// The picture for news articles and cards (a permanent image).
 pub(super) fn picture() -> Media {
-    Media::from_bytes("cover.png", PNG.to_vec())
+    Media::from_bytes("cover.png", picture::COVER.png())
 }
 
 /// Media ids and the picture URL the messages refer to.
