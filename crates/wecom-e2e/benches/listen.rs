@@ -1,0 +1,303 @@
+//! `wecom listen` against the library server it is built on, under the same load.
+//!
+//! Each round starts two servers, one after the other, as processes of their own with the
+//! same number of worker threads: the library's `CallbackServer` answering every text with a
+//! passive text (this binary, re-run as the server), and `wecom listen --reply ok` (which also
+//! prints every callback as a JSON line, here into `/dev/null`). The same load generator then
+//! drives each for the same time: keep-alive connections, one request in flight each, every
+//! request a distinct pre-encrypted text callback. Requests/s and latency percentiles per
+//! round, then the medians and the ratio of `listen` to the library.
+//!
+//! ```sh
+//! cargo build --release -p wecom-sdk-cli
+//! cargo bench -p wecom-e2e --bench listen -- [--secs 5] [--conns 64] [--rounds 3] [--wecom target/release/wecom]
+//! ```
+
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::cast_precision_loss)]
+
+use std::io::{BufRead as _, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::TcpStream;
+use wecom_callback::{Callback, CallbackServer, MessageBody, Mode, Reply};
+use wecom_msgcrypt::MsgCrypt;
+
+const TOKEN: &str = "QDG6eK";
+const KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+const CORP: &str = "wx5823bf96d3bd56c7";
+/// Set in the environment of this binary when it runs as the library server.
+const SERVE_ENV: &str = "WECOM_BENCH_LIBRARY_SERVER";
+
+struct Args {
+    secs: u64,
+    conns: usize,
+    rounds: usize,
+    wecom: PathBuf,
+}
+
+fn args() -> Args {
+    let default_bin = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/release/wecom");
+    let mut a = Args { secs: 5, conns: 64, rounds: 3, wecom: default_bin };
+    let argv: Vec<String> = std::env::args().collect();
+    let mut i = 1;
+    while i < argv.len() {
+        let value = argv.get(i + 1).cloned().unwrap_or_default();
+        match argv[i].as_str() {
+            "--secs" => a.secs = value.parse().expect("--secs N"),
+            "--conns" => a.conns = value.parse().expect("--conns N"),
+            "--rounds" => a.rounds = value.parse().expect("--rounds N"),
+            "--wecom" => a.wecom = PathBuf::from(value),
+            _ => {
+                i += 1; // `--bench` and other flags cargo passes
+                continue;
+            }
+        }
+        i += 2;
+    }
+    a
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+}
+
+/// The library server: what `wecom listen --reply ok` does, without the JSON lines.
+fn serve_library() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(cores())
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let crypt = MsgCrypt::new(TOKEN, KEY, CORP).unwrap();
+        let server = CallbackServer::new(crypt, |cb: Callback| async move {
+            Ok::<_, std::convert::Infallible>(match cb {
+                Callback::Message(m) if matches!(m.body, MessageBody::Text(_)) => {
+                    Some(Reply::text("ok"))
+                }
+                _ => None,
+            })
+        })
+        .mode(Mode::reply(Duration::from_secs(4)));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        println!("listening on http://{}/", listener.local_addr().unwrap());
+        server.serve_on(listener).await.unwrap();
+    });
+}
+
+/// One pre-rendered request per distinct callback (its own `MsgId`, so de-duplication never
+/// short-circuits it), for `path` on `host`.
+fn prepare(count: usize, host: &str, path: &str) -> Vec<Vec<u8>> {
+    let crypt = MsgCrypt::new(TOKEN, KEY, CORP).unwrap();
+    let ts = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
+    (0..count)
+        .map(|i| {
+            let xml = format!(
+                "<xml><ToUserName><![CDATA[{CORP}]]></ToUserName><FromUserName><![CDATA[user{}]]></FromUserName>\
+                 <CreateTime>{ts}</CreateTime><MsgType><![CDATA[text]]></MsgType>\
+                 <Content><![CDATA[load test message number {i}, a typical short chat line]]></Content>\
+                 <MsgId>{}</MsgId><AgentID>1000002</AgentID></xml>",
+                i % 1000,
+                7_000_000_000_000_000_000u64 + i as u64
+            );
+            let nonce = (100_000 + i).to_string();
+            let enc = crypt.encrypt(&xml, &ts, &nonce).unwrap();
+            let body = format!(
+                "<xml><ToUserName><![CDATA[{CORP}]]></ToUserName><Encrypt><![CDATA[{}]]></Encrypt><AgentID><![CDATA[1000002]]></AgentID></xml>",
+                enc.encrypt
+            );
+            format!(
+                "POST {path}?msg_signature={}&timestamp={ts}&nonce={nonce} HTTP/1.1\r\nhost: {host}\r\n\
+                 content-type: text/xml\r\ncontent-length: {}\r\n\r\n{body}",
+                enc.msg_signature,
+                body.len()
+            )
+            .into_bytes()
+        })
+        .collect()
+}
+
+/// Sends one request and reads one `Content-Length` response: (status, body length).
+async fn roundtrip(stream: &mut TcpStream, request: &[u8], buf: &mut Vec<u8>) -> (u16, usize) {
+    stream.write_all(request).await.unwrap();
+    buf.clear();
+    let mut chunk = [0u8; 8192];
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = std::str::from_utf8(&buf[..end]).unwrap();
+            let status: u16 = head[9..12].parse().unwrap();
+            let len: usize = head
+                .lines()
+                .find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.eq_ignore_ascii_case("content-length").then(|| v.trim().parse().unwrap())
+                })
+                .unwrap_or(0);
+            while buf.len() < end + 4 + len {
+                let n = stream.read(&mut chunk).await.unwrap();
+                assert!(n > 0, "server closed the connection");
+                buf.extend_from_slice(&chunk[..n]);
+            }
+            return (status, len);
+        }
+        let n = stream.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "server closed the connection");
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+struct Round {
+    rps: f64,
+    p50: u32,
+    p99: u32,
+}
+
+/// Drives the server at `addr` with `requests` from `conns` connections for `secs`.
+fn load(addr: &str, requests: &Arc<Vec<Vec<u8>>>, conns: usize, secs: u64) -> Round {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(cores())
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let next = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for _ in 0..conns {
+            let (requests, next, stop) =
+                (Arc::clone(requests), Arc::clone(&next), Arc::clone(&stop));
+            let addr = addr.to_owned();
+            tasks.push(tokio::spawn(async move {
+                let mut latencies: Vec<u32> = Vec::with_capacity(1 << 16);
+                let mut stream = TcpStream::connect(&addr).await.unwrap();
+                stream.set_nodelay(true).unwrap();
+                let mut buf = Vec::with_capacity(4096);
+                while !stop.load(Ordering::Relaxed) {
+                    let Some(request) = requests.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                        break;
+                    };
+                    let t = Instant::now();
+                    let (status, len) = roundtrip(&mut stream, request, &mut buf).await;
+                    assert!(status == 200 && len > 0, "bad response: status {status}, {len} bytes");
+                    latencies.push(u32::try_from(t.elapsed().as_micros()).unwrap_or(u32::MAX));
+                }
+                latencies
+            }));
+        }
+        tokio::time::sleep(Duration::from_secs(secs)).await;
+        stop.store(true, Ordering::Relaxed);
+        let mut all = Vec::new();
+        for t in tasks {
+            all.extend(t.await.unwrap());
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        assert!(next.load(Ordering::Relaxed) < requests.len(), "ran out of prepared requests");
+        all.sort_unstable();
+        let pct = |per_mille: usize| all[(all.len() * per_mille / 1000).min(all.len() - 1)];
+        Round { rps: all.len() as f64 / elapsed, p50: pct(500), p99: pct(990) }
+    })
+}
+
+/// Starts a server process and reads the address it prints (`http://HOST:PORT/PATH`).
+fn start(mut command: Command, announced_on_stderr: bool) -> (Child, String, String) {
+    let mut child = if announced_on_stderr {
+        command.stdout(Stdio::null()).stderr(Stdio::piped())
+    } else {
+        command.stdout(Stdio::piped()).stderr(Stdio::inherit())
+    }
+    .spawn()
+    .expect("cannot start the server");
+    let pipe: Box<dyn std::io::Read + Send> = if announced_on_stderr {
+        Box::new(child.stderr.take().unwrap())
+    } else {
+        Box::new(child.stdout.take().unwrap())
+    };
+    let mut lines = BufReader::new(pipe).lines();
+    let url = loop {
+        let line = lines.next().expect("the server exited before listening").unwrap();
+        if let Some(at) = line.find("http://") {
+            break line[at + "http://".len()..].split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    // Keep draining whatever the server prints afterwards.
+    std::thread::spawn(move || lines.for_each(drop));
+    let (host, path) = url.split_once('/').map_or((url.clone(), String::new()), |(h, p)| {
+        (h.to_owned(), p.trim_end_matches('/').to_owned())
+    });
+    (child, host, format!("/{path}"))
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    if std::env::var_os(SERVE_ENV).is_some() {
+        serve_library();
+        return;
+    }
+    let a = args();
+    assert!(
+        a.wecom.exists(),
+        "{} not found: build it first (cargo build --release -p wecom-sdk-cli) or pass --wecom PATH",
+        a.wecom.display()
+    );
+    // Enough distinct requests for 100,000 requests/s (about 100 MB per second of run).
+    let count = usize::try_from(a.secs).unwrap() * 100_000;
+    let mut results: [Vec<Round>; 2] = [Vec::new(), Vec::new()];
+    let names = ["library CallbackServer", "wecom listen --reply ok"];
+    for round in 1..=a.rounds {
+        for (which, name) in names.iter().enumerate() {
+            let (mut child, host, path) = if which == 0 {
+                let mut c = Command::new(std::env::current_exe().unwrap());
+                c.env(SERVE_ENV, "1");
+                start(c, false)
+            } else {
+                let mut c = Command::new(&a.wecom);
+                c.args(["listen", "--port", "0", "--reply", "ok"])
+                    .args(["--token", TOKEN, "--aes-key", KEY, "--corp-id", CORP])
+                    .env("RUST_LOG", "warn");
+                start(c, true)
+            };
+            let requests = Arc::new(prepare(count, &host, &path));
+            let r = load(&host, &requests, a.conns, a.secs);
+            child.kill().ok();
+            child.wait().ok();
+            println!(
+                "round {round} {name:<24} {:>9.0} req/s  p50 {:>6} µs  p99 {:>6} µs",
+                r.rps, r.p50, r.p99
+            );
+            results[which].push(r);
+        }
+    }
+    let summary: Vec<(f64, f64, f64)> = results
+        .iter()
+        .map(|rs| {
+            (
+                median(rs.iter().map(|r| r.rps).collect()),
+                median(rs.iter().map(|r| f64::from(r.p50)).collect()),
+                median(rs.iter().map(|r| f64::from(r.p99)).collect()),
+            )
+        })
+        .collect();
+    for (name, (rps, p50, p99)) in names.iter().zip(&summary) {
+        println!("median {name:<24} {rps:>9.0} req/s  p50 {p50:>6.0} µs  p99 {p99:>6.0} µs");
+    }
+    let (lib, cli) = (summary[0], summary[1]);
+    println!(
+        "wecom listen / library: throughput {:.1}%, p99 {:.1}%",
+        cli.0 / lib.0 * 100.0,
+        cli.2 / lib.2 * 100.0
+    );
+}
