@@ -50,6 +50,8 @@ pub mod http;
 pub mod media;
 pub mod model;
 pub mod response_url;
+#[cfg(feature = "ws")]
+pub mod ws;
 
 pub use error::Error;
 pub use response_url::ResponseUrl;
