@@ -1,7 +1,7 @@
 //! One bot, written once: the [`Bot`] trait (or a closure through [`bot_fn`]) receives a typed
 //! message and a [`Responder`], and answers at once, with a card, or with a [`StreamWriter`]
 //! it writes to as tokens arrive. The transport (HTTP callbacks here, the WebSocket long
-//! connection in [`crate::ws`]) decides how each state of the answer reaches WeCom; the handler never
+//! connection, module `ws`) decides how each state of the answer reaches WeCom; the handler never
 //! sees the difference.
 //!
 //! ```

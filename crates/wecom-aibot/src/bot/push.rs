@@ -22,7 +22,15 @@ pub(crate) enum Next {
 pub(crate) struct Pushed {
     any: bool,
     finished: bool,
+    again: bool,
     text: String,
+}
+
+impl Pushed {
+    /// Makes the next call send the current state even if unchanged (a keep-alive).
+    pub(crate) fn resend(&mut self) {
+        self.again = true;
+    }
 }
 
 impl Exchange {
@@ -44,9 +52,15 @@ impl Exchange {
                 Next::Send { reply: Box::new(reply), last: true }
             }
             Kind::Stream => {
-                if pushed.any && s.text == pushed.text && !s.finished && s.card.is_none() {
+                if pushed.any
+                    && !pushed.again
+                    && s.text == pushed.text
+                    && !s.finished
+                    && s.card.is_none()
+                {
                     return Next::Wait;
                 }
+                pushed.again = false;
                 let reply = self.frame(&mut s, !pushed.any);
                 pushed.any = true;
                 pushed.finished = s.finished;

@@ -174,6 +174,10 @@ pub struct WsConfig {
     /// How long `enter_chat` and `template_card_event` wait for the handler's welcome or
     /// card update (WeCom allows 5 s after the event; default 4 s leaves time to send it).
     pub event_deadline: Duration,
+    /// An open stream whose text has not changed for this long is sent again unchanged, so
+    /// that WeCom does not expire it (field reports: 846608 after about 6 minutes without an
+    /// update; default 4 min).
+    pub stream_keepalive: Duration,
     /// What `disconnected_event` does.
     pub on_displaced: OnDisplaced,
     /// Largest inbound frame (default 1 MiB); a larger one closes the connection.
@@ -207,6 +211,7 @@ impl Default for WsConfig {
             ack_timeout: Duration::from_secs(5),
             max_queue: 500,
             event_deadline: Duration::from_secs(4),
+            stream_keepalive: Duration::from_secs(240),
             on_displaced: OnDisplaced::default(),
             max_frame_bytes: 1024 * 1024,
             limits: Limits::default(),

@@ -169,6 +169,8 @@ async fn drive(shared: Arc<Shared>, exchange: Arc<Exchange>, cb: WsCallback) {
         tokio::time::Instant::from_std(exchange.started + exchange.limits.stream_lifetime)
             + Duration::from_millis(10);
     let mut lost = false;
+    let keepalive = shared.config.stream_keepalive;
+    let mut last_sent = tokio::time::Instant::now();
     loop {
         rx.borrow_and_update();
         match exchange.next_push(&mut pushed) {
@@ -177,9 +179,11 @@ async fn drive(shared: Arc<Shared>, exchange: Arc<Exchange>, cb: WsCallback) {
                 tokio::select! {
                     changed = rx.changed() => if changed.is_err() { break },
                     () = tokio::time::sleep_until(deadline) => {}
+                    () = tokio::time::sleep_until(last_sent + keepalive) => pushed.resend(),
                 }
             }
             Next::Send { reply, last } => {
+                last_sent = tokio::time::Instant::now();
                 let sent = shared
                     .respond("aibot_respond_msg", cb.req_id(), cb.generation(), &*reply)
                     .await;

@@ -157,3 +157,23 @@ async fn displacement_policy_can_reconnect_after_a_cooldown() {
     let stopped = tokio::time::timeout(Duration::from_secs(2), task).await.unwrap().unwrap();
     assert_eq!(stopped.unwrap(), Stopped::Displaced);
 }
+
+#[tokio::test]
+async fn an_ack_saying_not_subscribed_replaces_the_connection() {
+    let mut srv = WsServer::start().await;
+    let client = AibotWs::new(server::credentials(), server::config(&srv.url), echo());
+    let (handle, _task) = client.spawn();
+    let mut first = srv.accept().await;
+    first.subscribe(0).await;
+    assert!(handle.wait_connected(Duration::from_secs(2)).await);
+    let h = handle.clone();
+    let sent = tokio::spawn(async move { h.send_markdown("lisi", "hi").await });
+    let f = first.recv().await;
+    first.ack(&f, WsError::NOT_SUBSCRIBED);
+    assert_eq!(sent.await.unwrap().unwrap_err().code(), Some(WsError::NOT_SUBSCRIBED));
+    let mut second = srv.accept().await;
+    second.subscribe(0).await;
+    assert!(handle.wait_connected(Duration::from_secs(2)).await);
+    assert_eq!(handle.stats().generation, 2);
+    handle.shutdown();
+}

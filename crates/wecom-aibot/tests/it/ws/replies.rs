@@ -402,3 +402,23 @@ async fn with_overflow_error_the_write_past_the_limit_fails() {
     let frames = read_stream(&mut conn, "big2", Duration::ZERO).await;
     assert_eq!(frames.last().unwrap()["body"]["stream"]["content"], "");
 }
+
+#[tokio::test]
+async fn a_quiet_stream_is_kept_alive() {
+    let mut srv = WsServer::start().await;
+    let bot = bot_fn(|_m: Message, reply: Responder| async move {
+        let mut s = reply.stream();
+        s.push("thinking").unwrap();
+        tokio::time::sleep(Duration::from_millis(380)).await;
+        s.push(", done").unwrap();
+        s.finish().unwrap();
+    });
+    let mut config = server::config(&srv.url);
+    config.stream_keepalive = Duration::from_millis(100);
+    let (_handle, mut conn) = connected(bot, config, &mut srv).await;
+    conn.message("quiet", "m-quiet", "lisi", "go");
+    let frames = read_stream(&mut conn, "quiet", Duration::ZERO).await;
+    let repeats = frames.iter().filter(|f| f["body"]["stream"]["content"] == "thinking").count();
+    assert!((3..=5).contains(&repeats), "{repeats} keep-alive frames in 380 ms at 100 ms");
+    assert_eq!(frames.last().unwrap()["body"]["stream"]["content"], "thinking, done");
+}
