@@ -34,7 +34,7 @@
 //!   dead. An acknowledgement with 846609 (subscription lost) also replaces the connection.
 //! * **Reconnect** with exponential backoff and jitter (1 s doubling to 30 s, 10 attempts in a
 //!   row, [`Backoff`]); a refused subscription (wrong credentials, 45009) counts against
-//!   its own budget (5) and then [`AibotWs::run`] returns [`WsError::AuthFailed`].
+//!   its own budget (5 retries) and then [`AibotWs::run`] returns [`WsError::AuthFailed`].
 //! * **One connection per bot**: on `disconnected_event` the client closes the socket, fails
 //!   pending replies and stops with [`Stopped::Displaced`] ([`OnDisplaced::Stop`]); it does
 //!   not fight the newer connection unless told to ([`OnDisplaced::Reconnect`]).

@@ -160,8 +160,9 @@ pub struct WsConfig {
     pub max_missed_heartbeats: u32,
     /// Backoff between connection attempts.
     pub reconnect: Backoff,
-    /// Refused subscriptions (wrong Bot ID or Secret, rate limit) in a row before giving up
-    /// with [`WsError::AuthFailed`]; `None` = forever (SDK: 5). Uses the same backoff.
+    /// Retries after a refused subscription (wrong Bot ID or Secret, rate limit): with the
+    /// SDK's 5, the sixth refusal in a row ends [`super::AibotWs::run`] with
+    /// [`WsError::AuthFailed`]; `None` = forever. Uses the same backoff.
     pub max_auth_failures: Option<u32>,
     /// TCP + TLS + WebSocket handshake timeout (default 10 s).
     pub connect_timeout: Duration,

@@ -10,8 +10,8 @@ pub enum WsError {
     /// TCP, TLS or the WebSocket handshake failed, or the connection broke.
     #[error("connection: {0}")]
     Connect(String),
-    /// WeCom refused the subscription (wrong Bot ID or Secret, or rate limited) as many times
-    /// in a row as [`super::WsConfig::max_auth_failures`] allows.
+    /// WeCom refused the subscription (wrong Bot ID or Secret, or rate limited) again after
+    /// the [`super::WsConfig::max_auth_failures`] retries.
     #[error(
         "aibot_subscribe refused {attempts} time(s) in a row (last: errcode {code}: {msg}); check the Bot ID and Secret"
     )]

@@ -62,7 +62,7 @@ pub(crate) async fn run(shared: Arc<Shared>) -> Result<Stopped, WsError> {
                 Counters::bump(&shared.counters.auth_failures);
                 tracing::warn!(code, errmsg = %msg, refusals, "aibot_subscribe refused");
                 shared.emit(WsEvent::SubscribeRefused { code, msg: msg.clone() });
-                if config.max_auth_failures.is_some_and(|max| refusals >= max) {
+                if config.max_auth_failures.is_some_and(|max| refusals > max) {
                     break Err(WsError::AuthFailed { code, msg, attempts: refusals });
                 }
                 config.reconnect.delay(refusals, frame::unit_random())

@@ -82,7 +82,7 @@ pub(crate) struct ConnectArgs {
     /// ws://HOST:PORT/aibot/ws].
     #[arg(long, env = "WECOM_AIBOT_URL", value_name = "URL")]
     pub(crate) url: Option<String>,
-    /// Refused subscriptions (wrong ID or Secret) before giving up.
+    /// Retries after a refused subscription (wrong ID or Secret) before giving up.
     #[arg(long, default_value_t = 5, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub(crate) max_auth_failures: u32,
     #[command(flatten)]

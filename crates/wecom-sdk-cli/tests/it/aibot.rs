@@ -166,7 +166,7 @@ fn connect_with_refused_credentials_exits_with_a_clear_error() {
     let mut srv = rt.block_on(WsServer::start());
     let (child, _dir) = connect(&srv.url, &["--reply", "x", "--max-auth-failures", "2"], false);
     rt.block_on(async {
-        for _ in 0..2 {
+        for _ in 0..3 {
             let mut conn = srv.accept().await;
             conn.subscribe(40_001).await;
         }
@@ -174,7 +174,7 @@ fn connect_with_refused_credentials_exits_with_a_clear_error() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("aibot_subscribe refused 2 time(s)"), "{stderr}");
+    assert!(stderr.contains("aibot_subscribe refused 3 time(s)"), "{stderr}");
     assert!(stderr.contains("Bot ID and Secret") && !stderr.contains(SECRET), "{stderr}");
     rt.block_on(srv.no_connection(Duration::from_millis(200)));
 }
