@@ -31,7 +31,8 @@
 //!   Secret ([`Credentials`]; the secret never reaches logs, `Debug` or errors), and wait for
 //!   its acknowledgement before anything else.
 //! * **Heartbeat**: a `ping` every 30 s; two unacknowledged in a row mean the connection is
-//!   dead. An acknowledgement with 846609 (subscription lost) also replaces the connection.
+//!   dead. An acknowledgement with 846609 (subscription lost) also replaces the connection
+//!   (and a push that got it is tried once more on the new one).
 //! * **Reconnect** with exponential backoff and jitter (1 s doubling to 30 s, 10 attempts in a
 //!   row, [`Backoff`]); a refused subscription (wrong credentials, 45009) counts against
 //!   its own budget (5 retries) and then [`AibotWs::run`] returns [`WsError::AuthFailed`].

@@ -74,15 +74,37 @@ impl WsHandle {
     /// # Errors
     /// [`WsError::InvalidArgument`]/[`WsError::TooLarge`] before anything is sent;
     /// [`WsError::NotConnected`]; [`WsError::Api`] with WeCom's errcode (pushes into groups
-    /// are refused in some set-ups); [`WsError::AckTimeout`].
+    /// are refused in some set-ups); [`WsError::AckTimeout`]. An acknowledgement saying the
+    /// socket lost its subscription (846609) replaces the connection and the push is tried
+    /// once more on the new one.
     pub async fn send(&self, chatid: &str, push: Push) -> Result<(), WsError> {
         if chatid.is_empty() {
             return Err(WsError::InvalidArgument("chatid: empty".into()));
         }
         push.validate()?;
-        let req_id = frame::req_id("aibot_send_msg");
         let body = SendMsg { chatid, push: &push };
-        self.shared.request("aibot_send_msg", &req_id, None, Some(&body)).await.map(drop)
+        let generation = self.shared.generation();
+        let sent = self.push_once(&body).await;
+        match sent {
+            Err(e) if e.code().is_some_and(WsError::breaks_connection) => {
+                // The socket lost its subscription and is being replaced: once the new
+                // connection is up, try once more (a new req_id; nothing was delivered).
+                let config = &self.shared.config;
+                let limit =
+                    config.reconnect.max + config.connect_timeout + config.subscribe_timeout;
+                if !self.shared.wait_newer(generation, limit).await {
+                    return Err(e);
+                }
+                tracing::info!("push retried on the new connection");
+                self.push_once(&body).await
+            }
+            other => other,
+        }
+    }
+
+    async fn push_once(&self, body: &SendMsg<'_>) -> Result<(), WsError> {
+        let req_id = frame::req_id("aibot_send_msg");
+        self.shared.request("aibot_send_msg", &req_id, None, Some(body)).await.map(drop)
     }
 
     /// [`WsHandle::send`] of markdown.

@@ -230,11 +230,16 @@ impl Shared {
     /// Waits until a connection is subscribed, up to `limit`; `false` if none came or the
     /// client stopped.
     pub(crate) async fn wait_connected(&self, limit: std::time::Duration) -> bool {
+        self.wait_newer(0, limit).await
+    }
+
+    /// Waits until a connection newer than `generation` is subscribed, up to `limit`.
+    pub(crate) async fn wait_newer(&self, generation: u64, limit: std::time::Duration) -> bool {
         let mut rx = self.state.subscribe();
         tokio::time::timeout(limit, async {
             loop {
                 match *rx.borrow_and_update() {
-                    ConnState::Connected => return true,
+                    ConnState::Connected if self.generation() > generation => return true,
                     ConnState::Displaced | ConnState::Stopped => return false,
                     _ => {}
                 }

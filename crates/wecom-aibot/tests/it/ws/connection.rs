@@ -171,10 +171,15 @@ async fn an_ack_saying_not_subscribed_replaces_the_connection() {
     let sent = tokio::spawn(async move { h.send_markdown("lisi", "hi").await });
     let f = first.recv().await;
     first.ack(&f, WsError::NOT_SUBSCRIBED);
-    assert_eq!(sent.await.unwrap().unwrap_err().code(), Some(WsError::NOT_SUBSCRIBED));
     let mut second = srv.accept().await;
     second.subscribe(0).await;
-    assert!(handle.wait_connected(Duration::from_secs(2)).await);
+    // The push is tried once more on the new connection, with a new req_id.
+    let again = second.recv().await;
+    assert_eq!(again["cmd"], "aibot_send_msg");
+    assert_ne!(again["headers"]["req_id"], f["headers"]["req_id"]);
+    assert_eq!(again["body"], f["body"]);
+    second.ack(&again, 0);
+    sent.await.unwrap().unwrap();
     assert_eq!(handle.stats().generation, 2);
     handle.shutdown();
 }
