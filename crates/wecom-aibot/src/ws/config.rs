@@ -188,7 +188,12 @@ pub struct WsConfig {
     /// When a connection drops while an answer is being streamed, its `req_id` is dead
     /// (WeCom answers 846605 on a new connection). With this on (default), the answer's
     /// final text is sent as a markdown `aibot_send_msg` to the same chat once the handler
-    /// returns and a connection is up again; off, the answer is only reported lost.
+    /// returns and a connection is up again; off, the answer is only reported lost and the
+    /// handler's next write fails with
+    /// [`StreamError::ConnectionLost`](crate::bot::StreamError::ConnectionLost). When the
+    /// connection died while the finishing frame waited for its acknowledgement, WeCom may
+    /// have shown it already, and the member then sees the answer twice (WeCom does not
+    /// de-duplicate).
     pub resend_lost_answers: bool,
     /// TLS settings for `wss://` (default: rustls with the system's root certificates).
     pub tls: Option<Arc<rustls::ClientConfig>>,

@@ -206,15 +206,20 @@ async fn drive(shared: Arc<Shared>, exchange: Arc<Exchange>, cb: WsCallback) {
             }
         }
     }
+    // Whatever goes after the stream needs the handler's last word; a handler still running
+    // past the stream's lifetime is not waited for.
+    let handler_done = async {
+        let _ = tokio::time::timeout_at(deadline, exchange.handler_finished()).await;
+    };
     let follow_up = if lost && shared.config.resend_lost_answers {
-        exchange.handler_finished().await;
+        handler_done.await;
         let text = exchange.read_text();
         let rest = exchange.take_follow_up().unwrap_or_default();
         [text, rest].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>()
     } else if lost {
         Vec::new()
     } else {
-        exchange.handler_finished().await;
+        handler_done.await;
         exchange.take_follow_up().into_iter().collect()
     };
     for text in follow_up {

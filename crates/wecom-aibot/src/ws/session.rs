@@ -141,7 +141,7 @@ async fn connect_once(shared: &Arc<Shared>, shutdown: &mut watch::Receiver<bool>
         return Outcome::Failed(format!("sending aibot_subscribe: {e}"));
     }
     Counters::bump(&shared.counters.frames_out);
-    let ack = tokio::time::timeout(config.subscribe_timeout, async {
+    let wait_ack = tokio::time::timeout(config.subscribe_timeout, async {
         while let Some(msg) = stream.next().await {
             let Ok(WsMessage::Text(text)) = msg else {
                 if msg.is_err() {
@@ -157,8 +157,11 @@ async fn connect_once(shared: &Arc<Shared>, shutdown: &mut watch::Receiver<bool>
             }
         }
         None
-    })
-    .await;
+    });
+    let ack = tokio::select! {
+        ack = wait_ack => ack,
+        _ = shutdown.wait_for(|stop| *stop) => return Outcome::Shutdown,
+    };
     let ack = match ack {
         Ok(Some(ack)) => ack,
         Ok(None) => return Outcome::Failed("closed before the subscribe acknowledgement".into()),
@@ -202,8 +205,10 @@ async fn connect_once(shared: &Arc<Shared>, shutdown: &mut watch::Receiver<bool>
     let outcome = read_loop(shared, &conn, &mut stream, shutdown).instrument(span.clone()).await;
     shared.uninstall();
     let _ = conn.out.try_send(WsMessage::Close(None));
-    if tokio::time::timeout(std::time::Duration::from_secs(1), writer).await.is_err() {
+    let mut writer = writer;
+    if tokio::time::timeout(std::time::Duration::from_secs(1), &mut writer).await.is_err() {
         tracing::debug!(parent: &span, "writer did not finish closing in time");
+        writer.abort();
     }
     match &outcome {
         Outcome::Ended(reason) => {

@@ -299,7 +299,10 @@ async fn a_callback_from_an_earlier_connection_fails_at_once() {
     assert!(handle.wait_connected(Duration::from_secs(2)).await);
     let started = Instant::now();
     let err = cb.respond_media(MediaKind::Image, MediaId("m1".into())).await.unwrap_err();
-    assert!(started.elapsed() < Duration::from_millis(50), "fails at once");
+    assert!(
+        started.elapsed() < Duration::from_millis(200),
+        "fails at once, not after the 500 ms ack timeout"
+    );
     assert_eq!(err, WsError::StaleReqId { req_id: "r-old".into() });
     assert!(!cb.is_live());
     assert!(second.try_recv(Duration::from_millis(150)).await.is_none(), "nothing sent");
@@ -419,6 +422,6 @@ async fn a_quiet_stream_is_kept_alive() {
     conn.message("quiet", "m-quiet", "lisi", "go");
     let frames = read_stream(&mut conn, "quiet", Duration::ZERO).await;
     let repeats = frames.iter().filter(|f| f["body"]["stream"]["content"] == "thinking").count();
-    assert!((3..=5).contains(&repeats), "{repeats} keep-alive frames in 380 ms at 100 ms");
+    assert!((2..=5).contains(&repeats), "{repeats} keep-alive frames in 380 ms at 100 ms");
     assert_eq!(frames.last().unwrap()["body"]["stream"]["content"], "thinking, done");
 }
