@@ -10,6 +10,7 @@
 )]
 
 mod connection;
+mod events;
 mod push;
 mod replies;
 mod server;

@@ -195,3 +195,17 @@ pub fn config(url: &str) -> WsConfig {
     c.event_deadline = Duration::from_millis(500);
     c
 }
+
+/// A client running `bot`, connected and subscribed to `srv`.
+pub async fn connected(
+    bot: impl wecom_aibot::bot::Bot,
+    config: WsConfig,
+    srv: &mut WsServer,
+) -> (wecom_aibot::ws::WsHandle, ServerConn) {
+    let client = wecom_aibot::ws::AibotWs::new(credentials(), config, bot);
+    let (handle, _task) = client.spawn();
+    let mut conn = srv.accept().await;
+    conn.subscribe(0).await;
+    assert!(handle.wait_connected(Duration::from_secs(2)).await);
+    (handle, conn)
+}
