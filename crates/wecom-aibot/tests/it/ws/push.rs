@@ -145,3 +145,52 @@ async fn uploads_five_mebibytes_in_checked_chunks() {
     );
     assert_eq!(upload.await.unwrap().unwrap(), MediaId("media-xyz".into()));
 }
+
+#[tokio::test]
+async fn a_refused_chunk_is_retried_with_a_new_req_id() {
+    let mut srv = WsServer::start().await;
+    let (handle, mut conn) = connected(&mut srv).await;
+    let data = vec![7u8; 1000];
+    let h = handle.clone();
+    let payload = data.clone();
+    let upload = tokio::spawn(async move { h.upload(MediaKind::Image, "a.png", &payload).await });
+    let init = conn.recv().await;
+    assert_eq!(
+        (init["body"]["type"].as_str(), init["body"]["total_chunks"].as_u64()),
+        (Some("image"), Some(1))
+    );
+    conn.ack_with(&init, json!({"upload_id": "up-2"}));
+    let first = conn.recv().await;
+    conn.ack(&first, -1); // system busy
+    let second = conn.recv().await;
+    assert_eq!(second["cmd"], "aibot_upload_media_chunk");
+    assert_ne!(second["headers"]["req_id"], first["headers"]["req_id"]);
+    assert_eq!(second["body"], first["body"]);
+    conn.ack(&second, 0);
+    let finish = conn.recv().await;
+    conn.ack_with(
+        &finish,
+        json!({"type": "image", "media_id": "img-1", "created_at": "1767229101"}),
+    );
+    assert_eq!(upload.await.unwrap().unwrap(), MediaId("img-1".into()));
+}
+
+#[tokio::test]
+async fn a_chunk_refused_three_times_fails_the_upload() {
+    let mut srv = WsServer::start().await;
+    let (handle, mut conn) = connected(&mut srv).await;
+    let h = handle.clone();
+    let upload = tokio::spawn(async move { h.upload(MediaKind::File, "a.txt", b"hello").await });
+    let init = conn.recv().await;
+    conn.ack_with(&init, json!({"upload_id": "up-3"}));
+    for _ in 0..3 {
+        let chunk = conn.recv().await;
+        assert_eq!(chunk["cmd"], "aibot_upload_media_chunk");
+        conn.ack(&chunk, 40_007);
+    }
+    assert_eq!(upload.await.unwrap().unwrap_err().code(), Some(40_007));
+    assert!(
+        conn.try_recv(Duration::from_millis(100)).await.is_none(),
+        "no finish after a failed chunk"
+    );
+}

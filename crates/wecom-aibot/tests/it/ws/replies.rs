@@ -2,12 +2,11 @@
 //! acknowledgement is pending, keep-alives, the per-req_id queue under stalled
 //! acknowledgements, stale req_ids after a reconnect, and text past the size limit.
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tokio::sync::mpsc;
-use wecom_aibot::bot::{Bot, Limits, Overflow, Responder, StreamError, bot_fn};
+use wecom_aibot::bot::{Bot, Busy, Limits, Overflow, Responder, StreamError, bot_fn};
 use wecom_aibot::model::Message;
 use wecom_aibot::ws::{MediaId, MediaKind, WsError, WsEvent};
 
@@ -80,7 +79,7 @@ async fn updates_written_while_an_ack_is_pending_are_coalesced() {
     let (_handle, mut conn) =
         connected(two_hundred_words(), server::config(&srv.url), &mut srv).await;
     conn.message("req-slow", "m-slow", "lisi", "go");
-    let frames = read_stream(&mut conn, "req-slow", Duration::from_millis(20)).await;
+    let frames = read_stream(&mut conn, "req-slow", Duration::from_millis(100)).await;
     check_stream(&frames);
     assert!(frames.len() < 50, "{} frames: slow acks must coalesce updates", frames.len());
 }
@@ -188,18 +187,20 @@ async fn without_resend_the_handler_learns_the_connection_was_lost() {
 #[tokio::test]
 async fn a_callback_from_an_earlier_connection_fails_at_once() {
     let mut srv = WsServer::start().await;
-    let kept = Arc::new(Mutex::new(None));
-    let slot = Arc::clone(&kept);
+    let (tx, mut kept) = mpsc::unbounded_channel();
     let bot = bot_fn(move |_m: Message, reply: Responder| {
-        let slot = Arc::clone(&slot);
+        let tx = tx.clone();
         async move {
-            *slot.lock().unwrap() = reply.ws().cloned();
+            let _ = tx.send(reply.ws().cloned());
         }
     });
     let (handle, first) = connected(bot, server::config(&srv.url), &mut srv).await;
     first.message("r-old", "m-old", "lisi", "hi");
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let cb = kept.lock().unwrap().clone().expect("the handler ran with a WebSocket callback");
+    let cb = tokio::time::timeout(Duration::from_secs(5), kept.recv())
+        .await
+        .unwrap()
+        .unwrap()
+        .expect("the handler ran with a WebSocket callback");
     assert!(cb.is_live());
     first.kill();
     let mut second = srv.accept().await;
@@ -332,4 +333,32 @@ async fn a_quiet_stream_is_kept_alive() {
     let repeats = frames.iter().filter(|f| f["body"]["stream"]["content"] == "thinking").count();
     assert!((2..=5).contains(&repeats), "{repeats} keep-alive frames in 380 ms at 100 ms");
     assert_eq!(frames.last().unwrap()["body"]["stream"]["content"], "thinking, done");
+}
+
+#[tokio::test]
+async fn a_fourth_open_stream_of_one_member_gets_the_busy_answer() {
+    let mut srv = WsServer::start().await;
+    let bot = bot_fn(|_m: Message, reply: Responder| async move {
+        let mut s = reply.stream();
+        s.push("working").unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let _ = s.finish();
+    });
+    let (_handle, mut conn) = connected(bot, server::config(&srv.url), &mut srv).await;
+    for i in 0..4 {
+        conn.message(&format!("q{i}"), &format!("m-q{i}"), "lisi", "go");
+    }
+    let mut busy = None;
+    let mut finished = 0;
+    while finished < 4 {
+        let f = conn.recv().await;
+        conn.ack(&f, 0);
+        if f["body"]["stream"]["finish"] == true {
+            finished += 1;
+            if f["body"]["stream"]["content"] == Busy::DEFAULT_TEXT {
+                busy = Some(f["headers"]["req_id"].as_str().unwrap().to_owned());
+            }
+        }
+    }
+    assert_eq!(busy.as_deref(), Some("q3"), "the fourth message is answered busy at once");
 }
