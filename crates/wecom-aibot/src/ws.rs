@@ -66,8 +66,8 @@ mod dispatch;
 mod error;
 mod frame;
 mod handle;
+mod lifecycle;
 mod push;
-mod session;
 mod shared;
 mod status;
 mod upload;
@@ -116,7 +116,7 @@ impl AibotWs {
     /// [`WsConfig::max_auth_failures`] allows; [`WsError::ReconnectExhausted`] when the
     /// connection attempts in a row reach [`Backoff::max_attempts`].
     pub async fn run(self) -> Result<Stopped, WsError> {
-        session::run(self.shared).await
+        lifecycle::run(self.shared).await
     }
 
     /// Runs the client on a new task.

@@ -19,7 +19,7 @@ use super::status::{Counters, WsEvent};
 use crate::bot::{Busy, EventAnswer, EventResponder, Exchange, Next, Pushed, Responder};
 use crate::model::{Callback, Event, EventKind, Message, MsgId};
 
-/// What the session does after a command.
+/// What the read loop does after a command.
 pub(crate) enum Control {
     Continue,
     Displaced,
