@@ -96,9 +96,6 @@ pub enum WsError {
     /// An acknowledgement lacked a field it must have.
     #[error("decode: {0}")]
     Decode(String),
-    /// The client was shut down or stopped.
-    #[error("the client has stopped")]
-    Stopped,
 }
 
 impl WsError {
