@@ -1,7 +1,7 @@
 //! One bot, written once: the [`Bot`] trait (or a closure through [`bot_fn`]) receives a typed
 //! message and a [`Responder`], and answers at once, with a card, or with a [`StreamWriter`]
 //! it writes to as tokens arrive. The transport (HTTP callbacks here, the WebSocket long
-//! connection later) decides how each state of the answer reaches WeCom; the handler never
+//! connection, module `ws`) decides how each state of the answer reaches WeCom; the handler never
 //! sees the difference.
 //!
 //! ```
@@ -23,6 +23,8 @@
 mod event;
 mod exchange;
 mod limits;
+#[cfg(feature = "ws")]
+mod push;
 mod responder;
 mod stream;
 
@@ -33,6 +35,8 @@ use std::sync::Arc;
 pub use event::{EventAnswer, EventResponder};
 pub(crate) use exchange::{Exchange, Slots};
 pub use limits::{Busy, Limits, Overflow};
+#[cfg(feature = "ws")]
+pub(crate) use push::{Next, Pushed};
 pub use responder::Responder;
 pub use stream::{StreamError, StreamWriter};
 

@@ -1,11 +1,13 @@
-//! WeCom (企业微信) AI bots (智能机器人, API mode): one handler API, streamed replies, and the
-//! HTTP callback transport.
+//! WeCom (企业微信) AI bots (智能机器人, API mode): one handler API, streamed replies, the
+//! HTTP callback transport, and (feature `ws`) the WebSocket long-connection transport in
+//! module `ws`.
 //!
 //! A member writes to the bot (or @-mentions it in a group); your [`Bot`](bot::Bot) gets a
 //! typed [`Message`](model::Message) and a [`Responder`](bot::Responder), and answers at once,
 //! with a card, or with a stream it writes to as tokens arrive. The transport turns that into
 //! what WeCom expects: in HTTP mode, an encrypted first answer and then the current text on
-//! each of WeCom's refresh callbacks until the stream is finished.
+//! each of WeCom's refresh callbacks until the stream is finished; over the long connection,
+//! pushed frames, one acknowledged at a time, coalescing what the handler wrote meanwhile.
 //!
 //! # Quick start
 //!
@@ -50,6 +52,8 @@ pub mod http;
 pub mod media;
 pub mod model;
 pub mod response_url;
+#[cfg(feature = "ws")]
+pub mod ws;
 
 pub use error::Error;
 pub use response_url::ResponseUrl;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::commands::aibot::AibotCommand;
 use crate::commands::bot::BotCommand;
 use crate::commands::crypto::CryptoCommand;
 use crate::commands::demo::DemoArgs;
@@ -105,6 +106,10 @@ pub(crate) enum Command {
     /// Post into a group chat through its webhook (消息推送, group robot).
     #[command(subcommand)]
     Bot(BotCommand),
+    /// Run an AI bot (智能机器人): answer its messages with a text, a command's streamed
+    /// output, or JSON lines, over the WebSocket long connection or HTTP callbacks.
+    #[command(subcommand)]
+    Aibot(AibotCommand),
     /// Sign, encrypt and decrypt callbacks by hand.
     #[command(subcommand)]
     Crypto(CryptoCommand),

@@ -1,5 +1,6 @@
 //! One module per command; [`run`] dispatches.
 
+pub(crate) mod aibot;
 pub(crate) mod bot;
 pub(crate) mod crypto;
 pub(crate) mod demo;
@@ -35,6 +36,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Send(args) => send::run(*args, &settings, out),
         Command::Bot(cmd) => bot::run(cmd, &settings, out),
+        Command::Aibot(cmd) => aibot::run(cmd, &settings, out),
         Command::Recall(args) => manage::recall(&args, &settings, out),
         Command::UpdateCard(args) => manage::update_card(&args, &settings, out),
         Command::Upload(args) => manage::upload(&args, &settings, out),

@@ -11,6 +11,11 @@
 //! aes_key = "…"        # callback EncodingAESKey
 //! base_url = "https://qyapi.weixin.qq.com"
 //! webhook = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"  # wecom bot send
+//! aibot_id = "aib…"      # wecom aibot connect: Bot ID
+//! aibot_secret = "…"     #   and Secret (long connection)
+//! aibot_url = "wss://openws.work.weixin.qq.com"
+//! aibot_token = "…"      # wecom aibot listen: the AI bot's callback Token
+//! aibot_aes_key = "…"    #   and EncodingAESKey
 //!
 //! [profiles.local]
 //! corp_id = "wwemulator"
@@ -50,6 +55,26 @@ pub(crate) struct Profile {
     pub(crate) base_url: Option<String>,
     /// A group webhook: the URL copied from WeCom, or its key (`wecom bot send`).
     pub(crate) webhook: Option<String>,
+    /// The AI bot's Bot ID (`wecom aibot connect`).
+    pub(crate) aibot_id: Option<String>,
+    /// The AI bot's Secret.
+    pub(crate) aibot_secret: Option<String>,
+    /// The AI bot's WebSocket endpoint.
+    pub(crate) aibot_url: Option<String>,
+    /// The AI bot's callback Token (`wecom aibot listen`).
+    pub(crate) aibot_token: Option<String>,
+    /// The AI bot's callback EncodingAESKey.
+    pub(crate) aibot_aes_key: Option<String>,
+}
+
+/// The AI-bot settings of the profile (flags and environment are applied by the command).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AibotProfile {
+    pub(crate) id: Option<String>,
+    pub(crate) secret: Option<String>,
+    pub(crate) url: Option<String>,
+    pub(crate) token: Option<String>,
+    pub(crate) aes_key: Option<String>,
 }
 
 /// The settings after layering flags, environment and profile.
@@ -58,6 +83,8 @@ pub(crate) struct Settings {
     pub(crate) app: AppArgs,
     /// The profile's webhook, if any.
     pub(crate) webhook: Option<String>,
+    /// The profile's AI-bot settings.
+    pub(crate) aibot: AibotProfile,
 }
 
 impl Settings {
@@ -73,7 +100,14 @@ impl Settings {
             aes_key: flags.aes_key.or(profile.aes_key),
             base_url: flags.base_url.or(profile.base_url),
         };
-        Ok(Self { app, webhook: profile.webhook })
+        let aibot = AibotProfile {
+            id: profile.aibot_id,
+            secret: profile.aibot_secret,
+            url: profile.aibot_url,
+            token: profile.aibot_token,
+            aes_key: profile.aibot_aes_key,
+        };
+        Ok(Self { app, webhook: profile.webhook, aibot })
     }
 
     /// A required setting, or a usage error naming the flag and variable that provide it.

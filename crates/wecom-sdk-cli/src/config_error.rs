@@ -13,6 +13,11 @@ const KEYS: &[&str] = &[
     "token",
     "aes_key",
     "base_url",
+    "aibot_id",
+    "aibot_secret",
+    "aibot_url",
+    "aibot_token",
+    "aibot_aes_key",
 ];
 
 /// A description of `error` in `text` that quotes nothing from the file but known key and

@@ -22,6 +22,8 @@ pub enum EventAnswer {
 pub struct EventResponder {
     eventtype: &'static str,
     tx: oneshot::Sender<EventAnswer>,
+    #[cfg(feature = "ws")]
+    ws: Option<crate::ws::WsCallback>,
 }
 
 impl EventResponder {
@@ -33,7 +35,25 @@ impl EventResponder {
             EventKind::TemplateCard(_) => "template_card_event",
             _ => "other",
         };
-        (EventResponder { eventtype, tx }, rx)
+        let responder = EventResponder {
+            eventtype,
+            tx,
+            #[cfg(feature = "ws")]
+            ws: None,
+        };
+        (responder, rx)
+    }
+
+    #[cfg(feature = "ws")]
+    pub(crate) fn with_ws(mut self, callback: crate::ws::WsCallback) -> Self {
+        self.ws = Some(callback);
+        self
+    }
+
+    /// The event's callback when it came over the WebSocket transport (`None` over HTTP).
+    #[cfg(feature = "ws")]
+    pub fn ws(&self) -> Option<&crate::ws::WsCallback> {
+        self.ws.as_ref()
     }
 
     fn send(self, needs: &'static str, answer: EventAnswer) -> Result<(), Error> {

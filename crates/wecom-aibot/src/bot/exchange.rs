@@ -39,6 +39,8 @@ pub(crate) struct State {
     pub(crate) final_sent: bool,
     /// Where the text was cut when it passed the size limit (the rest is the follow-up).
     pub(crate) split_at: Option<usize>,
+    /// The answer can no longer be delivered (WebSocket connection lost): writes fail.
+    pub(crate) lost: bool,
     slot: Option<SlotGuard>,
 }
 
@@ -70,13 +72,14 @@ impl Exchange {
                 handler_done: false,
                 final_sent: false,
                 split_at: None,
+                lost: false,
                 slot: None,
             }),
             version: watch::channel(0).0,
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+    pub(super) fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
@@ -102,7 +105,7 @@ impl Exchange {
         f(&s)
     }
 
-    fn apply_lifetime(&self, s: &mut State) {
+    pub(super) fn apply_lifetime(&self, s: &mut State) {
         if !s.finished && self.started.elapsed() >= self.limits.stream_lifetime {
             s.finished = true;
             s.expired = true;
@@ -216,7 +219,7 @@ impl Exchange {
         })
     }
 
-    fn frame(&self, s: &mut State, first: bool) -> Reply {
+    pub(super) fn frame(&self, s: &mut State, first: bool) -> Reply {
         let mut body = StreamBody::new(self.id.clone(), s.finished, s.text.clone());
         if first {
             body.feedback.clone_from(&s.feedback);
@@ -233,6 +236,9 @@ impl Exchange {
 
     /// Applies a new whole text under the size policy.
     pub(crate) fn set_text(&self, s: &mut State, text: String) -> Result<(), StreamError> {
+        if s.lost {
+            return Err(StreamError::ConnectionLost);
+        }
         if s.expired {
             return Err(StreamError::Expired);
         }

@@ -11,11 +11,31 @@ use crate::model::{AibotCard, Feedback, Reply};
 #[derive(Debug)]
 pub struct Responder {
     pub(crate) exchange: Arc<Exchange>,
+    #[cfg(feature = "ws")]
+    ws: Option<crate::ws::WsCallback>,
 }
 
 impl Responder {
     pub(crate) fn new(exchange: Arc<Exchange>) -> Self {
-        Responder { exchange }
+        Responder {
+            exchange,
+            #[cfg(feature = "ws")]
+            ws: None,
+        }
+    }
+
+    #[cfg(feature = "ws")]
+    pub(crate) fn with_ws(mut self, callback: crate::ws::WsCallback) -> Self {
+        self.ws = Some(callback);
+        self
+    }
+
+    /// The callback being answered, when the message came over the WebSocket transport
+    /// (`None` over HTTP): for media replies and pushes. Take it before answering (the
+    /// answering methods consume the responder).
+    #[cfg(feature = "ws")]
+    pub fn ws(&self) -> Option<&crate::ws::WsCallback> {
+        self.ws.as_ref()
     }
 
     /// Puts a feedback id on the answer (like/dislike → `feedback_event` with this id).

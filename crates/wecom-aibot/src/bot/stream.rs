@@ -31,6 +31,10 @@ pub enum StreamError {
     /// The stream was already finished.
     #[error("the stream is already finished")]
     Finished,
+    /// The connection the message came on is gone (WebSocket transport, with
+    /// `WsConfig::resend_lost_answers` off): nothing more can be delivered on this stream.
+    #[error("the connection this message came on was lost; the answer cannot be delivered")]
+    ConnectionLost,
     /// More than 10 pictures, or one over 10 MB.
     #[error("pictures: at most 10 per answer, each at most 10 MB")]
     TooManyImages,

@@ -10,3 +10,5 @@ mod http_callbacks;
 mod http_stream;
 mod media;
 mod serve_limits;
+#[cfg(feature = "ws")]
+mod ws;

@@ -186,7 +186,7 @@ const QUEUED_LINES: usize = 4096;
 /// Callback lines go to stdout from a thread of their own: the server's tasks never hold the
 /// stdout lock or wait on a slow reader of the pipe, and the writer flushes once per batch of
 /// queued lines instead of once per line.
-fn line_writer() -> (tokio::sync::mpsc::Sender<String>, std::thread::JoinHandle<()>) {
+pub(crate) fn line_writer() -> (tokio::sync::mpsc::Sender<String>, std::thread::JoinHandle<()>) {
     use std::io::Write as _;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<String>(QUEUED_LINES);
     let writer = std::thread::spawn(move || {
