@@ -27,8 +27,17 @@ mod config;
 mod drive;
 mod store;
 mod validate;
+mod ws;
 
 pub use config::{AibotConfig, AibotMode};
 pub(crate) use store::AibotState;
 
-pub(crate) use admin::{api_router, router};
+/// The admin routes (with the WebSocket side's).
+pub(crate) fn router() -> axum::Router<crate::state::EmulatorState> {
+    admin::router().merge(ws::admin_router())
+}
+
+/// The WeCom-facing routes: `response_url` and the WebSocket endpoint `/aibot/ws`.
+pub(crate) fn api_router() -> axum::Router<crate::state::EmulatorState> {
+    admin::api_router().merge(ws::router())
+}

@@ -13,6 +13,8 @@ use super::config::{AibotConfig, AibotMode};
 use super::drive;
 use super::store::Turn;
 use super::validate::{self, Answering};
+use super::ws::ReqKind;
+use super::ws::deliver::{self as ws_deliver, Wait as WsWait};
 use crate::state::EmulatorState;
 
 pub(crate) fn router() -> Router<EmulatorState> {
@@ -47,10 +49,19 @@ impl IntoResponse for Rejection {
 
 fn bot(state: &EmulatorState, botid: &str) -> Result<AibotConfig, Rejection> {
     let bot = state.config().aibots.iter().find(|b| b.botid == botid).cloned();
-    match bot {
-        Some(b) if b.mode == AibotMode::Http => Ok(b),
-        Some(_) => Err(Rejection(StatusCode::CONFLICT, "the bot is in WebSocket mode")),
-        None => Err(Rejection(StatusCode::NOT_FOUND, "no such bot")),
+    bot.ok_or(Rejection(StatusCode::NOT_FOUND, "no such bot"))
+}
+
+fn is_ws(bot: &AibotConfig) -> bool {
+    bot.mode == AibotMode::Websocket
+}
+
+/// How long a member action on a WebSocket-mode bot waits for the first answer (as long as
+/// an HTTP callback try may take).
+fn answer_wait(state: &EmulatorState) -> WsWait {
+    WsWait {
+        timeout: std::time::Duration::from_millis(state.config().options.callback_timeout_ms),
+        done: ws_deliver::answered,
     }
 }
 
@@ -73,7 +84,13 @@ async fn list_bots(State(state): State<EmulatorState>) -> Response {
         .config()
         .aibots
         .iter()
-        .map(|b| json!({ "botid": b.botid, "name": b.name, "mode": b.mode, "callback_url": b.callback_url }))
+        .map(|b| {
+            let mut v = json!({ "botid": b.botid, "name": b.name, "mode": b.mode, "callback_url": b.callback_url });
+            if is_ws(b) {
+                v["ws"] = state.inner.aibots.ws.status(&b.botid);
+            }
+            v
+        })
         .collect();
     Json(json!({ "aibots": bots })).into_response()
 }
@@ -92,6 +109,7 @@ fn new_turn(
         userid: userid.to_owned(),
         chatid: chatid.map(str::to_owned),
         kind: kind.to_owned(),
+        req_id: None,
         callback,
         created_at_ms: now,
         status: "delivering".into(),
@@ -164,17 +182,36 @@ async fn send_message(
         Value::Null,
         state.clock().now_ms(),
     ));
-    let code = state.inner.aibots.issue_code(turn);
-    plain.insert(
-        "response_url".into(),
-        format!("{}/cgi-bin/aibot/response?response_code={code}", base(&headers)).into(),
-    );
+    if is_ws(&bot) {
+        // The Node SDK's types allow a `response_url` in WebSocket mode, but what it does there
+        // is not documented: the emulator sends none (answers go over the connection).
+        plain.insert("create_time".into(), (state.clock().now_ms() / 1000).into());
+    } else {
+        let code = state.inner.aibots.issue_code(turn);
+        plain.insert(
+            "response_url".into(),
+            format!("{}/cgi-bin/aibot/response?response_code={code}", base(&headers)).into(),
+        );
+    }
     plain.insert("msgtype".into(), msgtype.clone().into());
     plain.insert(msgtype, payload);
     if let Some(q) = body.quote {
         plain.insert("quote".into(), q);
     }
     let plain = Value::Object(plain);
+    if is_ws(&bot) {
+        let wait = match wait.wait.as_deref() {
+            Some("false") => None,
+            Some("finish") => Some(WsWait {
+                timeout: std::time::Duration::from_secs(bot.stream_window_seconds),
+                done: ws_deliver::finished,
+            }),
+            _ => Some(answer_wait(&state)),
+        };
+        let cmd = "aibot_msg_callback";
+        ws_deliver::callback(&state, &bot.botid, turn, cmd, plain, ReqKind::Message, wait).await;
+        return Json(state.inner.aibots.get(turn)).into_response();
+    }
     state.inner.aibots.update(turn, |t| t.callback = plain.clone());
     let until_finish = wait.wait.as_deref() == Some("finish");
     if wait.wait.as_deref() == Some("false") {
@@ -216,7 +253,13 @@ async fn enter_chat(
         plain.clone(),
         state.clock().now_ms(),
     ));
-    drive::event(&state, &bot, turn, &plain, Some(Answering::EnterChat), None).await;
+    if is_ws(&bot) {
+        let wait = Some(answer_wait(&state));
+        let cmd = "aibot_event_callback";
+        ws_deliver::callback(&state, &bot.botid, turn, cmd, plain, ReqKind::EnterChat, wait).await;
+    } else {
+        drive::event(&state, &bot, turn, &plain, Some(Answering::EnterChat), None).await;
+    }
     Json(state.inner.aibots.get(turn)).into_response()
 }
 
@@ -265,17 +308,28 @@ async fn click(
         Value::Null,
         state.clock().now_ms(),
     ));
-    let code = state.inner.aibots.issue_code(turn);
-    plain.insert(
-        "response_url".into(),
-        format!("{}/cgi-bin/aibot/response?response_code={code}", base(&headers)).into(),
-    );
+    if !is_ws(&bot) {
+        let code = state.inner.aibots.issue_code(turn);
+        plain.insert(
+            "response_url".into(),
+            format!("{}/cgi-bin/aibot/response?response_code={code}", base(&headers)).into(),
+        );
+    }
     plain.insert("msgtype".into(), "event".into());
+    // The doc's nesting (`event.template_card_event.*`); the Node SDK's types show the fields
+    // flat under `event`, which clients accept as a fallback.
     plain.insert(
         "event".into(),
         json!({ "eventtype": "template_card_event", "template_card_event": data }),
     );
     let plain = Value::Object(plain);
+    if is_ws(&bot) {
+        let kind = ReqKind::CardEvent { task_id, card_turn: id };
+        let wait = Some(answer_wait(&state));
+        let cmd = "aibot_event_callback";
+        ws_deliver::callback(&state, &bot.botid, turn, cmd, plain, kind, wait).await;
+        return Json(state.inner.aibots.get(turn)).into_response();
+    }
     state.inner.aibots.update(turn, |t| t.callback = plain.clone());
     drive::event(&state, &bot, turn, &plain, Some(Answering::CardEvent(&task_id)), Some(id)).await;
     Json(state.inner.aibots.get(turn)).into_response()
@@ -329,7 +383,12 @@ async fn feedback(
         plain.clone(),
         state.clock().now_ms(),
     ));
-    drive::event(&state, &bot, turn, &plain, None, None).await;
+    if is_ws(&bot) {
+        let cmd = "aibot_event_callback";
+        ws_deliver::callback(&state, &bot.botid, turn, cmd, plain, ReqKind::NoAnswer, None).await;
+    } else {
+        drive::event(&state, &bot, turn, &plain, None, None).await;
+    }
     Json(state.inner.aibots.get(turn)).into_response()
 }
 
@@ -343,7 +402,18 @@ async fn turns(
     Path(botid): Path<String>,
     Query(f): Query<TurnFilter>,
 ) -> Response {
-    Json(json!({ "turns": state.inner.aibots.list(&botid, f.userid.as_deref()) })).into_response()
+    // A member also sees the bot's pushes into their group chats.
+    let groups: Vec<String> = f.userid.as_deref().map_or_else(Vec::new, |u| {
+        state
+            .config()
+            .groups
+            .iter()
+            .filter(|g| g.members.iter().any(|m| m.eq_ignore_ascii_case(u)))
+            .map(|g| g.chatid.clone())
+            .collect()
+    });
+    let turns = state.inner.aibots.list(&botid, f.userid.as_deref(), &groups);
+    Json(json!({ "turns": turns })).into_response()
 }
 
 async fn turn(
