@@ -202,12 +202,11 @@ pub async fn serve_with_shutdown(
                 result = conn.as_mut() => Some(result),
                 _ = stopping.wait_for(|stop| *stop) => None,
             };
-            let result = match first {
-                Some(result) => result,
-                None => {
-                    conn.as_mut().graceful_shutdown();
-                    conn.await
-                }
+            let result = if let Some(result) = first {
+                result
+            } else {
+                conn.as_mut().graceful_shutdown();
+                conn.await
             };
             if let Err(e) = result {
                 tracing::debug!(%peer, error = %e, "connection closed with an error");

@@ -50,33 +50,33 @@ fn ack(req_id: Option<&str>, (errcode, errmsg): (i64, String), body: Option<Valu
 }
 
 impl Session {
-    /// Handles one text frame; the ack to send, if any.
-    fn handle(&mut self, text: &str) -> Option<String> {
+    /// Handles one text frame; the ack to send.
+    fn handle(&mut self, text: &str) -> String {
         let Ok(frame) = serde_json::from_str::<Value>(text) else {
             // Nothing to correlate with: an error frame without `req_id`, as WeCom sends for
             // frames it cannot read.
-            return Some(ack(None, (code::INVALID_PARAMETER, "invalid json frame".into()), None));
+            return ack(None, (code::INVALID_PARAMETER, "invalid json frame".into()), None);
         };
         let req_id = frame["headers"]["req_id"].as_str().filter(|r| !r.is_empty());
         let Some(req_id) = req_id else {
-            return Some(ack(
+            return ack(
                 None,
                 (code::INVALID_PARAMETER, "missing field `headers.req_id`".into()),
                 None,
-            ));
+            );
         };
         let cmd = frame["cmd"].as_str().unwrap_or_default();
         let empty = Value::Object(serde_json::Map::new());
         let body = frame.get("body").unwrap_or(&empty);
         if cmd == "aibot_subscribe" {
-            return Some(ack(Some(req_id), self.subscribe(body), None));
+            return ack(Some(req_id), self.subscribe(body), None);
         }
         let Some(botid) = self.botid.clone() else {
-            return Some(ack(
+            return ack(
                 Some(req_id),
                 (NOT_SUBSCRIBED, "aibot websocket not subscribed".into()),
                 None,
-            ));
+            );
         };
         let state = &self.state;
         let result = match cmd {
@@ -91,25 +91,25 @@ impl Session {
             "aibot_send_msg" => respond::send_msg(state, &botid, body),
             "aibot_upload_media_init" => {
                 let memory = state.config().options.aibot_ws_upload_memory;
-                return Some(match state.inner.aibots.ws.uploads.init(&botid, body, memory) {
+                return match state.inner.aibots.ws.uploads.init(&botid, body, memory) {
                     Ok(id) => ack(Some(req_id), (0, "ok".into()), Some(json!({ "upload_id": id }))),
                     Err(e) => ack(Some(req_id), e, None),
-                });
+                };
             }
             "aibot_upload_media_chunk" => match state.inner.aibots.ws.uploads.chunk(&botid, body) {
                 Ok(()) => (0, "ok".into()),
                 Err(e) => e,
             },
             "aibot_upload_media_finish" => {
-                return Some(match super::store_upload(state, &botid, body) {
+                return match super::store_upload(state, &botid, body) {
                     Ok(done) => ack(Some(req_id), (0, "ok".into()), Some(done)),
                     Err(e) => ack(Some(req_id), e, None),
-                });
+                };
             }
             "" => (code::INVALID_PARAMETER, "missing field `cmd`".into()),
             other => (code::INVALID_PARAMETER, format!("unknown cmd {other:?}")),
         };
-        Some(ack(Some(req_id), result, None))
+        ack(Some(req_id), result, None)
     }
 
     fn subscribe(&mut self, body: &Value) -> (i64, String) {
@@ -277,7 +277,7 @@ pub(super) async fn run(mut socket: WebSocket, state: EmulatorState, peer: Strin
                 last_in = Instant::now();
                 counters.frames_in.fetch_add(1, Ordering::Relaxed);
                 let was = s.botid.is_some();
-                let Some(reply) = s.handle(text.as_str()) else { continue };
+                let reply = s.handle(text.as_str());
                 // The subscribe ack itself is never stalled (faults are per bot, and a
                 // connection has no bot before it).
                 let fate = if was { hub.ack_fate(s.botid.as_deref()) } else { AckFate::Send };

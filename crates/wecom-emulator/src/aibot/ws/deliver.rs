@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::mpsc;
 
 use super::hub::{Outbound, ReqEntry, ReqKind};
 use crate::aibot::store::Turn;
@@ -103,10 +104,18 @@ pub(crate) async fn callback(
         t.tries = 1;
         t.status = "delivered".into();
     });
-    if live.tx.send(Outbound::Frame(frame)).await.is_err() {
+    if let Err(e) = live.tx.try_send(Outbound::Frame(frame)) {
+        let why = match e {
+            mpsc::error::TrySendError::Full(_) => {
+                "the connection's callback queue is full (the bot is not reading)"
+            }
+            mpsc::error::TrySendError::Closed(_) => {
+                "the connection closed before the callback was sent"
+            }
+        };
         ai.update(turn, |t| {
             t.status = "failed".into();
-            t.errors.push("the connection closed before the callback was sent".into());
+            t.errors.push(why.into());
         });
         return;
     }

@@ -14,6 +14,7 @@
 //! enforces) 40009 / 40011 / 45001 as `media/upload` does; a full upload memory 45001.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -255,7 +256,10 @@ impl Uploads {
         }
         if let Some(expected) = up.md5 {
             let got = Md5::digest(&data);
-            let got: String = got.iter().map(|b| format!("{b:02x}")).collect();
+            let got = got.iter().fold(String::with_capacity(32), |mut hex, b| {
+                let _ = write!(hex, "{b:02x}");
+                hex
+            });
             if got != expected {
                 return Err(bad(format!(
                     "md5 mismatch: the chunks hash to {got}, body.md5 was {expected}"

@@ -143,3 +143,63 @@ async fn an_unparsable_frame_gets_an_error_without_req_id_and_the_connection_sta
     assert_eq!(unknown["errcode"], 40_058);
     assert_eq!(c.request("ping", None).await["errcode"], 0);
 }
+
+#[tokio::test]
+async fn connections_beyond_the_cap_are_refused_before_the_upgrade() {
+    let mut config = wecom_emulator::Config::demo();
+    config.options.aibot_ws_max_connections = 1;
+    let emu = Emu::with(config).await;
+    let first = Client::connect(&emu).await;
+    let url = format!("ws://{}/aibot/ws", emu.handle.addr());
+    let refused = tokio_tungstenite::connect_async(url.clone()).await;
+    match refused {
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => assert_eq!(resp.status(), 503),
+        other => panic!("expected HTTP 503, got {other:?}"),
+    }
+    drop(first);
+    // The slot frees once the first connection is gone.
+    let mut ok = false;
+    for _ in 0..50 {
+        if tokio_tungstenite::connect_async(url.clone()).await.is_ok() {
+            ok = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(ok, "a slot frees when a connection closes");
+}
+
+#[tokio::test]
+async fn a_shutdown_closes_live_connections_and_does_not_wait_for_them() {
+    let emu = Emu::demo().await;
+    let mut c = Client::subscribed(&emu).await;
+    let stopped =
+        tokio::time::timeout(std::time::Duration::from_secs(5), emu.handle.shutdown()).await;
+    assert!(stopped.is_ok(), "the shutdown finished");
+    assert_eq!(c.ended().await, Ended::Closed(1001));
+}
+
+#[tokio::test]
+async fn a_websocket_is_not_closed_by_the_http_idle_timeout() {
+    let limits =
+        wecom_callback::ServeLimits::new().idle_timeout(std::time::Duration::from_millis(150));
+    let handle = wecom_emulator::Emulator::builder().serve_limits(limits).start().await.unwrap();
+    let emu = Emu { handle, http: reqwest::Client::builder().no_proxy().build().unwrap() };
+    let mut c = Client::subscribed(&emu).await;
+    // Silent for four HTTP idle timeouts (the WebSocket's own idle limit is 90 s).
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert_eq!(c.request("ping", None).await["errcode"], 0);
+    assert_eq!(ws_status(&emu).await["connected"], true);
+}
+
+#[tokio::test]
+async fn the_banner_prints_the_endpoint_and_the_websocket_bot() {
+    let emu = Emu::demo().await;
+    let url = emu.handle.aibot_ws_url();
+    assert_eq!(url, format!("ws://{}/aibot/ws", emu.handle.addr()));
+    let banner = emu.handle.banner();
+    assert!(
+        banner.contains(&format!("WebSocket {url} bot_id {WS_BOT} secret {WS_SECRET}")),
+        "{banner}"
+    );
+}

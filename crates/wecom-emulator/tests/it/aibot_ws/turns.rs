@@ -33,7 +33,8 @@ async fn a_message_becomes_a_callback_and_200_stream_updates_arrive_in_order_and
     // Each update is sent after the previous ack, as the SDK's per-req_id queue does.
     let mut text = String::new();
     for i in 1..=200 {
-        text.push_str(&format!("{i} "));
+        text.push_str(&i.to_string());
+        text.push(' ');
         let ack = c.reply("aibot_respond_msg", &req_id, stream("st-1", &text, i == 200)).await;
         assert_eq!(ack["errcode"], 0, "update {i}: {ack}");
         if i == 1 {

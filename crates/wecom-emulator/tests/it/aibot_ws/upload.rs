@@ -1,6 +1,8 @@
 //! Chunked uploads over the long connection: 512 KiB chunks, at most 100, MD5 and size
 //! checked, a bounded upload memory; the media is usable in replies and pushes.
 
+use std::fmt::Write as _;
+
 use base64::Engine as _;
 use md5::{Digest as _, Md5};
 use serde_json::{Value, json};
@@ -11,7 +13,10 @@ use crate::api::support::Emu;
 const CHUNK: usize = 512 * 1024;
 
 fn md5_hex(data: &[u8]) -> String {
-    Md5::digest(data).iter().map(|b| format!("{b:02x}")).collect()
+    Md5::digest(data).iter().fold(String::new(), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
 }
 
 fn b64(data: &[u8]) -> String {
