@@ -37,6 +37,7 @@
 mod admin;
 mod config;
 mod drive;
+mod response_url;
 mod store;
 mod validate;
 mod ws;
@@ -51,5 +52,5 @@ pub(crate) fn router() -> axum::Router<crate::state::EmulatorState> {
 
 /// The WeCom-facing routes: `response_url` and the WebSocket endpoint `/aibot/ws`.
 pub(crate) fn api_router() -> axum::Router<crate::state::EmulatorState> {
-    admin::api_router().merge(ws::router())
+    response_url::router().merge(ws::router())
 }

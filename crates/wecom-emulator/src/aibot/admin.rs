@@ -1,5 +1,8 @@
-//! The AI-bot routes: the admin actions of a member, the conversation listing, and the
-//! `response_url` endpoint of the WeCom API.
+//! The AI-bot admin routes: the actions of a member (write, open the chat, click a card,
+//! give feedback), delivered over HTTP callbacks or the bot's WebSocket connection; the
+//! listings are in [`list`], the WeCom-facing `response_url` in [`super::response_url`].
+
+mod list;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -12,29 +15,23 @@ use serde_json::{Map, Value, json};
 use super::config::{AibotConfig, AibotMode};
 use super::drive;
 use super::store::Turn;
-use super::validate::{self, Answering};
+use super::validate::Answering;
 use super::ws::ReqKind;
 use super::ws::deliver::{self as ws_deliver, Wait as WsWait};
 use crate::state::EmulatorState;
 
 pub(crate) fn router() -> Router<EmulatorState> {
     Router::new()
-        .route("/emulator/aibots", get(list_bots))
+        .route("/emulator/aibots", get(list::bots))
         .route("/emulator/aibots/{botid}/messages", post(send_message))
         .route("/emulator/aibots/{botid}/enter_chat", post(enter_chat))
-        .route("/emulator/aibots/{botid}/turns", get(turns))
-        .route("/emulator/aibots/{botid}/turns/{id}", get(turn))
+        .route("/emulator/aibots/{botid}/turns", get(list::turns))
+        .route("/emulator/aibots/{botid}/turns/{id}", get(list::turn))
         .route("/emulator/aibots/{botid}/turns/{id}/click", post(click))
         .route("/emulator/aibots/{botid}/turns/{id}/feedback", post(feedback))
 }
 
-/// The WeCom-facing route, `response_url`: called by the bot's own server, so it sits with the
-/// WeCom API, outside the admin API's guard.
-pub(crate) fn api_router() -> Router<EmulatorState> {
-    Router::new().route("/cgi-bin/aibot/response", post(response_url))
-}
-
-fn bad(status: StatusCode, msg: impl Into<String>) -> Response {
+pub(super) fn bad(status: StatusCode, msg: impl Into<String>) -> Response {
     (status, Json(json!({ "error": msg.into() }))).into_response()
 }
 
@@ -52,7 +49,7 @@ fn bot(state: &EmulatorState, botid: &str) -> Result<AibotConfig, Rejection> {
     bot.ok_or(Rejection(StatusCode::NOT_FOUND, "no such bot"))
 }
 
-fn is_ws(bot: &AibotConfig) -> bool {
+pub(super) fn is_ws(bot: &AibotConfig) -> bool {
     bot.mode == AibotMode::Websocket
 }
 
@@ -77,22 +74,6 @@ fn known_member(state: &EmulatorState, userid: &str) -> Result<(), Rejection> {
 fn base(headers: &HeaderMap) -> String {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
     format!("http://{host}")
-}
-
-async fn list_bots(State(state): State<EmulatorState>) -> Response {
-    let bots: Vec<Value> = state
-        .config()
-        .aibots
-        .iter()
-        .map(|b| {
-            let mut v = json!({ "botid": b.botid, "name": b.name, "mode": b.mode, "callback_url": b.callback_url });
-            if is_ws(b) {
-                v["ws"] = state.inner.aibots.ws.status(&b.botid);
-            }
-            v
-        })
-        .collect();
-    Json(json!({ "aibots": bots })).into_response()
 }
 
 fn new_turn(
@@ -390,66 +371,4 @@ async fn feedback(
         drive::event(&state, &bot, turn, &plain, None, None).await;
     }
     Json(state.inner.aibots.get(turn)).into_response()
-}
-
-#[derive(Deserialize)]
-struct TurnFilter {
-    userid: Option<String>,
-}
-
-async fn turns(
-    State(state): State<EmulatorState>,
-    Path(botid): Path<String>,
-    Query(f): Query<TurnFilter>,
-) -> Response {
-    // A member also sees the bot's pushes into their group chats.
-    let groups: Vec<String> = f.userid.as_deref().map_or_else(Vec::new, |u| {
-        state
-            .config()
-            .groups
-            .iter()
-            .filter(|g| g.members.iter().any(|m| m.eq_ignore_ascii_case(u)))
-            .map(|g| g.chatid.clone())
-            .collect()
-    });
-    let turns = state.inner.aibots.list(&botid, f.userid.as_deref(), &groups);
-    Json(json!({ "turns": turns })).into_response()
-}
-
-async fn turn(
-    State(state): State<EmulatorState>,
-    Path((botid, id)): Path<(String, u64)>,
-) -> Response {
-    match state.inner.aibots.get(id).filter(|t| t.botid == botid) {
-        Some(t) => Json(t).into_response(),
-        None => bad(StatusCode::NOT_FOUND, "no such turn"),
-    }
-}
-
-#[derive(Deserialize)]
-struct Code {
-    #[serde(default)]
-    response_code: String,
-}
-
-/// `POST /cgi-bin/aibot/response`: one markdown or card per code, within an hour.
-async fn response_url(
-    State(state): State<EmulatorState>,
-    Query(q): Query<Code>,
-    body: axum::body::Bytes,
-) -> Response {
-    let answer =
-        |code: i64, msg: &str| Json(json!({ "errcode": code, "errmsg": msg })).into_response();
-    let Ok(body) = serde_json::from_slice::<Value>(&body) else {
-        return answer(40058, "Warning: wrong json format");
-    };
-    if let Err((code, msg)) = validate::active(&body) {
-        return answer(code, &msg);
-    }
-    let turn = match state.inner.aibots.use_code(&q.response_code) {
-        Ok(t) => t,
-        Err((code, msg)) => return answer(code, msg),
-    };
-    state.inner.aibots.update(turn, |t| t.follow_ups.push(body));
-    answer(0, "ok")
 }
