@@ -1,11 +1,18 @@
 // Connects the official Node SDK (@wecom/aibot-node-sdk) to the emulator's AI-bot WebSocket
-// endpoint, answers one text message with a streamed reply, and exits.
+// endpoint and exits once its check is done.
 //
 //   WECOM_WS_URL=ws://127.0.0.1:PORT/aibot/ws WECOM_BOT_ID=aib_ws_demo \
-//   WECOM_BOT_SECRET=… node check.mjs
+//   WECOM_BOT_SECRET=… [WECOM_CHECK_MODE=answer|displace] node check.mjs
 //
-// stdout: "READY" once subscribed, "DONE <stream id>" once the last stream frame was acked.
+// Mode "answer" (the default): answers one text message with a streamed reply, then uploads
+// a 600,000-byte file in chunks and pushes it to the member who asked.
+// Mode "displace": waits until another connection takes the bot over (disconnected_event),
+// then stays 1.5 s to show that the SDK does not reconnect.
+//
+// stdout: "READY" once subscribed; "DONE <stream id>" once the last stream frame was acked,
+// "UPLOADED <media id> <md5>" once the pushed file was acked; "DISPLACED" on the event.
 // Exit code 0 on success, 1 on an error or after WECOM_CHECK_TIMEOUT_MS (default 30,000).
+import { createHash } from "node:crypto";
 import AiBot, { generateReqId } from "@wecom/aibot-node-sdk";
 
 const need = (name) => {
@@ -55,6 +62,12 @@ client.on("message.text", async (frame) => {
     }
     await client.replyStream(frame, streamId, answer, true);
     console.log(`DONE ${streamId}`);
+    // A file of two chunks (512 KiB + the rest), pushed to the member.
+    const file = Buffer.alloc(600000, 0);
+    for (let i = 0; i < file.length; i++) file[i] = (i * 7 + 3) & 0xff;
+    const up = await client.uploadMedia(file, { type: "file", filename: "report.bin" });
+    await client.sendMediaMessage(frame.body.from.userid, "file", up.media_id);
+    console.log(`UPLOADED ${up.media_id} ${createHash("md5").update(file).digest("hex")}`);
     clearTimeout(timer);
     client.disconnect();
     process.exit(0);
@@ -63,5 +76,16 @@ client.on("message.text", async (frame) => {
     process.exit(1);
   }
 });
+
+if (process.env.WECOM_CHECK_MODE === "displace") {
+  client.on("event.disconnected_event", () => console.log("DISPLACED"));
+  client.on("disconnected", () => {
+    // The SDK must not reconnect (it would be displaced again): wait a moment, then end.
+    setTimeout(() => {
+      clearTimeout(timer);
+      process.exit(0);
+    }, 1500);
+  });
+}
 
 client.connect();

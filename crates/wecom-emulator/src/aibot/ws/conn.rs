@@ -262,7 +262,9 @@ pub(super) async fn run(mut socket: WebSocket, state: EmulatorState, peer: Strin
             }
             msg = socket.recv() => {
                 let text = match msg {
-                    None | Some(Err(_)) => break End { what: "closed", why: "by the peer".into() },
+                    None => break End { what: "closed", why: "by the peer".into() },
+                    // Oversized frames and protocol violations end here too.
+                    Some(Err(e)) => break End { what: "closed", why: format!("read failed: {e}") },
                     Some(Ok(Message::Close(_))) => break End { what: "closed", why: "by the peer (close frame)".into() },
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => {
                         last_in = Instant::now();

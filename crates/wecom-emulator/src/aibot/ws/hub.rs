@@ -180,8 +180,20 @@ impl Hub {
         if let Some(old) = slot.live.replace(live)
             && old.conn != new_conn
         {
-            // The old connection may already be gone: then nothing is sent.
-            let sent = old.tx.try_send(Outbound::Kick).is_ok();
+            // The old connection may already be gone: then nothing is sent. If its queue is
+            // full, the kick waits behind the queued callbacks rather than leaving a
+            // connection open that no longer owns the bot.
+            let sent = match old.tx.try_send(Outbound::Kick) {
+                Ok(()) => true,
+                Err(mpsc::error::TrySendError::Full(kick)) => {
+                    let tx = old.tx.clone();
+                    tokio::spawn(async move {
+                        let _ = tx.send(kick).await;
+                    });
+                    true
+                }
+                Err(mpsc::error::TrySendError::Closed(_)) => false,
+            };
             slot.log(LogEntry {
                 at_ms: since,
                 what: "displaced",

@@ -203,3 +203,24 @@ async fn the_banner_prints_the_endpoint_and_the_websocket_bot() {
         "{banner}"
     );
 }
+
+#[tokio::test]
+async fn a_frame_over_1_mib_ends_the_connection() {
+    let emu = Emu::demo().await;
+    let mut c = Client::subscribed(&emu).await;
+    let big =
+        json!({ "cmd": "ping", "headers": { "req_id": "p" }, "pad": "x".repeat(1024 * 1024) });
+    c.send_raw(big.to_string()).await;
+    let _ = c.ended().await;
+    let mut last = Value::Null;
+    for _ in 0..50 {
+        let status = ws_status(&emu).await;
+        last = status["log"].as_array().unwrap().last().cloned().unwrap_or_default();
+        if status["connected"] == false {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(last["what"], "closed", "{last}");
+    assert!(last["detail"].as_str().unwrap().contains("read failed"), "{last}");
+}
