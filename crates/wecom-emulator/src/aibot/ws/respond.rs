@@ -163,6 +163,11 @@ pub(crate) fn respond_msg(
             invalid_req("expired")
         };
     }
+    // The passive-reply rules of HTTP mode: stream, template_card, stream_with_template_card.
+    // `text` is refused with 40008 (observed); `markdown` too — one third-party adapter uses
+    // it, unconfirmed, and clients are told to finish a stream instead, so the emulator
+    // refuses it to make such a reliance visible. `stream.msg_item` is accepted (WeCom
+    // accepts it and shows no image in this mode).
     if let Err(e) = validate::passive(body, Answering::Message) {
         return refusal(e);
     }
@@ -313,7 +318,10 @@ pub(crate) fn send_msg(state: &EmulatorState, botid: &str, body: &Value) -> Ack 
     if let Err(a) = checked {
         return a;
     }
-    // An unknown chat: WeCom's code is not documented; 40003 is its "invalid UserID".
+    // Pushes into groups are accepted (the SDK documents group chatids; one adapter reports
+    // refusals, unconfirmed), and a `chat_type` field, which the SDK does not send, is
+    // ignored. An unknown chat: WeCom's code is not documented; 40003 is its "invalid
+    // UserID".
     let Some(to) = target(state, chatid) else {
         return (
             code::INVALID_USER_ID,

@@ -84,6 +84,12 @@ async fn stream_content_is_limited_to_20480_bytes_and_text_replies_are_refused()
     assert!(over["errmsg"].as_str().unwrap().contains("20480"), "{over}");
     let text = json!({ "msgtype": "text", "text": { "content": "plain" } });
     assert_eq!(c.reply("aibot_respond_msg", &req, text).await["errcode"], 40_008);
+    let markdown = json!({ "msgtype": "markdown", "markdown": { "content": "**x**" } });
+    assert_eq!(c.reply("aibot_respond_msg", &req, markdown).await["errcode"], 40_008);
+    let image = json!({ "msgtype": "image", "image": { "media_id": "3unknown" } });
+    assert_eq!(c.reply("aibot_respond_msg", &req, image).await["errcode"], 40_007);
+    let no_id = stream("", "x", false);
+    assert_eq!(c.reply("aibot_respond_msg", &req, no_id).await["errcode"], 40_058);
     let full = "é".repeat(10_240);
     assert_eq!(c.reply("aibot_respond_msg", &req, stream("s", &full, true)).await["errcode"], 0);
     let done = turn_until(&emu, &t["id"], |t| t["status"] == "finished").await;
