@@ -3,7 +3,7 @@
 //! the armed connection faults. Chunked uploads live in [`super::upload`].
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -149,6 +149,8 @@ struct Inner {
 pub(crate) struct Hub {
     inner: Mutex<Inner>,
     next_conn: AtomicU64,
+    /// Whether a fault was ever armed since the last reset: acks skip the lock otherwise.
+    faults_used: AtomicBool,
     /// Open connections (the cap of `options.aibot_ws_max_connections`).
     pub(crate) open: AtomicU64,
     pub(crate) uploads: Uploads,
@@ -257,6 +259,9 @@ impl Hub {
     /// Decides the fate of the next ack on a connection of `botid`.
     pub(crate) fn ack_fate(&self, botid: Option<&str>) -> AckFate {
         let Some(botid) = botid else { return AckFate::Send };
+        if !self.faults_used.load(Ordering::Acquire) {
+            return AckFate::Send;
+        }
         let mut inner = self.lock();
         let Some(slot) = inner.bots.get_mut(botid) else { return AckFate::Send };
         let f = &mut slot.faults;
@@ -279,6 +284,7 @@ impl Hub {
 
     /// Changes the bot's faults.
     pub(crate) fn with_faults<T>(&self, botid: &str, f: impl FnOnce(&mut WsFaults) -> T) -> T {
+        self.faults_used.store(true, Ordering::Release);
         f(&mut self.lock().bots.entry(botid.to_owned()).or_default().faults)
     }
 
@@ -312,6 +318,7 @@ impl Hub {
             slot.log.clear();
             slot.faults = WsFaults::default();
         }
+        self.faults_used.store(false, Ordering::Release);
         drop(inner);
         self.uploads.reset();
     }
