@@ -27,7 +27,7 @@ struct End {
     why: String,
 }
 
-struct Session {
+struct ConnState {
     state: EmulatorState,
     conn: u64,
     peer: String,
@@ -49,7 +49,7 @@ fn ack(req_id: Option<&str>, (errcode, errmsg): (i64, String), body: Option<Valu
     a.to_string()
 }
 
-impl Session {
+impl ConnState {
     /// Handles one text frame; the ack to send.
     fn handle(&mut self, text: &str) -> String {
         let Ok(frame) = serde_json::from_str::<Value>(text) else {
@@ -195,7 +195,7 @@ pub(super) async fn run(mut socket: WebSocket, state: EmulatorState, peer: Strin
     let subscribe_by =
         Instant::now() + Duration::from_millis(options.aibot_ws_subscribe_timeout_ms);
     let mut closing = state.inner.closing.subscribe();
-    let mut s = Session {
+    let mut s = ConnState {
         state: state.clone(),
         conn,
         peer,
