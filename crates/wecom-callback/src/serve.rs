@@ -15,6 +15,10 @@
 //! * **Connections** — at most [`ServeLimits::max_connections`] are served at once; further
 //!   ones wait in the operating system's backlog until a slot frees (the timeouts above
 //!   guarantee that one does), so the process never runs out of file descriptors.
+//! * **Upgrades** — a route that answers `101 Switching Protocols` (a WebSocket endpoint)
+//!   takes the connection over: from then on the idle timeout no longer applies and the
+//!   connection no longer counts towards the cap, so such a route must bound its own
+//!   connections and time out idle peers.
 //!
 //! ```no_run
 //! use wecom_callback::serve::{ServeLimits, serve};
@@ -39,9 +43,8 @@ use axum::Router;
 use axum::extract::Request;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, mpsc, watch};
 use tower::ServiceExt as _;
 
 pub use body::BodyReadTimeout;
@@ -141,7 +144,11 @@ pub async fn serve_with_shutdown(
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
-    let graceful = GracefulShutdown::new();
+    // Graceful shutdown by hand (hyper-util's `GracefulShutdown` cannot watch a connection
+    // that allows upgrades): `stop` asks every connection to finish its request in flight
+    // and close; each connection task holds a clone of `done` until it ends.
+    let (stop, _) = watch::channel(false);
+    let (done, mut all_done) = mpsc::channel::<()>(1);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let permit = tokio::select! {
@@ -172,22 +179,46 @@ pub async fn serve_with_shutdown(
             let router = router.clone();
             async move {
                 let response = router.oneshot(request).await?;
+                if response.status() == axum::http::StatusCode::SWITCHING_PROTOCOLS {
+                    // An upgraded connection (a WebSocket) speaks another protocol from here
+                    // on, with its own liveness rules: the HTTP idle timeout no longer applies.
+                    guard.keep_for_connection();
+                    return Ok(response);
+                }
                 Ok::<_, std::convert::Infallible>(response.map(|b| body::guarded(b, guard)))
             }
         });
         let conn = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_read_timeout)
-            .serve_connection(TokioIo::new(io), service);
-        let conn = graceful.watch(conn);
+            .serve_connection(TokioIo::new(io), service)
+            // Routes that answer 101 (a WebSocket endpoint) take the connection over.
+            .with_upgrades();
+        let mut stopping = stop.subscribe();
+        let done = done.clone();
         tokio::spawn(async move {
-            if let Err(e) = conn.await {
+            let mut conn = std::pin::pin!(conn);
+            let first = tokio::select! {
+                result = conn.as_mut() => Some(result),
+                _ = stopping.wait_for(|stop| *stop) => None,
+            };
+            let result = if let Some(result) = first {
+                result
+            } else {
+                conn.as_mut().graceful_shutdown();
+                conn.await
+            };
+            if let Err(e) = result {
                 tracing::debug!(%peer, error = %e, "connection closed with an error");
             }
             drop(permit);
+            drop(done);
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    stop.send_replace(true);
+    drop(done);
+    // Ends once every connection task has dropped its `done`.
+    let _ = all_done.recv().await;
     Ok(())
 }

@@ -21,14 +21,36 @@
 //! | `GET /emulator/aibots/{botid}/turns/{id}` | one turn |
 //!
 //! `POST /cgi-bin/aibot/response?response_code=…` is the `response_url` endpoint.
+//!
+//! Bots in `mode = "websocket"` are driven over the long connection at `/aibot/ws` instead
+//! (see the `ws` module): the same admin calls send callback frames to the bot's live
+//! connection, and its answers fill the same turns. `GET /emulator/aibots` adds each such
+//! bot's connection state (`ws`). More routes for them:
+//!
+//! | Call | What it does |
+//! |---|---|
+//! | `GET /emulator/aibots/{botid}/ws` | connection state, armed faults and the connection log |
+//! | `POST /emulator/aibots/{botid}/ws/drop` | drop the live connection now |
+//! | `POST /emulator/aibots/{botid}/ws/faults {"kind": "stall_acks", "seconds"\|"frames": N}` or `{"kind": "refuse_subscribe", "seconds": N, "errcode"?: 45009}` | connection faults |
+//! | `DELETE /emulator/aibots/{botid}/ws/faults` | disarm them |
 
 mod admin;
 mod config;
 mod drive;
+mod response_url;
 mod store;
 mod validate;
+mod ws;
 
 pub use config::{AibotConfig, AibotMode};
 pub(crate) use store::AibotState;
 
-pub(crate) use admin::{api_router, router};
+/// The admin routes (with the WebSocket side's).
+pub(crate) fn router() -> axum::Router<crate::state::EmulatorState> {
+    admin::router().merge(ws::admin_router())
+}
+
+/// The WeCom-facing routes: `response_url` and the WebSocket endpoint `/aibot/ws`.
+pub(crate) fn api_router() -> axum::Router<crate::state::EmulatorState> {
+    response_url::router().merge(ws::router())
+}

@@ -122,6 +122,18 @@ pub struct Options {
     pub webhook_limit: u32,
     /// The webhook window in milliseconds (WeCom: 60,000); shorter for fast tests.
     pub webhook_window_ms: u64,
+    /// AI-bot WebSocket endpoint: a connection that sends nothing (no frame, no `ping`) for
+    /// this long is closed (default 90,000 ms: three missed 30-s heartbeats).
+    pub aibot_ws_idle_timeout_ms: u64,
+    /// AI-bot WebSocket endpoint: how long a new connection may take to subscribe (default
+    /// 10,000 ms).
+    pub aibot_ws_subscribe_timeout_ms: u64,
+    /// AI-bot WebSocket endpoint: open connections at most (default 64); more are refused
+    /// with HTTP 503 before the upgrade.
+    pub aibot_ws_max_connections: usize,
+    /// AI-bot WebSocket endpoint: bytes of chunked uploads in progress at most, over all
+    /// bots (default 128 MiB); an `aibot_upload_media_init` beyond it answers 45001.
+    pub aibot_ws_upload_memory: usize,
 }
 
 impl Default for Options {
@@ -141,6 +153,10 @@ impl Default for Options {
             allowed_origins: Vec::new(),
             webhook_limit: 20,
             webhook_window_ms: 60_000,
+            aibot_ws_idle_timeout_ms: 90_000,
+            aibot_ws_subscribe_timeout_ms: 10_000,
+            aibot_ws_max_connections: 64,
+            aibot_ws_upload_memory: 128 * 1024 * 1024,
         }
     }
 }

@@ -89,9 +89,13 @@
 //! | `GET /emulator/media/{media_id}` | uploaded temporary media without a token, also after the 3 days of `media/get` |
 //! | `GET /emulator/messages/{msgid}/body` | a message body byte for byte as received |
 //!
-//! AI bots (智能机器人) in HTTP mode have their own admin routes under `/emulator/aibots/`
-//! and a live page at `/aibot`; see the `[[aibots]]` section of the configuration and
-//! [`AibotConfig`].
+//! AI bots (智能机器人) have their own admin routes under `/emulator/aibots/` and a live page
+//! at `/aibot`; see the `[[aibots]]` section of the configuration and [`AibotConfig`]. Bots in
+//! HTTP mode get encrypted callbacks; bots in WebSocket mode dial the long-connection endpoint
+//! [`EmulatorHandle::aibot_ws_url`] (`ws://HOST:PORT/aibot/ws`) and speak WeCom's frames
+//! (`aibot_subscribe`, `aibot_msg_callback`, `aibot_respond_msg`, `aibot_send_msg`, chunked
+//! uploads, `disconnected_event`), with connection faults under
+//! `/emulator/aibots/{botid}/ws/faults`.
 //!
 //! Member actions wait for the callback delivery and answer with its record (add
 //! `?wait=false` to answer at once). Card actions hand out a fresh `ResponseCode`.

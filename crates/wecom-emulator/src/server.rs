@@ -201,6 +201,12 @@ impl EmulatorHandle {
         self.addr
     }
 
+    /// `ws://127.0.0.1:PORT/aibot/ws` — the AI-bot long-connection endpoint, to give a bot
+    /// program (the official SDKs' `wsUrl`) instead of `wss://openws.work.weixin.qq.com`.
+    pub fn aibot_ws_url(&self) -> String {
+        format!("ws://{}/aibot/ws", self.addr)
+    }
+
     /// The corp id.
     pub fn corp_id(&self) -> &str {
         &self.state.config().corp_id
@@ -236,7 +242,8 @@ impl EmulatorHandle {
         &self.state
     }
 
-    /// The start-up banner: URL, corp id and each app's credentials. These are the
+    /// The start-up banner: URL, corp id, each app's credentials and the WebSocket endpoint
+    /// with each WebSocket-mode AI bot's credentials. These are the
     /// emulator's own made-up credentials, shown so that a client can be configured.
     pub fn banner(&self) -> String {
         let mut out = format!(
@@ -254,6 +261,19 @@ impl EmulatorHandle {
                     "    callback {url} token {} encoding_aes_key {}",
                     token.expose(),
                     key.expose()
+                );
+            }
+        }
+        for b in &self.state.config().aibots {
+            if b.mode == crate::aibot::AibotMode::Websocket {
+                let secret = b.secret.as_ref().map_or("", |s| s.expose());
+                let _ = writeln!(
+                    out,
+                    "  AI bot {} ({}): WebSocket {} bot_id {} secret {secret}",
+                    b.botid,
+                    b.name,
+                    self.aibot_ws_url(),
+                    b.botid
                 );
             }
         }

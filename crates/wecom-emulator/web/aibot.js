@@ -94,12 +94,15 @@ function render(turns) {
   for (const t of turns) {
     const row = el("article", undefined, "turn");
     const q = t.callback && t.callback.text ? t.callback.text.content : t.kind;
-    row.append(el("p", `${t.userid}: ${q}`, "question"));
+    if (t.kind === "push") row.append(el("p", `bot → ${t.chatid || t.userid} (pushed)`, "question"));
+    else row.append(el("p", `${t.userid}: ${q}`, "question"));
     if (t.stream) {
       row.append(markdown(t.stream.content));
-      row.append(el("small", t.stream.finish ? `finished · ${t.stream.refreshes} refreshes`
-        : `streaming… (${t.stream.refreshes} refreshes)`));
+      // WebSocket-mode bots push their updates (no refreshes).
+      const n = t.req_id ? `${t.stream.updates} updates` : `${t.stream.refreshes} refreshes`;
+      row.append(el("small", t.stream.finish ? `finished · ${n}` : `streaming… (${n})`));
     } else if (t.reply && t.reply.text) row.append(markdown(t.reply.text.content));
+    else if (t.reply && t.reply.markdown) row.append(markdown(t.reply.markdown.content));
     const c = t.card_updates.length ? t.card_updates[t.card_updates.length - 1] : t.card;
     if (c) row.append(card(t, c, bot));
     for (const f of t.follow_ups) {

@@ -29,6 +29,16 @@ impl Activity {
     }
 }
 
+impl InFlight {
+    /// Keeps the connection counted as busy for the rest of its life (after an upgrade to
+    /// another protocol, which handles its own idle time).
+    pub(super) fn keep_for_connection(self) {
+        // One more request than ever finishes: the count stays above zero (the counter is
+        // freed with the connection).
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
 impl Drop for InFlight {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);

@@ -1,5 +1,8 @@
-//! The AI-bot routes: the admin actions of a member, the conversation listing, and the
-//! `response_url` endpoint of the WeCom API.
+//! The AI-bot admin routes: the actions of a member (write, open the chat, click a card,
+//! give feedback), delivered over HTTP callbacks or the bot's WebSocket connection; the
+//! listings are in [`list`], the WeCom-facing `response_url` in [`super::response_url`].
+
+mod list;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -12,27 +15,23 @@ use serde_json::{Map, Value, json};
 use super::config::{AibotConfig, AibotMode};
 use super::drive;
 use super::store::Turn;
-use super::validate::{self, Answering};
+use super::validate::Answering;
+use super::ws::ReqKind;
+use super::ws::deliver::{self as ws_deliver, Wait as WsWait};
 use crate::state::EmulatorState;
 
 pub(crate) fn router() -> Router<EmulatorState> {
     Router::new()
-        .route("/emulator/aibots", get(list_bots))
+        .route("/emulator/aibots", get(list::bots))
         .route("/emulator/aibots/{botid}/messages", post(send_message))
         .route("/emulator/aibots/{botid}/enter_chat", post(enter_chat))
-        .route("/emulator/aibots/{botid}/turns", get(turns))
-        .route("/emulator/aibots/{botid}/turns/{id}", get(turn))
+        .route("/emulator/aibots/{botid}/turns", get(list::turns))
+        .route("/emulator/aibots/{botid}/turns/{id}", get(list::turn))
         .route("/emulator/aibots/{botid}/turns/{id}/click", post(click))
         .route("/emulator/aibots/{botid}/turns/{id}/feedback", post(feedback))
 }
 
-/// The WeCom-facing route, `response_url`: called by the bot's own server, so it sits with the
-/// WeCom API, outside the admin API's guard.
-pub(crate) fn api_router() -> Router<EmulatorState> {
-    Router::new().route("/cgi-bin/aibot/response", post(response_url))
-}
-
-fn bad(status: StatusCode, msg: impl Into<String>) -> Response {
+pub(super) fn bad(status: StatusCode, msg: impl Into<String>) -> Response {
     (status, Json(json!({ "error": msg.into() }))).into_response()
 }
 
@@ -47,10 +46,19 @@ impl IntoResponse for Rejection {
 
 fn bot(state: &EmulatorState, botid: &str) -> Result<AibotConfig, Rejection> {
     let bot = state.config().aibots.iter().find(|b| b.botid == botid).cloned();
-    match bot {
-        Some(b) if b.mode == AibotMode::Http => Ok(b),
-        Some(_) => Err(Rejection(StatusCode::CONFLICT, "the bot is in WebSocket mode")),
-        None => Err(Rejection(StatusCode::NOT_FOUND, "no such bot")),
+    bot.ok_or(Rejection(StatusCode::NOT_FOUND, "no such bot"))
+}
+
+pub(super) fn is_ws(bot: &AibotConfig) -> bool {
+    bot.mode == AibotMode::Websocket
+}
+
+/// How long a member action on a WebSocket-mode bot waits for the first answer (as long as
+/// an HTTP callback try may take).
+fn answer_wait(state: &EmulatorState) -> WsWait {
+    WsWait {
+        timeout: std::time::Duration::from_millis(state.config().options.callback_timeout_ms),
+        done: ws_deliver::answered,
     }
 }
 
@@ -68,16 +76,6 @@ fn base(headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
-async fn list_bots(State(state): State<EmulatorState>) -> Response {
-    let bots: Vec<Value> = state
-        .config()
-        .aibots
-        .iter()
-        .map(|b| json!({ "botid": b.botid, "name": b.name, "mode": b.mode, "callback_url": b.callback_url }))
-        .collect();
-    Json(json!({ "aibots": bots })).into_response()
-}
-
 fn new_turn(
     bot: &AibotConfig,
     userid: &str,
@@ -92,6 +90,7 @@ fn new_turn(
         userid: userid.to_owned(),
         chatid: chatid.map(str::to_owned),
         kind: kind.to_owned(),
+        req_id: None,
         callback,
         created_at_ms: now,
         status: "delivering".into(),
@@ -164,17 +163,36 @@ async fn send_message(
         Value::Null,
         state.clock().now_ms(),
     ));
-    let code = state.inner.aibots.issue_code(turn);
-    plain.insert(
-        "response_url".into(),
-        format!("{}/cgi-bin/aibot/response?response_code={code}", base(&headers)).into(),
-    );
+    if is_ws(&bot) {
+        // The Node SDK's types allow a `response_url` in WebSocket mode, but what it does there
+        // is not documented: the emulator sends none (answers go over the connection).
+        plain.insert("create_time".into(), (state.clock().now_ms() / 1000).into());
+    } else {
+        let code = state.inner.aibots.issue_code(turn);
+        plain.insert(
+            "response_url".into(),
+            format!("{}/cgi-bin/aibot/response?response_code={code}", base(&headers)).into(),
+        );
+    }
     plain.insert("msgtype".into(), msgtype.clone().into());
     plain.insert(msgtype, payload);
     if let Some(q) = body.quote {
         plain.insert("quote".into(), q);
     }
     let plain = Value::Object(plain);
+    if is_ws(&bot) {
+        let wait = match wait.wait.as_deref() {
+            Some("false") => None,
+            Some("finish") => Some(WsWait {
+                timeout: std::time::Duration::from_secs(bot.stream_window_seconds),
+                done: ws_deliver::finished,
+            }),
+            _ => Some(answer_wait(&state)),
+        };
+        let cmd = "aibot_msg_callback";
+        ws_deliver::callback(&state, &bot.botid, turn, cmd, plain, ReqKind::Message, wait).await;
+        return Json(state.inner.aibots.get(turn)).into_response();
+    }
     state.inner.aibots.update(turn, |t| t.callback = plain.clone());
     let until_finish = wait.wait.as_deref() == Some("finish");
     if wait.wait.as_deref() == Some("false") {
@@ -216,7 +234,13 @@ async fn enter_chat(
         plain.clone(),
         state.clock().now_ms(),
     ));
-    drive::event(&state, &bot, turn, &plain, Some(Answering::EnterChat), None).await;
+    if is_ws(&bot) {
+        let wait = Some(answer_wait(&state));
+        let cmd = "aibot_event_callback";
+        ws_deliver::callback(&state, &bot.botid, turn, cmd, plain, ReqKind::EnterChat, wait).await;
+    } else {
+        drive::event(&state, &bot, turn, &plain, Some(Answering::EnterChat), None).await;
+    }
     Json(state.inner.aibots.get(turn)).into_response()
 }
 
@@ -265,17 +289,28 @@ async fn click(
         Value::Null,
         state.clock().now_ms(),
     ));
-    let code = state.inner.aibots.issue_code(turn);
-    plain.insert(
-        "response_url".into(),
-        format!("{}/cgi-bin/aibot/response?response_code={code}", base(&headers)).into(),
-    );
+    if !is_ws(&bot) {
+        let code = state.inner.aibots.issue_code(turn);
+        plain.insert(
+            "response_url".into(),
+            format!("{}/cgi-bin/aibot/response?response_code={code}", base(&headers)).into(),
+        );
+    }
     plain.insert("msgtype".into(), "event".into());
+    // The doc's nesting (`event.template_card_event.*`); the Node SDK's types show the fields
+    // flat under `event`, which clients accept as a fallback.
     plain.insert(
         "event".into(),
         json!({ "eventtype": "template_card_event", "template_card_event": data }),
     );
     let plain = Value::Object(plain);
+    if is_ws(&bot) {
+        let kind = ReqKind::CardEvent { task_id, card_turn: id };
+        let wait = Some(answer_wait(&state));
+        let cmd = "aibot_event_callback";
+        ws_deliver::callback(&state, &bot.botid, turn, cmd, plain, kind, wait).await;
+        return Json(state.inner.aibots.get(turn)).into_response();
+    }
     state.inner.aibots.update(turn, |t| t.callback = plain.clone());
     drive::event(&state, &bot, turn, &plain, Some(Answering::CardEvent(&task_id)), Some(id)).await;
     Json(state.inner.aibots.get(turn)).into_response()
@@ -329,57 +364,11 @@ async fn feedback(
         plain.clone(),
         state.clock().now_ms(),
     ));
-    drive::event(&state, &bot, turn, &plain, None, None).await;
+    if is_ws(&bot) {
+        let cmd = "aibot_event_callback";
+        ws_deliver::callback(&state, &bot.botid, turn, cmd, plain, ReqKind::NoAnswer, None).await;
+    } else {
+        drive::event(&state, &bot, turn, &plain, None, None).await;
+    }
     Json(state.inner.aibots.get(turn)).into_response()
-}
-
-#[derive(Deserialize)]
-struct TurnFilter {
-    userid: Option<String>,
-}
-
-async fn turns(
-    State(state): State<EmulatorState>,
-    Path(botid): Path<String>,
-    Query(f): Query<TurnFilter>,
-) -> Response {
-    Json(json!({ "turns": state.inner.aibots.list(&botid, f.userid.as_deref()) })).into_response()
-}
-
-async fn turn(
-    State(state): State<EmulatorState>,
-    Path((botid, id)): Path<(String, u64)>,
-) -> Response {
-    match state.inner.aibots.get(id).filter(|t| t.botid == botid) {
-        Some(t) => Json(t).into_response(),
-        None => bad(StatusCode::NOT_FOUND, "no such turn"),
-    }
-}
-
-#[derive(Deserialize)]
-struct Code {
-    #[serde(default)]
-    response_code: String,
-}
-
-/// `POST /cgi-bin/aibot/response`: one markdown or card per code, within an hour.
-async fn response_url(
-    State(state): State<EmulatorState>,
-    Query(q): Query<Code>,
-    body: axum::body::Bytes,
-) -> Response {
-    let answer =
-        |code: i64, msg: &str| Json(json!({ "errcode": code, "errmsg": msg })).into_response();
-    let Ok(body) = serde_json::from_slice::<Value>(&body) else {
-        return answer(40058, "Warning: wrong json format");
-    };
-    if let Err((code, msg)) = validate::active(&body) {
-        return answer(code, &msg);
-    }
-    let turn = match state.inner.aibots.use_code(&q.response_code) {
-        Ok(t) => t,
-        Err((code, msg)) => return answer(code, msg),
-    };
-    state.inner.aibots.update(turn, |t| t.follow_ups.push(body));
-    answer(0, "ok")
 }

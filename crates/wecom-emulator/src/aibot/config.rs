@@ -11,7 +11,8 @@ pub enum AibotMode {
     /// HTTP callbacks to `callback_url` (encrypted JSON, stream refreshes).
     #[default]
     Http,
-    /// The WebSocket long connection (not driven by this emulator yet).
+    /// The WebSocket long connection: the bot's program dials `/aibot/ws` and subscribes
+    /// with `botid` and `secret`.
     Websocket,
 }
 
@@ -27,6 +28,13 @@ pub enum AibotMode {
 /// callback_url = "http://127.0.0.1:8081/"
 /// mode = "http"
 /// refresh_interval_ms = 1000
+///
+/// [[aibots]]
+/// botid = "aib_ws"
+/// name = "Ask me over WebSocket"
+/// mode = "websocket"                # the program dials ws://HOST:PORT/aibot/ws
+/// secret = "…"                      # required in WebSocket mode
+/// stream_window_seconds = 360       # stream frames later than this answer 846608
 /// ```
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -55,7 +63,8 @@ pub struct AibotConfig {
     /// default, 1,000 ms, is what the WeCom client appears to do, and tests lower it.
     #[serde(default = "default_refresh")]
     pub refresh_interval_ms: u64,
-    /// How long after the member's message refreshes keep coming (WeCom: 6 minutes).
+    /// How long after the member's message refreshes keep coming (WeCom: 6 minutes); in
+    /// WebSocket mode, how long stream frames for a message are accepted.
     #[serde(default = "default_window")]
     pub stream_window_seconds: u64,
 }
@@ -87,6 +96,11 @@ impl AibotConfig {
                 .map_err(|e| format!("{at}: {e}"))?;
             crate::config::check::check_callback_url(url)
                 .map_err(|e| format!("{at}.callback_url: {e}"))?;
+        }
+        if self.mode == AibotMode::Websocket
+            && self.secret.as_ref().is_none_or(|s| s.expose().is_empty())
+        {
+            return Err(format!("{at}: websocket mode needs a secret"));
         }
         if self.refresh_interval_ms == 0 {
             return Err(format!("{at}: refresh_interval_ms must be at least 1"));

@@ -110,7 +110,8 @@ pub(crate) fn header(bot: &AibotConfig, userid: &str, chatid: Option<&str>) -> M
     m
 }
 
-fn record_stream(t: &mut Turn, reply: &Value) {
+/// Records a stream (or stream-with-card) answer in the turn.
+pub(crate) fn record_stream(t: &mut Turn, reply: &Value) {
     let s = &reply["stream"];
     let view = t.stream.get_or_insert_with(StreamView::default);
     s["id"].as_str().unwrap_or_default().clone_into(&mut view.id);

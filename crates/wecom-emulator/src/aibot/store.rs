@@ -17,12 +17,16 @@ pub(crate) struct Turn {
     pub(crate) userid: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) chatid: Option<String>,
-    /// `message` or the event type.
+    /// `message`, the event type, or `push` (an `aibot_send_msg` of a WebSocket-mode bot).
     pub(crate) kind: String,
+    /// WebSocket mode: the callback frame's `req_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) req_id: Option<String>,
     /// The callback body as sent (plaintext).
     pub(crate) callback: Value,
     pub(crate) created_at_ms: i64,
-    /// `delivering`, `streaming`, `finished`, `expired`, `answered`, `no_answer`, `failed`.
+    /// `delivering`, `delivered` (WebSocket: sent, no answer yet), `streaming`, `finished`,
+    /// `expired`, `answered`, `no_answer`, `failed`, `pushed`.
     pub(crate) status: String,
     /// Deliveries of the first callback (1 = no retry).
     pub(crate) tries: u32,
@@ -78,11 +82,17 @@ struct Inner {
 pub(crate) struct AibotState {
     inner: Mutex<Inner>,
     pub(crate) changes: broadcast::Sender<u64>,
+    /// The WebSocket side: live connections, `req_id`s, uploads, faults.
+    pub(crate) ws: super::ws::Hub,
 }
 
 impl Default for AibotState {
     fn default() -> Self {
-        AibotState { inner: Mutex::default(), changes: broadcast::channel(1024).0 }
+        AibotState {
+            inner: Mutex::default(),
+            changes: broadcast::channel(1024).0,
+            ws: super::ws::Hub::default(),
+        }
     }
 }
 
@@ -115,13 +125,17 @@ impl AibotState {
         self.lock().turns.iter().find(|t| t.id == id).cloned()
     }
 
-    pub(crate) fn list(&self, botid: &str, userid: Option<&str>) -> Vec<Turn> {
-        self.lock()
-            .turns
-            .iter()
-            .filter(|t| t.botid == botid && userid.is_none_or(|u| t.userid == u))
-            .cloned()
-            .collect()
+    /// The turns of a bot, or of one member of it: theirs, and pushes into the groups in
+    /// `groups` (the member's groups).
+    pub(crate) fn list(&self, botid: &str, userid: Option<&str>, groups: &[String]) -> Vec<Turn> {
+        let seen = |t: &Turn| {
+            userid.is_none_or(|u| {
+                t.userid == u
+                    || (t.userid.is_empty()
+                        && t.chatid.as_ref().is_some_and(|c| groups.contains(c)))
+            })
+        };
+        self.lock().turns.iter().filter(|t| t.botid == botid && seen(t)).cloned().collect()
     }
 
     pub(crate) fn issue_code(&self, turn: u64) -> String {
@@ -146,7 +160,9 @@ impl AibotState {
         Ok(c.turn)
     }
 
+    /// Forgets the conversations and the WebSocket bookkeeping (live connections stay).
     pub(crate) fn reset(&self) {
         *self.lock() = Inner::default();
+        self.ws.reset();
     }
 }

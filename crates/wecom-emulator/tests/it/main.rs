@@ -48,4 +48,16 @@ mod inbox {
     }
 }
 
+/// The AI-bot WebSocket endpoint `/aibot/ws`, driven by a raw WebSocket client, and by the
+/// official Node SDK when `node` and the check script's dependencies are installed.
+mod aibot_ws {
+    pub(crate) mod client;
+
+    mod faults;
+    mod node;
+    mod protocol;
+    mod turns;
+    mod upload;
+}
+
 mod slow_clients;
