@@ -22,14 +22,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 use wecom_callback::{Callback, CallbackServer, MessageBody, Mode, Reply};
 use wecom_msgcrypt::MsgCrypt;
 
-const TOKEN: &str = "QDG6eK";
-const KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
-const CORP: &str = "wx5823bf96d3bd56c7";
+#[path = "support/load.rs"]
+mod load;
+
+use load::{CORP, KEY, TOKEN, prepare, raw_roundtrip};
+
 /// Set in the environment of this binary when it runs as the library server.
 const SERVE_ENV: &str = "WECOM_BENCH_LIBRARY_SERVER";
 
@@ -90,71 +91,6 @@ fn serve_library() {
     });
 }
 
-/// One pre-rendered request per distinct callback (its own `MsgId`, so de-duplication never
-/// short-circuits it), for `path` on `host`.
-fn prepare(count: usize, host: &str, path: &str) -> Vec<Vec<u8>> {
-    let crypt = MsgCrypt::new(TOKEN, KEY, CORP).unwrap();
-    let ts = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        .to_string();
-    (0..count)
-        .map(|i| {
-            let xml = format!(
-                "<xml><ToUserName><![CDATA[{CORP}]]></ToUserName><FromUserName><![CDATA[user{}]]></FromUserName>\
-                 <CreateTime>{ts}</CreateTime><MsgType><![CDATA[text]]></MsgType>\
-                 <Content><![CDATA[load test message number {i}, a typical short chat line]]></Content>\
-                 <MsgId>{}</MsgId><AgentID>1000002</AgentID></xml>",
-                i % 1000,
-                7_000_000_000_000_000_000u64 + i as u64
-            );
-            let nonce = (100_000 + i).to_string();
-            let enc = crypt.encrypt(&xml, &ts, &nonce).unwrap();
-            let body = format!(
-                "<xml><ToUserName><![CDATA[{CORP}]]></ToUserName><Encrypt><![CDATA[{}]]></Encrypt><AgentID><![CDATA[1000002]]></AgentID></xml>",
-                enc.encrypt
-            );
-            format!(
-                "POST {path}?msg_signature={}&timestamp={ts}&nonce={nonce} HTTP/1.1\r\nhost: {host}\r\n\
-                 content-type: text/xml\r\ncontent-length: {}\r\n\r\n{body}",
-                enc.msg_signature,
-                body.len()
-            )
-            .into_bytes()
-        })
-        .collect()
-}
-
-/// Sends one request and reads one `Content-Length` response: (status, body length).
-async fn roundtrip(stream: &mut TcpStream, request: &[u8], buf: &mut Vec<u8>) -> (u16, usize) {
-    stream.write_all(request).await.unwrap();
-    buf.clear();
-    let mut chunk = [0u8; 8192];
-    loop {
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = std::str::from_utf8(&buf[..end]).unwrap();
-            let status: u16 = head[9..12].parse().unwrap();
-            let len: usize = head
-                .lines()
-                .find_map(|l| {
-                    let (k, v) = l.split_once(':')?;
-                    k.eq_ignore_ascii_case("content-length").then(|| v.trim().parse().unwrap())
-                })
-                .unwrap_or(0);
-            while buf.len() < end + 4 + len {
-                let n = stream.read(&mut chunk).await.unwrap();
-                assert!(n > 0, "server closed the connection");
-                buf.extend_from_slice(&chunk[..n]);
-            }
-            return (status, len);
-        }
-        let n = stream.read(&mut chunk).await.unwrap();
-        assert!(n > 0, "server closed the connection");
-        buf.extend_from_slice(&chunk[..n]);
-    }
-}
-
 struct Round {
     rps: f64,
     p50: u32,
@@ -187,7 +123,7 @@ fn load(addr: &str, requests: &Arc<Vec<Vec<u8>>>, conns: usize, secs: u64) -> Ro
                         break;
                     };
                     let t = Instant::now();
-                    let (status, len) = roundtrip(&mut stream, request, &mut buf).await;
+                    let (status, len) = raw_roundtrip(&mut stream, request, &mut buf).await;
                     assert!(status == 200 && len > 0, "bad response: status {status}, {len} bytes");
                     latencies.push(u32::try_from(t.elapsed().as_micros()).unwrap_or(u32::MAX));
                 }
@@ -255,6 +191,8 @@ fn main() {
     );
     // Enough distinct requests for 100,000 requests/s (about 100 MB per second of run).
     let count = usize::try_from(a.secs).unwrap() * 100_000;
+    let crypt = MsgCrypt::new(TOKEN, KEY, CORP).unwrap();
+    let callbacks = prepare(&crypt, count);
     let mut results: [Vec<Round>; 2] = [Vec::new(), Vec::new()];
     let names = ["library CallbackServer", "wecom listen --reply ok"];
     for round in 1..=a.rounds {
@@ -270,7 +208,7 @@ fn main() {
                     .env("RUST_LOG", "warn");
                 start(c, true)
             };
-            let requests = Arc::new(prepare(count, &host, &path));
+            let requests = Arc::new(callbacks.iter().map(|c| c.render(&host, &path)).collect());
             let r = load(&host, &requests, a.conns, a.secs);
             child.kill().ok();
             child.wait().ok();
