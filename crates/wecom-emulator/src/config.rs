@@ -20,7 +20,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 pub use check::ConfigError;
-pub use demo::DEMO_WEBHOOK_KEY;
+pub use demo::{DEMO_CHAT_APP, DEMO_WEBHOOK_KEY};
 pub use groups::{BotConfig, GroupConfig};
 
 /// A secret string (app secret, callback token, EncodingAESKey): readable through
@@ -122,6 +122,13 @@ pub struct Options {
     pub webhook_limit: u32,
     /// The webhook window in milliseconds (WeCom: 60,000); shorter for fast tests.
     pub webhook_window_ms: u64,
+    /// Per member and app: app group chat messages allowed per minute (WeCom: 200); the
+    /// excess is dropped.
+    pub chat_member_limit_per_minute: u32,
+    /// Per member and app: app group chat messages allowed per day (WeCom: 10,000).
+    pub chat_member_limit_per_day: u32,
+    /// App group chats the corp may create per day (WeCom: 1,000).
+    pub chat_creates_per_day: u32,
 }
 
 impl Default for Options {
@@ -141,6 +148,9 @@ impl Default for Options {
             allowed_origins: Vec::new(),
             webhook_limit: 20,
             webhook_window_ms: 60_000,
+            chat_member_limit_per_minute: 200,
+            chat_member_limit_per_day: 10_000,
+            chat_creates_per_day: 1000,
         }
     }
 }
@@ -253,9 +263,11 @@ impl Config {
     }
 
     /// The built-in demo corp: users `alice`, `bob`, `carol`, `dave` (unlicensed) and `erin`
-    /// (outside every app's range), departments, tags, two apps — `1000002` "Build bot"
-    /// with a callback URL placeholder and `1000003` "Notices" without one — and the group
-    /// "Ops alerts" (alice, bob, carol) with one webhook bot, key [`DEMO_WEBHOOK_KEY`].
+    /// (in the range of the whole-corp app only), departments, tags, three apps — `1000002`
+    /// "Build bot" with a callback URL placeholder, `1000003` "Notices" without one, and
+    /// `1000004` "Chat ops" ([`DEMO_CHAT_APP`]) whose range is the root department, so it may
+    /// use app group chats — and the group "Ops alerts" (alice, bob, carol) with one webhook
+    /// bot, key [`DEMO_WEBHOOK_KEY`].
     pub fn demo() -> Self {
         demo::demo()
     }
@@ -263,6 +275,16 @@ impl Config {
     /// The app with this id.
     pub fn app(&self, agentid: i64) -> Option<&AppConfig> {
         self.apps.iter().find(|a| a.agentid == agentid)
+    }
+
+    /// Whether app `agentid` has the root department (a department without a parent) in its
+    /// visible range, as `appchat/*` requires.
+    pub fn has_root_range(&self, agentid: i64) -> bool {
+        self.app(agentid).is_some_and(|a| {
+            a.visible_parties
+                .iter()
+                .any(|p| self.departments.iter().any(|d| d.id == *p && d.parentid == 0))
+        })
     }
 
     /// Checks ids, references, callback settings and options.
