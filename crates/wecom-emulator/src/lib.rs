@@ -158,8 +158,7 @@ pub use server::{AppCredentials, Emulator, EmulatorBuilder, EmulatorHandle, Erro
 pub use signal::shutdown_signal;
 pub use state::{
     AppChat, Attachment, CardState, Direction, EmulatorState, GroupKind, GroupMessage, MediaKind,
-    Message, Origin,
-    Recipient, Status,
+    Message, Origin, Recipient, Status,
 };
 
 /// The emulator's HTTP application: the WeCom API under `/cgi-bin/`, the admin API under

@@ -10,10 +10,10 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::callback::CallbackRecord;
-use crate::state::{AppChat, EmulatorState};
 use crate::state::media::MediaStore;
 use crate::state::store::Store;
 use crate::state::tokens::Tokens;
+use crate::state::{AppChat, EmulatorState};
 
 /// Format version of the state file.
 const VERSION: u32 = 1;

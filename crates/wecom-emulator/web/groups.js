@@ -1,12 +1,15 @@
-// Group chats in the inbox: each group of the corp configuration is a conversation of its
-// members, showing what its webhook bots posted — every webhook kind rendered the way the
-// WeCom client shows it, mentions of the member viewing the group highlighted. Lives beside
-// the member view (app.js) without touching it: picking a group hides the member
+// Group chats in the inbox, both kinds in one list: the groups of the corp configuration,
+// showing what their webhook bots posted, and the app group chats apps created
+// (appchat/create), showing what the app posted — every kind rendered the way the WeCom
+// client shows it (webhook kinds here, app message kinds by messages.js), mentions of the
+// member viewing the group highlighted, copies dropped by the per-member limits noted. Lives
+// beside the member view (app.js) without touching it: picking a group hides the member
 // conversation, picking a member hides the group.
 
 import { arr, formatSize, formatTime, h, img, link, obj, str } from "./dom.js";
 import { renderMarkdown } from "./markdown_v2.js";
 import { renderCard } from "./cards.js";
+import { renderContent } from "./messages.js";
 import { textWithLinks } from "./rich.js";
 
 const $ = (id) => document.getElementById(id);
@@ -44,6 +47,12 @@ function textContent(content, me) {
 /** The bubble of one group message. */
 export function renderGroupContent(msg, me) {
   const body = msg.body ?? {};
+  if (msg.kind === "appchat") {
+    // An app's message: the same kinds (and rendering) as in a member's app conversation.
+    const att = msg.attachment;
+    const media = att ? { [att.media_id]: { filename: att.filename, size: att.size } } : {};
+    return renderContent({ body, msgtype: msg.msgtype, direction: "app_to_user", media, status: "delivered" }, { act: () => {} });
+  }
   const c = obj(body, msg.msgtype) ?? {};
   switch (msg.msgtype) {
     case "text":
@@ -88,10 +97,17 @@ function renderMessages(messages) {
       .map((m) =>
         h(
           "article",
-          { class: `message group-message${m.mentions?.some((x) => x === state.me || x === "@all") ? " mentions-me" : ""}`, dataset: { id: m.id, msgtype: m.msgtype } },
-          h("header", { class: "message-head" }, h("span", { class: "from" }, `🤖 ${m.bot}`), h("span", { class: "kind" }, m.msgtype), h("time", null, formatTime(m.sent_at_ms))),
+          { class: `message group-message${m.mentions?.some((x) => x === state.me || x === "@all") ? " mentions-me" : ""}`, dataset: { id: m.id, msgtype: m.msgtype, kind: m.kind ?? "webhook" } },
+          h(
+            "header",
+            { class: "message-head" },
+            m.kind === "appchat" ? h("span", { class: "from sender-app", dataset: { agentid: String(m.agentid) } }, `🧩 ${m.bot}`, h("span", { class: "sender-kind" }, " · app")) : h("span", { class: "from" }, `🤖 ${m.bot}`),
+            h("span", { class: "kind" }, m.msgtype),
+            h("time", null, formatTime(m.sent_at_ms)),
+          ),
           renderGroupContent(m, state.me),
           mentionChips(m.mentions, state.me),
+          m.dropped?.length ? h("div", { class: "dropped-note" }, `Dropped for ${m.dropped.join(", ")} (over the per-member limit; WeCom answers ok)`) : null,
         ),
       ),
   );
@@ -109,7 +125,8 @@ function select(chatid) {
   const g = state.groups.find((x) => x.chatid === chatid);
   $("main").hidden = true;
   $("group-view").hidden = false;
-  $("group-name").textContent = g ? `${g.name || g.chatid} (${g.members.length} members)` : chatid;
+  const kind = g?.kind === "appchat" ? `app chat of ${g.app || g.agentid}, owner ${g.owner}` : "webhook group";
+  $("group-name").textContent = g ? `${g.name || g.chatid} (${g.members.length} members · ${kind})` : chatid;
   const who = $("group-as");
   who.replaceChildren(h("option", { value: "" }, "everyone"), ...(g?.members ?? []).map((m) => h("option", { value: m.toLowerCase() }, m)));
   state.me = null;
@@ -117,17 +134,34 @@ function select(chatid) {
   refresh();
 }
 
-async function start() {
+/** The list of groups, both kinds, each saying which it is. */
+async function loadGroups() {
   const nav = $("groups");
-  if (!nav) return;
   const { groups } = await getJson("/emulator/groups");
   state.groups = groups;
   nav.replaceChildren(
-    ...groups.map((g) =>
-      h("li", null, h("button", { type: "button", class: "group user", dataset: { chatid: g.chatid }, "aria-pressed": "false", onclick: () => select(g.chatid) }, h("span", { class: "avatar", "aria-hidden": "true" }, "#"), h("span", { class: "user-name" }, g.name || g.chatid), h("span", { class: "user-id" }, g.members.join(", ")))),
-    ),
+    ...groups.map((g) => {
+      const app = g.kind === "appchat";
+      return h(
+        "li",
+        null,
+        h(
+          "button",
+          { type: "button", class: `group user group-${app ? "appchat" : "webhook"}`, dataset: { chatid: g.chatid, kind: g.kind ?? "webhook" }, "aria-pressed": String(g.chatid === state.chatid), onclick: () => select(g.chatid) },
+          h("span", { class: "avatar", "aria-hidden": "true" }, app ? "💬" : "#"),
+          h("span", { class: "user-name" }, g.name || g.chatid),
+          h("span", { class: "group-kind" }, app ? `app chat · ${g.app || g.agentid}` : "webhook"),
+          h("span", { class: "user-id" }, g.members.join(", ")),
+        ),
+      );
+    }),
   );
   $("groups-title").hidden = groups.length === 0;
+}
+
+async function start() {
+  if (!$("groups")) return;
+  await loadGroups();
   $("group-as").addEventListener("change", (e) => {
     state.me = e.target.value || null;
     refresh();
@@ -143,7 +177,8 @@ async function start() {
     events.addEventListener("group_message", (e) => {
       if (JSON.parse(e.data).chatid === state.chatid) refresh();
     });
-    events.addEventListener("reset", refresh);
+    events.addEventListener("group_changed", () => loadGroups().then(() => state.chatid && select(state.chatid)));
+    events.addEventListener("reset", () => loadGroups().then(refresh));
   }
 }
 
