@@ -168,7 +168,7 @@ mod tests {
     use std::time::Duration;
 
     use crate::config::Config;
-    use crate::state::{AppChat, EmulatorState};
+    use crate::state::EmulatorState;
 
     #[tokio::test]
     async fn a_failing_save_is_reported_at_once_and_once() {

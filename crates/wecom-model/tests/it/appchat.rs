@@ -203,8 +203,8 @@ fn statistics_request_and_answer() {
         json!({ "time_type": 1 })
     );
     let list: Vec<AppStatistics> = serde_json::from_value(json!([
-        { "agentid": 1000002, "app_name": "应用1", "count": 101 },
-        { "agentid": 1000003, "app_name": "应用2", "count": 0 }
+        { "agentid": 1_000_002, "app_name": "应用1", "count": 101 },
+        { "agentid": 1_000_003, "app_name": "应用2", "count": 0 }
     ]))
     .unwrap();
     assert_eq!(list[0].count, 101);

@@ -59,7 +59,7 @@ fn update_inner(state: &EmulatorState, query: Option<&str>, raw: &[u8]) -> Resul
         None => chat.owner.clone(),
     };
     if let Some(name) = name {
-        chat.name = name.to_owned();
+        name.clone_into(&mut chat.name);
     }
     chat.members = next;
     chat.owner = next_owner;

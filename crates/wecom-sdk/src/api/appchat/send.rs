@@ -76,12 +76,11 @@ impl SendToChat {
         if let Some(limiter) = client.limiter()
             && limiter.chats().counts()
         {
-            let members = match limiter.chats().members_of(&request.chatid) {
-                Some(members) => members,
-                None => {
-                    let info = client.get_chat(request.chatid.clone()).await?;
-                    info.userlist.into()
-                }
+            let known = limiter.chats().members_of(&request.chatid);
+            let members = if let Some(members) = known {
+                members
+            } else {
+                client.get_chat(request.chatid.clone()).await?.userlist.into()
             };
             match on_member_limit.unwrap_or(limiter.settings().on_member_limit_mode()) {
                 OnLimit::Delay => limiter.chats().wait(&members).await,
