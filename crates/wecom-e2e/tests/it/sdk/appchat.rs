@@ -4,6 +4,8 @@
 //! department; statistics after sends; linked-corp recipients; the throttle counting chat
 //! sends per member.
 
+use std::time::Duration;
+
 use serde_json::json;
 use wecom::api::appchat::{AppChatRequest, CreateChat, UpdateChat};
 use wecom::api::linkedcorp::{LinkedParty, LinkedRecipients, LinkedUser};
@@ -16,7 +18,7 @@ use wecom::throttle::Limit;
 use wecom::{Media, MediaType, OnLimit, Text, Throttle};
 use wecom_emulator::DEMO_CHAT_APP;
 
-use super::support::{BOT, Env, amr, mp4, png};
+use super::support::{BOT, Env, amr, eventually, mp4, png};
 
 #[tokio::test]
 async fn a_chat_is_created_updated_and_read_back() {
@@ -187,4 +189,24 @@ async fn the_throttle_counts_chat_sends_per_member_and_reports_whole_messages() 
     assert!(client.send_to_chat("a1", Text::new("4")).await.unwrap().sent);
     assert_eq!(env.calls("/cgi-bin/appchat/send").await, 3, "the held message never left");
     assert_eq!(env.calls("/cgi-bin/appchat/get").await, 1, "membership followed the update");
+}
+
+#[tokio::test]
+async fn a_chat_send_stalled_past_the_timeout_is_delivery_unknown_and_not_repeated() {
+    let env = Env::demo().await;
+    let client =
+        env.builder(DEMO_CHAT_APP).request_timeout(Duration::from_millis(300)).build().unwrap();
+    client.create_chat(CreateChat::new("Ops", ["alice", "bob"]).chat_id("ops1")).await.unwrap();
+    env.fault(json!({ "path": "appchat/send", "count": 1, "kind": "stall", "ms": 800 })).await;
+    let err = client.send_to_chat("ops1", Text::new("did it arrive?")).await.unwrap_err();
+    assert!(err.is_delivery_unknown(), "{err:?}");
+    assert_eq!(env.calls("/cgi-bin/appchat/send").await, 1, "not repeated blindly");
+    // It did arrive, once: the stalled request completed on the server.
+    let posted = eventually("the stalled chat send", Duration::from_secs(5), || async {
+        let v = env.get("/emulator/groups/ops1/messages").await;
+        let list = v["messages"].as_array().cloned().unwrap_or_default();
+        (!list.is_empty()).then_some(list)
+    })
+    .await;
+    assert_eq!(posted.len(), 1);
 }
