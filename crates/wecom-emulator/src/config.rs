@@ -129,6 +129,8 @@ pub struct Options {
     pub chat_member_limit_per_day: u32,
     /// App group chats the corp may create per day (WeCom: 1,000).
     pub chat_creates_per_day: u32,
+    /// App group chat updates the corp may make per hour (WeCom: 100).
+    pub chat_updates_per_hour: u32,
 }
 
 impl Default for Options {
@@ -151,6 +153,7 @@ impl Default for Options {
             chat_member_limit_per_minute: 200,
             chat_member_limit_per_day: 10_000,
             chat_creates_per_day: 1000,
+            chat_updates_per_hour: 100,
         }
     }
 }

@@ -6,8 +6,8 @@
 //! department (48002 otherwise, as WeCom answers), then that the chat was created by that app
 //! (86008). The codes are WeCom's global ones for chats: 86001 malformed chat id, 86003
 //! unknown chat, 86004 name, 86005 owner, 86006 member count, 86007 member not in the corp,
-//! 86215 chat id taken; 45009 past the corp's daily creations (which code WeCom uses there is
-//! not documented; 45009 is its frequency-limit code).
+//! 86215 chat id taken; 45009 past the corp's daily creations or hourly updates (which code
+//! WeCom uses there is not documented; 45009 is its frequency-limit code).
 
 mod create;
 mod get;

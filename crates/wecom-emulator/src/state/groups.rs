@@ -112,8 +112,22 @@ pub(crate) struct GroupStore {
     pub(crate) app_chats: Vec<AppChat>,
     /// Virtual times of `appchat/create` calls within the last day (the corp's daily limit).
     pub(crate) creates: VecDeque<i64>,
+    /// Virtual times of `appchat/update` calls within the last hour (the corp's hourly limit).
+    pub(crate) updates: VecDeque<i64>,
     /// (app, member) → virtual times of app-chat deliveries within the last day.
     chat_deliveries: HashMap<(i64, String), VecDeque<i64>>,
+}
+
+/// Records `now` in `times` if fewer than `max` lie within `window_ms` before it.
+fn admit_in_window(times: &mut VecDeque<i64>, now: i64, window_ms: i64, max: u32) -> bool {
+    while times.front().is_some_and(|t| *t + window_ms <= now) {
+        times.pop_front();
+    }
+    if times.len() >= max as usize {
+        return false;
+    }
+    times.push_back(now);
+    true
 }
 
 /// A day in milliseconds.
@@ -133,14 +147,13 @@ impl GroupStore {
     /// Whether the corp may create another chat at `now` (fewer than `per_day` within the
     /// last day); records the creation when it may.
     pub(crate) fn admit_create(&mut self, now: i64, per_day: u32) -> bool {
-        while self.creates.front().is_some_and(|t| *t + DAY_MS <= now) {
-            self.creates.pop_front();
-        }
-        if self.creates.len() >= per_day as usize {
-            return false;
-        }
-        self.creates.push_back(now);
-        true
+        admit_in_window(&mut self.creates, now, DAY_MS, per_day)
+    }
+
+    /// Whether the corp may update another chat at `now` (fewer than `per_hour` within the
+    /// last hour); records the update when it may.
+    pub(crate) fn admit_update(&mut self, now: i64, per_hour: u32) -> bool {
+        admit_in_window(&mut self.updates, now, 3_600_000, per_hour)
     }
 
     /// Counts one app-chat delivery to `member` from `agentid` at `now` if it is within

@@ -58,6 +58,15 @@ fn update_inner(state: &EmulatorState, query: Option<&str>, raw: &[u8]) -> Resul
         None if !next.contains(&chat.owner) => next[0].clone(),
         None => chat.owner.clone(),
     };
+    // Only a valid update counts against the corp's hourly limit.
+    let per_hour = state.config().options.chat_updates_per_hour;
+    if !groups.admit_update(state.clock().now_ms(), per_hour) {
+        return Err(ApiError::new(
+            code::API_FREQUENCY_LIMITED,
+            format!("the corp updated app chats {per_hour} times within the last hour"),
+        ));
+    }
+    let chat = owned(&mut groups, chatid, agentid)?;
     if let Some(name) = name {
         name.clone_into(&mut chat.name);
     }

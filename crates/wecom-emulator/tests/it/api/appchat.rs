@@ -133,6 +133,25 @@ async fn creations_per_day_are_limited() {
 }
 
 #[tokio::test]
+async fn updates_per_hour_are_limited() {
+    let mut config = Config::demo();
+    config.options.chat_updates_per_hour = 2;
+    let emu = Emu::with(config).await;
+    assert_eq!(create(&emu, "c1", &["alice", "bob"]).await["errcode"], 0);
+    let rename = |n: &str| json!({ "chatid": "c1", "name": n });
+    assert_eq!(call(&emu, CHAT, "update", &rename("a")).await["errcode"], 0);
+    assert_eq!(call(&emu, CHAT, "update", &rename("b")).await["errcode"], 0);
+    assert_errcode(&call(&emu, CHAT, "update", &rename("c")).await, 45009);
+    assert_eq!(
+        get(&emu, CHAT, "c1").await["chat_info"]["name"],
+        "b",
+        "the refused one changed nothing"
+    );
+    emu.advance(3600).await;
+    assert_eq!(call(&emu, CHAT, "update", &rename("c")).await["errcode"], 0);
+}
+
+#[tokio::test]
 async fn unknown_and_foreign_chats_are_refused() {
     let mut config = Config::demo();
     // A second whole-corp app, to own a chat the demo chat app may not touch.
