@@ -28,6 +28,8 @@ pub use info::ChatInfo;
 pub use send::AppChatRequest;
 pub use update::UpdateChat;
 
+use std::collections::HashMap;
+
 use crate::limits::{CHAT_ID_CHARS, CHAT_NAME_CHARS};
 use crate::message::user_id_problem;
 use crate::validate::{Check, Path, max_chars, non_empty};
@@ -75,8 +77,10 @@ pub(crate) fn check_member_list(path: &Path<'_>, ids: &[String]) -> Check {
     for (i, id) in ids.iter().enumerate() {
         check_member(&path.index(i), id)?;
     }
+    // Up to 2,000 ids: a set keeps this linear; first sightings are kept to name the repeat.
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(ids.len());
     for (i, id) in ids.iter().enumerate() {
-        if let Some(first) = ids[..i].iter().position(|o| o.eq_ignore_ascii_case(id)) {
+        if let Some(first) = seen.insert(id.to_lowercase(), i) {
             return Err(path
                 .index(i)
                 .error(format!("repeats {path}[{first}] ({id:?}); every member once")));

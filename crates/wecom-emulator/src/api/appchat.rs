@@ -23,6 +23,7 @@ use serde_json::Value;
 
 use super::auth;
 use super::error::{ApiError, code};
+use crate::hash::FxHashSet as HashSet;
 use crate::state::EmulatorState;
 use crate::state::groups::GroupStore;
 use crate::validate::Obj;
@@ -78,6 +79,7 @@ fn check_name(name: &str) -> Result<(), ApiError> {
 fn members(state: &EmulatorState, body: Obj<'_>, key: &str) -> Result<Vec<String>, ApiError> {
     let Some(list) = body.arr(key)? else { return Ok(Vec::new()) };
     let mut out: Vec<String> = Vec::with_capacity(list.len());
+    let mut seen = HashSet::default();
     for (i, v) in list.iter().enumerate() {
         let Value::String(id) = v else {
             return Err(ApiError::wrong_json(format!("{key}[{i}] must be a string")));
@@ -88,9 +90,8 @@ fn members(state: &EmulatorState, body: Obj<'_>, key: &str) -> Result<Vec<String
                 format!("{key}[{i}] {id:?} is not a member of the corp"),
             ));
         };
-        let id = state.inner.dir.userid(idx);
-        if !out.iter().any(|m| m == id) {
-            out.push(id.to_owned());
+        if seen.insert(idx) {
+            out.push(state.inner.dir.userid(idx).to_owned());
         }
     }
     Ok(out)
