@@ -2,10 +2,13 @@
 //! One module per endpoint; this one holds the router, the query-string helper, the
 //! access-token check every endpoint starts with, and the fault-injection middleware.
 
+mod appchat;
 pub(crate) mod error;
+mod linkedcorp;
 pub(crate) mod media;
 mod recall;
 pub(crate) mod send;
+mod statistics;
 mod token;
 pub(crate) mod update;
 mod webhook;
@@ -42,6 +45,15 @@ pub(crate) fn router(state: EmulatorState) -> Router<EmulatorState> {
             "/cgi-bin/message/update_template_card",
             post(update::update_template_card).fallback(wrong_method),
         )
+        .route(
+            "/cgi-bin/message/get_statistics",
+            post(statistics::statistics).fallback(wrong_method),
+        )
+        .route("/cgi-bin/appchat/create", post(appchat::create).fallback(wrong_method))
+        .route("/cgi-bin/appchat/update", post(appchat::update).fallback(wrong_method))
+        .route("/cgi-bin/appchat/get", get(appchat::get).fallback(wrong_method))
+        .route("/cgi-bin/appchat/send", post(appchat::send).fallback(wrong_method))
+        .route("/cgi-bin/linkedcorp/message/send", post(linkedcorp::send).fallback(wrong_method))
         .route("/cgi-bin/media/get", get(media::get).fallback(wrong_method))
         .route("/cgi-bin/getcallbackip", get(getcallbackip).fallback(wrong_method))
         .route("/cgi-bin/webhook/send", post(webhook::send).fallback(wrong_method))

@@ -20,7 +20,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 pub use check::ConfigError;
-pub use demo::DEMO_WEBHOOK_KEY;
+pub use demo::{DEMO_CHAT_APP, DEMO_WEBHOOK_KEY};
 pub use groups::{BotConfig, GroupConfig};
 
 /// A secret string (app secret, callback token, EncodingAESKey): readable through
@@ -134,6 +134,15 @@ pub struct Options {
     /// AI-bot WebSocket endpoint: bytes of chunked uploads in progress at most, over all
     /// bots (default 128 MiB); an `aibot_upload_media_init` beyond it answers 45001.
     pub aibot_ws_upload_memory: usize,
+    /// Per member and app: app group chat messages allowed per minute (WeCom: 200); the
+    /// excess is dropped.
+    pub chat_member_limit_per_minute: u32,
+    /// Per member and app: app group chat messages allowed per day (WeCom: 10,000).
+    pub chat_member_limit_per_day: u32,
+    /// App group chats the corp may create per day (WeCom: 1,000).
+    pub chat_creates_per_day: u32,
+    /// App group chat updates the corp may make per hour (WeCom: 100).
+    pub chat_updates_per_hour: u32,
 }
 
 impl Default for Options {
@@ -157,6 +166,10 @@ impl Default for Options {
             aibot_ws_subscribe_timeout_ms: 10_000,
             aibot_ws_max_connections: 64,
             aibot_ws_upload_memory: 128 * 1024 * 1024,
+            chat_member_limit_per_minute: 200,
+            chat_member_limit_per_day: 10_000,
+            chat_creates_per_day: 1000,
+            chat_updates_per_hour: 100,
         }
     }
 }
@@ -269,9 +282,11 @@ impl Config {
     }
 
     /// The built-in demo corp: users `alice`, `bob`, `carol`, `dave` (unlicensed) and `erin`
-    /// (outside every app's range), departments, tags, two apps — `1000002` "Build bot"
-    /// with a callback URL placeholder and `1000003` "Notices" without one — and the group
-    /// "Ops alerts" (alice, bob, carol) with one webhook bot, key [`DEMO_WEBHOOK_KEY`].
+    /// (in the range of the whole-corp app only), departments, tags, three apps — `1000002`
+    /// "Build bot" with a callback URL placeholder, `1000003` "Notices" without one, and
+    /// `1000004` "Chat ops" ([`DEMO_CHAT_APP`]) whose range is the root department, so it may
+    /// use app group chats — and the group "Ops alerts" (alice, bob, carol) with one webhook
+    /// bot, key [`DEMO_WEBHOOK_KEY`].
     pub fn demo() -> Self {
         demo::demo()
     }
@@ -279,6 +294,16 @@ impl Config {
     /// The app with this id.
     pub fn app(&self, agentid: i64) -> Option<&AppConfig> {
         self.apps.iter().find(|a| a.agentid == agentid)
+    }
+
+    /// Whether app `agentid` has the root department (a department without a parent) in its
+    /// visible range, as `appchat/*` requires.
+    pub fn has_root_range(&self, agentid: i64) -> bool {
+        self.app(agentid).is_some_and(|a| {
+            a.visible_parties
+                .iter()
+                .any(|p| self.departments.iter().any(|d| d.id == *p && d.parentid == 0))
+        })
     }
 
     /// Checks ids, references, callback settings and options.

@@ -34,11 +34,16 @@ pub enum Event {
         /// Its id in `GET /emulator/callbacks`.
         id: u64,
     },
-    /// A webhook bot posted into a group.
+    /// A webhook bot posted into a group, or an app into its chat.
     GroupMessage {
         /// Its id in `GET /emulator/groups/{chatid}/messages`.
         id: String,
         /// The group.
+        chatid: String,
+    },
+    /// An app group chat was created or changed (`appchat/create`, `appchat/update`).
+    GroupChanged {
+        /// The chat.
         chatid: String,
     },
     /// The state was reset.

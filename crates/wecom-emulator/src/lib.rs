@@ -160,8 +160,8 @@ pub use aibot::{AibotConfig, AibotMode};
 pub use callback::{Attempt, CallbackRecord, Outcome, ReplyRecord};
 pub use clock::Clock;
 pub use config::{
-    AppConfig, BotConfig, Config, ConfigError, DEMO_WEBHOOK_KEY, DepartmentConfig, GroupConfig,
-    Options, Secret, TagConfig, UserConfig,
+    AppConfig, BotConfig, Config, ConfigError, DEMO_CHAT_APP, DEMO_WEBHOOK_KEY, DepartmentConfig,
+    GroupConfig, Options, Secret, TagConfig, UserConfig,
 };
 pub use events::Event;
 pub use faults::{Fault, FaultKind};
@@ -169,7 +169,8 @@ pub use persist::StateFileError;
 pub use server::{AppCredentials, Emulator, EmulatorBuilder, EmulatorHandle, Error, run};
 pub use signal::shutdown_signal;
 pub use state::{
-    Attachment, CardState, Direction, EmulatorState, GroupMessage, MediaKind, MemberAction,
+    AppChat, Attachment, CardState, Direction, EmulatorState, GroupKind, GroupMessage, MediaKind,
+    MemberAction,
     Message, Origin, Recipient, Status,
 };
 

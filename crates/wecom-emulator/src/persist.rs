@@ -1,5 +1,6 @@
-//! The optional state file: messages, tokens, media, response codes, callbacks and the clock
-//! offset, as JSON, so a restarted emulator keeps its inbox. Written atomically (temporary
+//! The optional state file: messages, tokens, media, response codes, callbacks, app group
+//! chats (without their messages, which live in memory only, like webhook group messages)
+//! and the clock offset, as JSON, so a restarted emulator keeps its inbox. Written atomically (temporary
 //! file, then rename) when the state changed, at most once a second, and on shutdown.
 
 use std::path::{Path, PathBuf};
@@ -9,10 +10,10 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::callback::CallbackRecord;
-use crate::state::EmulatorState;
 use crate::state::media::MediaStore;
 use crate::state::store::Store;
 use crate::state::tokens::Tokens;
+use crate::state::{AppChat, EmulatorState};
 
 /// Format version of the state file.
 const VERSION: u32 = 1;
@@ -48,6 +49,9 @@ struct Snapshot {
     tokens: Tokens,
     media: MediaStore,
     callbacks: Vec<CallbackRecord>,
+    /// Absent in files written before app chats existed.
+    #[serde(default)]
+    app_chats: Vec<AppChat>,
 }
 
 fn io_error(path: &Path, e: &impl std::fmt::Display) -> StateFileError {
@@ -67,6 +71,7 @@ impl EmulatorState {
             tokens: self.tokens().clone(),
             media: self.media().clone(),
             callbacks: self.callbacks().clone(),
+            app_chats: self.app_chats(),
         };
         let json = serde_json::to_vec(&snapshot).map_err(|e| io_error(path, &e))?;
         let mut tmp = PathBuf::from(path);
@@ -106,6 +111,7 @@ impl EmulatorState {
         *self.media_mut() = snap.media;
         crate::callback::ids_above(snap.callbacks.iter().map(|c| c.id).max().unwrap_or(0));
         *self.callbacks() = snap.callbacks;
+        self.groups().app_chats = snap.app_chats;
         Ok(true)
     }
 

@@ -29,7 +29,7 @@ use crate::config::{Config, ConfigError, Secret};
 use crate::events::Event;
 use crate::faults::Faults;
 
-pub use groups::{Attachment, GroupMessage};
+pub use groups::{AppChat, Attachment, GroupKind, GroupMessage};
 pub use media::MediaKind;
 pub use message::{CardState, Direction, MemberAction, Message, Origin, Recipient, Status};
 
@@ -169,8 +169,8 @@ impl EmulatorState {
         self.store().messages.iter().cloned().collect()
     }
 
-    /// Forgets every message, token, upload, callback record and fault and resets the clock;
-    /// the configuration (including callback URLs set at run time) stays.
+    /// Forgets every message, token, upload, app chat, callback record and fault and resets
+    /// the clock; the configuration (including callback URLs set at run time) stays.
     pub fn reset(&self) {
         *self.store() = store::Store::default();
         *self.tokens_mut() = tokens::Tokens::default();
@@ -216,7 +216,13 @@ impl EmulatorState {
         lock(&self.inner.groups)
     }
 
-    /// A snapshot of every message webhook bots posted, oldest first.
+    /// A snapshot of the app group chats (`appchat/create`), in creation order.
+    pub fn app_chats(&self) -> Vec<AppChat> {
+        self.groups().app_chats.clone()
+    }
+
+    /// A snapshot of every message posted into a group (webhook bots and app chats), oldest
+    /// first.
     pub fn group_messages(&self) -> Vec<GroupMessage> {
         self.groups().messages.clone()
     }

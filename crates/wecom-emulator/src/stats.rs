@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The paths counted individually; anything else counts as `other`.
-const PATHS: [&str; 8] = [
+const PATHS: [&str; 14] = [
     "/cgi-bin/gettoken",
     "/cgi-bin/message/send",
     "/cgi-bin/message/recall",
@@ -16,6 +16,12 @@ const PATHS: [&str; 8] = [
     "/cgi-bin/media/uploadimg",
     "/cgi-bin/media/get",
     "/cgi-bin/getcallbackip",
+    "/cgi-bin/message/get_statistics",
+    "/cgi-bin/appchat/create",
+    "/cgi-bin/appchat/update",
+    "/cgi-bin/appchat/get",
+    "/cgi-bin/appchat/send",
+    "/cgi-bin/linkedcorp/message/send",
 ];
 
 /// The counters.

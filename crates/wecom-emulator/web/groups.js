@@ -1,9 +1,13 @@
-// Group chats in the inbox: what a group's bots posted — every webhook kind rendered the way
-// the WeCom client shows it, mentions of the member viewing the group highlighted.
+// Group chats in the inbox, both kinds: the groups of the corp configuration, showing what
+// their webhook bots posted, and the app group chats apps created (appchat/create), showing
+// what the app posted — every kind rendered the way the WeCom client shows it (webhook kinds
+// here, app message kinds by messages.js), mentions of the member viewing the group
+// highlighted, copies dropped by the per-member limits noted.
 
 import { arr, formatClock, formatSize, h, img, link, obj, str } from "./dom.js";
 import { renderMarkdown } from "./markdown_v2.js";
 import { renderCard } from "./cards.js";
+import { renderContent } from "./messages.js";
 import { textWithLinks } from "./rich.js";
 
 function mentionChips(mentions, me) {
@@ -32,6 +36,12 @@ function textContent(content, me) {
 /** The bubble of one group message. */
 export function renderGroupContent(msg, me) {
   const body = msg.body ?? {};
+  if (msg.kind === "appchat") {
+    // An app's message: the same kinds (and rendering) as in a member's app conversation.
+    const att = msg.attachment;
+    const media = att ? { [att.media_id]: { filename: att.filename, size: att.size } } : {};
+    return renderContent({ body, msgtype: msg.msgtype, direction: "app_to_user", media, status: "delivered" }, { act: () => {} });
+  }
   const c = obj(body, msg.msgtype) ?? {};
   switch (msg.msgtype) {
     case "text":
@@ -71,14 +81,23 @@ function groupNode(m, me) {
   const mentioned = m.mentions?.some((x) => x === me || x === "@all");
   return h(
     "article",
-    { class: `msg theirs group-message${mentioned ? " mentions-me" : ""}`, dataset: { id: m.id, msgtype: m.msgtype }, tabindex: "-1" },
-    h("span", { class: "avatar bot", "aria-hidden": "true" }, (m.bot || "B").slice(0, 1).toUpperCase()),
+    { class: `msg theirs group-message${mentioned ? " mentions-me" : ""}`, dataset: { id: m.id, msgtype: m.msgtype, kind: m.kind ?? "webhook" }, tabindex: "-1" },
+    h("span", { class: "avatar bot", "aria-hidden": "true" }, m.kind === "appchat" ? "💬" : (m.bot || "B").slice(0, 1).toUpperCase()),
     h(
       "div",
       { class: "msg-main" },
-      h("header", { class: "msg-head" }, h("span", { class: "msg-from" }, m.bot), " ", h("time", { datetime: new Date(m.sent_at_ms).toISOString() }, formatClock(m.sent_at_ms))),
+      h(
+        "header",
+        { class: "msg-head" },
+        m.kind === "appchat"
+          ? h("span", { class: "msg-from sender-app", dataset: { agentid: String(m.agentid) } }, m.bot, h("span", { class: "sender-kind" }, " · app"))
+          : h("span", { class: "msg-from" }, m.bot),
+        " ",
+        h("time", { datetime: new Date(m.sent_at_ms).toISOString() }, formatClock(m.sent_at_ms)),
+      ),
       renderGroupContent(m, me),
       mentionChips(m.mentions, me),
+      m.dropped?.length ? h("div", { class: "dropped-note" }, `Dropped for ${m.dropped.join(", ")} (over the per-member limit; WeCom answers ok)`) : null,
     ),
   );
 }

@@ -110,6 +110,22 @@ pub const NO_RECIPIENTS: i64 = 82001;
 pub const TOO_MANY_PARTIES: i64 = 82002;
 /// 82003: more than 100 tags in `totag`.
 pub const TOO_MANY_TAGS: i64 = 82003;
+/// 86001: the `chatid` of an app group chat is malformed (characters, length).
+pub const INVALID_CHAT_ID: i64 = 86001;
+/// 86003: no app group chat has this `chatid`.
+pub const CHAT_NOT_FOUND: i64 = 86003;
+/// 86004: the app group chat's name is invalid.
+pub const INVALID_CHAT_NAME: i64 = 86004;
+/// 86005: the app group chat's owner is invalid (not a member).
+pub const INVALID_CHAT_OWNER: i64 = 86005;
+/// 86006: an app group chat would have too many or too few members (2 to 2,000).
+pub const CHAT_MEMBER_COUNT: i64 = 86006;
+/// 86007: an app group chat member is not a member of the corp.
+pub const INVALID_CHAT_MEMBER: i64 = 86007;
+/// 86008: the app group chat was created by another app.
+pub const CHAT_NOT_OWN: i64 = 86008;
+/// 86215: an app group chat with this `chatid` exists already.
+pub const CHAT_ID_EXISTS: i64 = 86215;
 /// 93000: the webhook key is unknown, or its 消息推送 (group robot) was removed from the group.
 /// WeCom also answers it for a missing or made-up key. Permanent: do not retry.
 pub const WEBHOOK_INVALID: i64 = 93000;
@@ -191,6 +207,14 @@ pub fn description(code: i64) -> Option<&'static str> {
         TOO_MANY_PARTIES => "more than 100 departments",
         TOO_MANY_TAGS => "more than 100 tags",
         AGENT_NOT_PERMITTED => "token's app may not act for this agentid",
+        INVALID_CHAT_ID => "invalid chatid",
+        CHAT_NOT_FOUND => "no app group chat has this chatid",
+        INVALID_CHAT_NAME => "invalid chat name",
+        INVALID_CHAT_OWNER => "invalid chat owner",
+        CHAT_MEMBER_COUNT => "too many or too few chat members",
+        INVALID_CHAT_MEMBER => "invalid chat member",
+        CHAT_NOT_OWN => "the chat was created by another app",
+        CHAT_ID_EXISTS => "chatid exists already",
         WEBHOOK_INVALID => "webhook key invalid, or the webhook was removed from the group",
         WEBHOOK_GROUP_FORBIDS => "the group does not allow webhook pushes",
         WEBHOOK_DISABLED => "webhook disabled",
@@ -247,6 +271,14 @@ pub fn errmsg(code: i64) -> Option<&'static str> {
         TOO_MANY_PARTIES => "invalid party list size",
         TOO_MANY_TAGS => "invalid tag list size",
         AGENT_NOT_PERMITTED => "not allow to operate another agent",
+        INVALID_CHAT_ID => "invalid chatid",
+        CHAT_NOT_FOUND => "chatid not found",
+        INVALID_CHAT_NAME => "invalid chat name",
+        INVALID_CHAT_OWNER => "invalid chat owner",
+        CHAT_MEMBER_COUNT => "invalid chat member count",
+        INVALID_CHAT_MEMBER => "invalid chat member",
+        CHAT_NOT_OWN => "chat not created by this app",
+        CHAT_ID_EXISTS => "chatid exists",
         WEBHOOK_INVALID => "invalid webhook url",
         WEBHOOK_DISABLED => "webhook disabled",
         WEBHOOK_EMPTY_CONTENT => "request content empty",

@@ -1,7 +1,8 @@
 //! The WeCom (企业微信, WeChat Work) wire model, shared by every crate of wecom-rs.
 //!
 //! One definition of each thing that travels: application messages ([`message`]), template
-//! cards ([`card`]), group-robot webhook messages ([`webhook`]), WeCom's error codes
+//! cards ([`card`]), app group chats ([`appchat`]), linked-corp messages ([`linkedcorp`]),
+//! send statistics ([`statistics`]), group-robot webhook messages ([`webhook`]), WeCom's error codes
 //! ([`codes`]) and the documented limits, checked before
 //! anything is sent ([`InvalidArgument`] names the field path and the limit). No I/O, no async
 //! runtime, no HTTP: the client (`wecom`), the callback server (`wecom-callback`), the emulator
@@ -19,15 +20,18 @@
 //! # Ok::<(), wecom_model::InvalidArgument>(())
 //! ```
 
+pub mod appchat;
 pub mod callback;
 pub mod card;
 pub mod codes;
 mod error;
 pub mod ids;
 pub mod limits;
+pub mod linkedcorp;
 pub mod message;
 mod msgtype;
 pub mod quirks;
+pub mod statistics;
 mod string_enum;
 pub mod validate;
 pub mod webhook;
@@ -35,5 +39,5 @@ pub mod xml;
 
 pub use card::{TaskId, TemplateCard};
 pub use error::InvalidArgument;
-pub use ids::{MediaId, MsgId, ResponseCode};
+pub use ids::{ChatId, MediaId, MsgId, ResponseCode};
 pub use message::{Message, MessageRequest, Recipients, Safe, SendOptions, Text};

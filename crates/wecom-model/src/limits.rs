@@ -61,3 +61,24 @@ pub const USERS: usize = 1000;
 pub const PARTIES: usize = 100;
 /// Tags named in one request.
 pub const TAGS: usize = 100;
+/// An app group chat's name (`appchat/create`, `appchat/update`): characters. WeCom
+/// truncates a longer name; the model refuses it instead, so what is sent is what shows.
+pub const CHAT_NAME_CHARS: usize = 50;
+/// A chat id chosen at `appchat/create`: characters, each of `0-9a-zA-Z`.
+pub const CHAT_ID_CHARS: usize = 32;
+/// The fewest members of an app group chat.
+pub const CHAT_MEMBERS_MIN: usize = 2;
+/// The most members of an app group chat. Older versions of WeCom's page say 500; the current
+/// limit is 2,000 (and the corp's admin console may set a lower one).
+pub const CHAT_MEMBERS_MAX: usize = 2000;
+/// App group chats one corp may create per day.
+pub const CHAT_CREATES_PER_DAY: u32 = 1000;
+/// Messages one member may receive from one app in app group chats, per minute; WeCom drops
+/// the excess without an error.
+pub const CHAT_MEMBER_PER_MINUTE: u32 = 200;
+/// Messages one member may receive from one app in app group chats, per day; WeCom drops the
+/// excess without an error.
+pub const CHAT_MEMBER_PER_DAY: u32 = 10_000;
+/// Person-messages (a message to a chat of 100 members counts 100) per minute per corp in app
+/// group chats. WeCom also states 200,000 per hour.
+pub const CHAT_CORP_PER_MINUTE: u32 = 20_000;

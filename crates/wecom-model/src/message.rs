@@ -29,7 +29,7 @@ mod mpnews;
 mod news;
 mod options;
 mod recipients;
-mod request;
+pub(crate) mod request;
 mod setters;
 mod text;
 mod textcard;

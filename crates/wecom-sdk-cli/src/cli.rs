@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::commands::aibot::AibotCommand;
 use crate::commands::bot::BotCommand;
+use crate::commands::chat::{ChatCommand, StatsArgs};
 use crate::commands::crypto::CryptoCommand;
 use crate::commands::demo::DemoArgs;
 use crate::commands::emulator::EmulatorArgs;
@@ -103,6 +104,11 @@ pub(crate) enum Command {
     Emulator(EmulatorArgs),
     /// Try everything offline: an emulator, a callback app, every message kind, card clicks.
     Demo(DemoArgs),
+    /// App group chats (应用群聊): create, update, show, post (`wecom chat send CHATID text hi`).
+    #[command(subcommand)]
+    Chat(ChatCommand),
+    /// How many messages each app of the corp sent today (or --yesterday), per recipient.
+    Stats(StatsArgs),
     /// Post into a group chat through its webhook (消息推送, group robot).
     #[command(subcommand)]
     Bot(BotCommand),

@@ -2,6 +2,7 @@
 
 pub(crate) mod aibot;
 pub(crate) mod bot;
+pub(crate) mod chat;
 pub(crate) mod crypto;
 pub(crate) mod demo;
 pub(crate) mod emulator;
@@ -37,6 +38,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Send(args) => send::run(*args, &settings, out),
         Command::Bot(cmd) => bot::run(cmd, &settings, out),
         Command::Aibot(cmd) => aibot::run(cmd, &settings, out),
+        Command::Chat(cmd) => chat::run(cmd, &settings, out),
+        Command::Stats(args) => chat::stats(&args, &settings, out),
         Command::Recall(args) => manage::recall(&args, &settings, out),
         Command::UpdateCard(args) => manage::update_card(&args, &settings, out),
         Command::Upload(args) => manage::upload(&args, &settings, out),

@@ -9,6 +9,9 @@
 //! | `getcallbackip` | `api/callback_ips.rs` | [`Client::callback_ips`](crate::Client::callback_ips) |
 //! | `message/send` | `api/message/send.rs` | [`Client::send`](crate::Client::send), [`Client::send_request`](crate::Client::send_request) |
 //! | `message/recall` | `api/message/recall.rs` | [`Client::recall`](crate::Client::recall) |
+//! | `message/get_statistics` | `api/message/statistics.rs` | [`Client::message_statistics`](crate::Client::message_statistics) |
+//! | `appchat/create`, `update`, `get`, `send` | `api/appchat/*.rs` | [`Client::create_chat`](crate::Client::create_chat), [`Client::update_chat`](crate::Client::update_chat), [`Client::get_chat`](crate::Client::get_chat), [`Client::send_to_chat`](crate::Client::send_to_chat) |
+//! | `linkedcorp/message/send` | `api/linkedcorp/send.rs` | [`Client::send_linked`](crate::Client::send_linked) |
 //! | `message/update_template_card` | `api/message/update_template_card.rs` | [`Client::update_template_card`](crate::Client::update_template_card) |
 //! | `media/upload` | `api/media/upload.rs` | [`Client::upload_media`](crate::Client::upload_media) |
 //! | `media/uploadimg` | `api/media/upload_image.rs` | [`Client::upload_image`](crate::Client::upload_image) |
@@ -19,7 +22,9 @@
 //! Bulk sends ([`bulk`](crate::bulk)) are many `message/send` calls, not an endpoint of
 //! their own.
 
+pub mod appchat;
 pub mod callback_ips;
 pub(crate) mod gettoken;
+pub mod linkedcorp;
 pub mod media;
 pub mod message;

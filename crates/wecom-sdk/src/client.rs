@@ -18,6 +18,9 @@
 //! | connection could not be opened | yes: nothing was sent |
 //! | timeout / broken connection, `gettoken` and uploads | yes: repeating is harmless (an upload retried only wastes a media id) |
 //! | timeout / broken connection, `message/send` | only with [`duplicate_check`](crate::MessageRequest::duplicate_check) (WeCom drops the duplicate); else [`Error::DeliveryUnknown`](crate::Error::DeliveryUnknown) |
+//! | timeout / broken connection, `appchat/send`, `linkedcorp/message/send` | no (they have no duplicate check): [`Error::DeliveryUnknown`](crate::Error::DeliveryUnknown) |
+//! | timeout / broken connection, `appchat/create`, `appchat/update` | no: a repeat could create a second chat or fail although the first worked |
+//! | timeout / broken connection, `appchat/get`, `message/get_statistics` | yes: reads |
 //! | timeout / broken connection, `message/recall` | no: a repeated recall could fail although the first worked |
 //! | timeout / broken connection, `message/update_template_card` | no: the `response_code` is single-use, so a repeat could fail although the first worked |
 //! | errcode 40001/40013/41002/41004 from `gettoken` (wrong secret or corp id) | never: [`Error::Credentials`](crate::Error::Credentials) |

@@ -52,6 +52,9 @@
 //! | One message to thousands of members | [`Client::send_bulk`] ([`bulk`]): batches of 1,000, concurrent, progress, per-recipient outcome, resumable |
 //! | Update a sent card (`response_code`) | [`Client::update_template_card`] ([`update_card`]) |
 //! | Recall a message | [`Client::recall`] |
+//! | App group chats (应用群聊): create, update, read, post | [`Client::create_chat`], [`Client::update_chat`], [`Client::get_chat`], [`Client::send_to_chat`] ([`api::appchat`]) |
+//! | Message members of linked corps (互联企业) | [`Client::send_linked`] ([`api::linkedcorp`]) |
+//! | How many messages each app sent today or yesterday | [`Client::message_statistics`] |
 //! | Upload / download media | [`Client::upload_media`], [`Client::upload_image`], [`Client::download_media`] |
 //! | Firewall the callback server | [`Client::callback_ips`] |
 //! | Stay within WeCom's limits | [`ClientBuilder::throttle`] ([`throttle`]) |
@@ -59,7 +62,7 @@
 //! | Post to a group through its webhook (群机器人) | [`WebhookClient`] ([`webhook`]): every kind, uploads, splitting, 20/min throttle |
 //!
 //! Runnable examples live in `examples/`: `send_text`, `send_news`, `button_card`,
-//! `vote_card`, `update_card`, `recall`, `upload_media`, `webhook_alert`.
+//! `vote_card`, `update_card`, `recall`, `upload_media`, `webhook_alert`, `appchat`.
 //!
 //! # Errors, tokens and retries
 //!
@@ -116,7 +119,7 @@ pub mod webhook;
 
 // The wire model lives in `wecom-model`, shared with the callback server, the emulator and the
 // CLI; it is re-exported here so that `wecom::card` and `wecom::message` are where users look.
-pub use wecom_model::{MediaId, MsgId, ResponseCode, card, message};
+pub use wecom_model::{ChatId, MediaId, MsgId, ResponseCode, card, message, statistics};
 use wecom_model::{quirks, validate};
 
 pub use bulk::{BulkOptions, BulkReport, BulkSend};

@@ -17,6 +17,16 @@
 //!   Only explicit member ids can be counted: departments, tags and `@all` expand on WeCom's
 //!   side, so they pass the per-member limits unchecked and are subject only to the app-wide
 //!   rate and the in-flight cap.
+//! * **Per member in app group chats**: every `appchat/send` is counted against each member
+//!   of the chat, in windows of their own ([`WECOM_CHAT_MEMBER_LIMITS`]: 200 a minute and
+//!   10,000 a day, which WeCom also enforces by dropping the excess silently), and against
+//!   the corp-wide budget of 20,000 person-messages a minute ([`WECOM_CHAT_CORP_LIMIT`]). The
+//!   client learns a chat's members from its own `appchat/create`, `update` and `get` calls,
+//!   and asks `appchat/get` once for a chat it has not seen. A chat message reaches all
+//!   members or none, so in [`OnLimit::Report`] mode a message that would exceed any member's
+//!   limit is not sent at all, and the members over their limits come back in
+//!   [`AppChatReceipt::held_back`](crate::api::appchat::send::AppChatReceipt::held_back). The
+//!   corp-wide budget always delays.
 //! * **App-wide rate**: at most [`requests_per_second`](Throttle::requests_per_second) API
 //!   requests (every endpoint, retries included; `gettoken` excepted), in bursts of up to one
 //!   second's worth.
@@ -44,6 +54,8 @@
 //! # Ok::<(), wecom::Error>(())
 //! ```
 
+mod chats;
+mod limit;
 mod members;
 mod rate;
 
@@ -53,54 +65,9 @@ use std::time::Duration;
 use tokio::sync::{Semaphore, SemaphorePermit};
 use tokio::time::Instant;
 
+pub use limit::{Limit, WECOM_CHAT_CORP_LIMIT, WECOM_CHAT_MEMBER_LIMITS, WECOM_MEMBER_LIMITS};
 use members::{Admit, MemberWindows};
 use rate::Gcra;
-
-/// At most `max` messages to one member per `per` (a sliding window).
-///
-/// ```
-/// use std::time::Duration;
-/// use wecom::throttle::Limit;
-///
-/// assert_eq!(Limit::per_minute(30), Limit::new(30, Duration::from_secs(60)));
-/// assert_eq!(Limit::per_hour(1000).max(), 1000);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Limit {
-    max: u32,
-    per: Duration,
-}
-
-impl Limit {
-    /// At most `max` per `per`.
-    pub const fn new(max: u32, per: Duration) -> Self {
-        Self { max, per }
-    }
-
-    /// At most `max` per minute.
-    pub const fn per_minute(max: u32) -> Self {
-        Self::new(max, Duration::from_secs(60))
-    }
-
-    /// At most `max` per hour.
-    pub const fn per_hour(max: u32) -> Self {
-        Self::new(max, Duration::from_secs(3600))
-    }
-
-    /// The most messages in one window.
-    pub const fn max(&self) -> u32 {
-        self.max
-    }
-
-    /// The window length.
-    pub const fn per(&self) -> Duration {
-        self.per
-    }
-}
-
-/// WeCom's published limits per member and app: 30 per minute and 1,000 per hour; WeCom
-/// drops the excess without an error.
-pub const WECOM_MEMBER_LIMITS: [Limit; 2] = [Limit::per_minute(30), Limit::per_hour(1000)];
 
 /// What happens to a message that would exceed a member's limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -123,6 +90,8 @@ pub enum OnLimit {
 #[must_use]
 pub struct Throttle {
     member_limits: Vec<Limit>,
+    chat_member_limits: Vec<Limit>,
+    chat_corp_limit: Option<Limit>,
     requests_per_second: Option<u32>,
     max_in_flight: Option<usize>,
     on_member_limit: OnLimit,
@@ -139,6 +108,8 @@ impl Throttle {
     pub fn new() -> Self {
         Self {
             member_limits: WECOM_MEMBER_LIMITS.to_vec(),
+            chat_member_limits: WECOM_CHAT_MEMBER_LIMITS.to_vec(),
+            chat_corp_limit: Some(WECOM_CHAT_CORP_LIMIT),
             requests_per_second: None,
             max_in_flight: None,
             on_member_limit: OnLimit::Delay,
@@ -155,6 +126,32 @@ impl Throttle {
     pub fn without_member_limits(mut self) -> Self {
         self.member_limits.clear();
         self
+    }
+
+    /// Replaces the per-member limits of app group chats (default
+    /// [`WECOM_CHAT_MEMBER_LIMITS`]).
+    pub fn chat_member_limits(mut self, limits: impl IntoIterator<Item = Limit>) -> Self {
+        self.chat_member_limits = limits.into_iter().collect();
+        self
+    }
+
+    /// Replaces the corp-wide person-message limit of app group chats (default
+    /// [`WECOM_CHAT_CORP_LIMIT`]); `None` turns it off.
+    pub fn chat_corp_limit(mut self, limit: Option<Limit>) -> Self {
+        self.chat_corp_limit = limit;
+        self
+    }
+
+    /// No limits on app group chat sends (neither per member nor corp-wide).
+    pub fn without_chat_limits(mut self) -> Self {
+        self.chat_member_limits.clear();
+        self.chat_corp_limit = None;
+        self
+    }
+
+    /// The per-member limits of app group chats.
+    pub fn chat_limits(&self) -> &[Limit] {
+        &self.chat_member_limits
     }
 
     /// At most `n` API requests per second (at least 1), in bursts of up to `n`.
@@ -181,6 +178,18 @@ impl Throttle {
         &self.member_limits
     }
 
+    /// WeCom's limits per member and app in app group chats: 200 per minute and 10,000 per day;
+    /// WeCom drops the excess without an error.
+    pub const WECOM_CHAT_MEMBER_LIMITS: [Limit; 2] = [
+        Limit::per_minute(wecom_model::limits::CHAT_MEMBER_PER_MINUTE),
+        Limit::per_day(wecom_model::limits::CHAT_MEMBER_PER_DAY),
+    ];
+
+    /// WeCom's corp-wide limit for app group chats: 20,000 person-messages per minute (a message
+    /// to a chat of 100 members counts 100).
+    pub const WECOM_CHAT_CORP_LIMIT: Limit =
+        Limit::per_minute(wecom_model::limits::CHAT_CORP_PER_MINUTE);
+
     /// What happens to a message that would exceed a member's limit.
     pub fn on_member_limit_mode(&self) -> OnLimit {
         self.on_member_limit
@@ -188,7 +197,9 @@ impl Throttle {
 
     /// Checks the settings; the problem in words.
     pub(crate) fn check(&self) -> Result<(), String> {
-        for limit in &self.member_limits {
+        for limit in
+            self.member_limits.iter().chain(&self.chat_member_limits).chain(&self.chat_corp_limit)
+        {
             if limit.max == 0 || limit.per < Duration::from_millis(1) {
                 return Err(format!(
                     "throttle: a member limit needs at least 1 message per at least 1 ms, got \
@@ -215,6 +226,7 @@ pub(crate) struct Limiter {
     members: Option<Mutex<MemberWindows>>,
     rate: Option<Mutex<Gcra>>,
     in_flight: Option<Semaphore>,
+    chats: chats::ChatLimiter,
 }
 
 impl Limiter {
@@ -225,6 +237,7 @@ impl Limiter {
                 .then(|| Mutex::new(MemberWindows::new(&settings.member_limits))),
             rate: settings.requests_per_second.map(|n| Mutex::new(Gcra::new(n))),
             in_flight: settings.max_in_flight.map(Semaphore::new),
+            chats: chats::ChatLimiter::new(&settings.chat_member_limits, settings.chat_corp_limit),
             settings,
         }
     }
@@ -248,6 +261,11 @@ impl Limiter {
             Some(semaphore) => semaphore.acquire().await.ok(),
             None => None,
         }
+    }
+
+    /// The app group chat part.
+    pub(crate) fn chats(&self) -> &chats::ChatLimiter {
+        &self.chats
     }
 
     /// Whether member ids are counted.

@@ -7,6 +7,7 @@
 
 pub(crate) mod support;
 
+mod appchat;
 mod bulk;
 mod catalog;
 mod endpoints;

@@ -113,7 +113,7 @@ fn recipient_list<'a>(
     Ok(list)
 }
 
-fn check_media(state: &EmulatorState, refs: &[MediaRef]) -> Result<(), ApiError> {
+pub(crate) fn check_media(state: &EmulatorState, refs: &[MediaRef]) -> Result<(), ApiError> {
     if refs.is_empty() {
         return Ok(());
     }
@@ -247,7 +247,7 @@ fn response(
 }
 
 /// The bookkeeping step, under the store lock.
-fn record(
+pub(crate) fn record(
     state: &EmulatorState,
     agentid: i64,
     msgtype: &str,

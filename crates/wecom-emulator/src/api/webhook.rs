@@ -22,7 +22,7 @@ use super::query_param;
 use crate::config::{BotConfig, GroupConfig};
 use crate::events::Event;
 use crate::ids;
-use crate::state::groups::WebhookMedia;
+use crate::state::groups::{GroupKind, WebhookMedia};
 use crate::state::{Attachment, EmulatorState, GroupMessage};
 use crate::validate::Obj;
 use crate::validate::webhook::{self, Checked};
@@ -87,7 +87,11 @@ fn send_inner(state: &EmulatorState, query: Option<&str>, body: &[u8]) -> Result
         groups.messages.push(GroupMessage {
             id: id.clone(),
             chatid: group.chatid.clone(),
+            kind: GroupKind::Webhook,
             bot: if bot.name.is_empty() { "Webhook bot".to_owned() } else { bot.name.clone() },
+            agentid: None,
+            dropped: Vec::new(),
+            delivered: 0,
             msgtype: msgtype.to_owned(),
             body: raw,
             mentions: mentions(group, &checked),

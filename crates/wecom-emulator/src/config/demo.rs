@@ -9,6 +9,9 @@ use super::{
 /// The demo group's webhook key (its URL is `…/cgi-bin/webhook/send?key=` this).
 pub const DEMO_WEBHOOK_KEY: &str = "demo-webhook-key-0000-0000-000000000001";
 
+/// The demo app whose visible range is the root department, so it may use app group chats.
+pub const DEMO_CHAT_APP: i64 = 1_000_004;
+
 fn user(userid: &str, name: &str, departments: &[i64]) -> UserConfig {
     UserConfig {
         userid: userid.to_owned(),
@@ -83,6 +86,21 @@ pub(super) fn demo() -> Config {
                 enabled: true,
                 visible_users: vec!["alice".to_owned()],
                 visible_parties: vec![3],
+                visible_tags: vec![],
+                callback_url: None,
+                callback_token: None,
+                encoding_aes_key: None,
+                miniprogram_appid: None,
+            },
+            // The whole corp (the root department) is in range: the only demo app that may
+            // use app group chats (`appchat/*`).
+            AppConfig {
+                agentid: DEMO_CHAT_APP,
+                name: "Chat ops".to_owned(),
+                secret: Secret::new("demo-secret-chat-ops-0000000000000000000000"),
+                enabled: true,
+                visible_users: vec![],
+                visible_parties: vec![1],
                 visible_tags: vec![],
                 callback_url: None,
                 callback_token: None,

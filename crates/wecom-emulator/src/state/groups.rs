@@ -1,12 +1,16 @@
-//! Group chats: the messages webhook bots posted, the files they uploaded (usable only by the
-//! uploading bot, for 3 days), and each bot's recent sends for the rate limit.
+//! Group chats of both kinds: the groups of the configuration, which webhook bots post into,
+//! and the app group chats apps create through `appchat/create` ([`AppChat`]). Here are the
+//! messages posted into either kind, the files webhooks uploaded (usable only by the
+//! uploading bot, for 3 days), each bot's recent sends for its rate limit, and each member's
+//! recent app-chat deliveries for the per-member limits.
 //!
-//! Group messages live in memory only; the state file does not keep them.
+//! Group messages live in memory only; the state file keeps the app chats themselves (they
+//! exist nowhere else), not their messages.
 
 use std::collections::VecDeque;
 
 use bytes::Bytes;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::hash::FxHashMap as HashMap;
@@ -14,15 +18,53 @@ use crate::hash::FxHashMap as HashMap;
 /// Lifetime of a webhook upload: 3 days.
 pub(crate) const WEBHOOK_MEDIA_TTL_MS: i64 = 3 * 24 * 3600 * 1000;
 
-/// One message a webhook bot posted into a group.
+/// Which kind of group chat a group or a message belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupKind {
+    /// A group of the configuration; webhook bots post into it.
+    Webhook,
+    /// A chat an app created with `appchat/create`; that app posts into it.
+    Appchat,
+}
+
+/// An app group chat (`appchat/create`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AppChat {
+    /// The chat id.
+    pub chatid: String,
+    /// The name.
+    pub name: String,
+    /// The owner (lower-cased UserID).
+    pub owner: String,
+    /// The members (lower-cased UserIDs), in the order they joined.
+    pub members: Vec<String>,
+    /// The app that created it (the only one that may change, read and post to it).
+    pub agentid: i64,
+    /// Virtual time of creation, Unix milliseconds.
+    pub created_at_ms: i64,
+}
+
+/// One message posted into a group: by a webhook bot, or by an app into its chat.
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupMessage {
     /// An id of the emulator's own (WeCom returns none).
     pub id: String,
     /// The group.
     pub chatid: String,
-    /// The bot's display name.
+    /// The kind of group.
+    pub kind: GroupKind,
+    /// The sender's display name: the bot's, or the app's.
     pub bot: String,
+    /// The sending app, for app chat messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agentid: Option<i64>,
+    /// Members whose copy WeCom would drop silently (over a per-member limit).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dropped: Vec<String>,
+    /// Members the message reached (app chats; 0 for webhook messages, whose group members
+    /// are not counted by WeCom's statistics).
+    pub delivered: usize,
     /// `msgtype` of the body.
     pub msgtype: String,
     /// The request body exactly as received.
@@ -66,6 +108,75 @@ pub(crate) struct GroupStore {
     pub(crate) media: HashMap<String, WebhookMedia>,
     /// Key → virtual times of accepted sends within the window.
     sends: HashMap<String, VecDeque<i64>>,
+    /// App group chats, in creation order.
+    pub(crate) app_chats: Vec<AppChat>,
+    /// Virtual times of `appchat/create` calls within the last day (the corp's daily limit).
+    pub(crate) creates: VecDeque<i64>,
+    /// Virtual times of `appchat/update` calls within the last hour (the corp's hourly limit).
+    pub(crate) updates: VecDeque<i64>,
+    /// (app, member) → virtual times of app-chat deliveries within the last day.
+    chat_deliveries: HashMap<(i64, String), VecDeque<i64>>,
+}
+
+/// Records `now` in `times` if fewer than `max` lie within `window_ms` before it.
+fn admit_in_window(times: &mut VecDeque<i64>, now: i64, window_ms: i64, max: u32) -> bool {
+    while times.front().is_some_and(|t| *t + window_ms <= now) {
+        times.pop_front();
+    }
+    if times.len() >= max as usize {
+        return false;
+    }
+    times.push_back(now);
+    true
+}
+
+/// A day in milliseconds.
+pub(crate) const DAY_MS: i64 = 24 * 3600 * 1000;
+
+impl GroupStore {
+    /// The app chat with this id.
+    pub(crate) fn app_chat(&self, chatid: &str) -> Option<&AppChat> {
+        self.app_chats.iter().find(|c| c.chatid == chatid)
+    }
+
+    /// The app chat with this id, to change.
+    pub(crate) fn app_chat_mut(&mut self, chatid: &str) -> Option<&mut AppChat> {
+        self.app_chats.iter_mut().find(|c| c.chatid == chatid)
+    }
+
+    /// Whether the corp may create another chat at `now` (fewer than `per_day` within the
+    /// last day); records the creation when it may.
+    pub(crate) fn admit_create(&mut self, now: i64, per_day: u32) -> bool {
+        admit_in_window(&mut self.creates, now, DAY_MS, per_day)
+    }
+
+    /// Whether the corp may update another chat at `now` (fewer than `per_hour` within the
+    /// last hour); records the update when it may.
+    pub(crate) fn admit_update(&mut self, now: i64, per_hour: u32) -> bool {
+        admit_in_window(&mut self.updates, now, 3_600_000, per_hour)
+    }
+
+    /// Counts one app-chat delivery to `member` from `agentid` at `now` if it is within
+    /// `per_minute` and `per_day`; `false` (nothing counted) when WeCom would drop it.
+    pub(crate) fn admit_chat_delivery(
+        &mut self,
+        agentid: i64,
+        member: &str,
+        now: i64,
+        per_minute: u32,
+        per_day: u32,
+    ) -> bool {
+        let times = self.chat_deliveries.entry((agentid, member.to_owned())).or_default();
+        while times.front().is_some_and(|t| *t + DAY_MS <= now) {
+            times.pop_front();
+        }
+        let last_minute = times.len() - times.partition_point(|t| *t + 60_000 <= now);
+        if last_minute >= per_minute as usize || times.len() >= per_day as usize {
+            return false;
+        }
+        times.push_back(now);
+        true
+    }
 }
 
 impl GroupStore {
@@ -103,6 +214,29 @@ impl GroupStore {
 #[cfg(test)]
 mod tests {
     use super::GroupStore;
+
+    #[test]
+    fn chat_deliveries_count_per_app_and_member_per_minute_and_day() {
+        let mut store = GroupStore::default();
+        for i in 0..3 {
+            assert!(store.admit_chat_delivery(1, "alice", i, 3, 5), "{i}");
+        }
+        assert!(!store.admit_chat_delivery(1, "alice", 10, 3, 5), "fourth in a minute");
+        assert!(store.admit_chat_delivery(2, "alice", 10, 3, 5), "another app counts apart");
+        assert!(store.admit_chat_delivery(1, "alice", 60_000, 3, 5), "the minute moved on");
+        assert!(store.admit_chat_delivery(1, "alice", 120_000, 3, 5));
+        assert!(!store.admit_chat_delivery(1, "alice", 180_000, 3, 5), "five in the day");
+        assert!(store.admit_chat_delivery(1, "alice", super::DAY_MS, 3, 5), "a day later");
+    }
+
+    #[test]
+    fn creates_are_limited_per_day() {
+        let mut store = GroupStore::default();
+        assert!(store.admit_create(0, 2));
+        assert!(store.admit_create(1, 2));
+        assert!(!store.admit_create(2, 2));
+        assert!(store.admit_create(super::DAY_MS, 2));
+    }
 
     #[test]
     fn the_window_slides() {

@@ -7,6 +7,7 @@ mod api {
     pub(crate) mod support;
 
     mod accepts;
+    mod appchat;
     mod callbacks;
     mod conversations;
     mod faults;

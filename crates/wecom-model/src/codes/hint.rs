@@ -74,8 +74,10 @@ pub fn for_code(code: i64) -> Option<&'static str> {
              are inside the app's visible range (可见范围) in the admin console."
         }
         API_FORBIDDEN => {
-            "This app may not call this API: check the app's permissions (for \
-             miniprogram_notice, the app must be bound to a mini program)."
+            "This app may not call this API: check the app's permissions. For \
+             miniprogram_notice, the app must be bound to a mini program; for app group chats \
+             (appchat/create, update, get, send), it must be a self-built app whose visible \
+             range (可见范围) is the root department, the whole corp."
         }
         INVALID_MEDIA_ID => {
             "The media id is invalid or expired (temporary media lives 3 days): upload the \

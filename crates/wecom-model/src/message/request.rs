@@ -125,7 +125,7 @@ impl MessageRequest {
     }
 }
 
-fn check_safe(message: &Message, safe: Safe) -> Result<(), InvalidArgument> {
+pub(crate) fn check_safe(message: &Message, safe: Safe) -> Result<(), InvalidArgument> {
     let path = Path::root("safe");
     match message {
         Message::MpNews(_) => Ok(()),

@@ -281,6 +281,26 @@ async fn upload_all(
     uploads: &[Upload],
     out: Output,
 ) -> Result<MessageRequest> {
+    upload_into(client, &mut request.message, uploads, out).await?;
+    Ok(request)
+}
+
+/// The message of a kind given as flags or as a JSON file (its content only: recipients and
+/// options of a full body are not read), with the uploads still to do. For `wecom chat send`.
+pub(crate) fn draft_of(kind: Kind) -> Result<Draft> {
+    match kind {
+        Kind::Json(a) => json::draft(&a),
+        other => kinds::draft(other),
+    }
+}
+
+/// Uploads the files and puts their media ids into `message`.
+pub(crate) async fn upload_into(
+    client: &Client,
+    message: &mut Message,
+    uploads: &[Upload],
+    out: Output,
+) -> Result<()> {
     for upload in uploads {
         let media = Media::from_path(&upload.path).await.map_err(exit::api)?;
         let uploaded = client.upload_media(upload.kind, media).await.map_err(exit::api)?;
@@ -290,9 +310,9 @@ async fn upload_all(
             upload.kind,
             uploaded.media_id
         ));
-        set_media(&mut request.message, upload.slot, uploaded.media_id.into_string())?;
+        set_media(message, upload.slot, uploaded.media_id.into_string())?;
     }
-    Ok(request)
+    Ok(())
 }
 
 /// Puts a media id into its slot.

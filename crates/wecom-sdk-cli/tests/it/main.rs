@@ -14,6 +14,7 @@ mod bot;
 mod bulk;
 mod bulk_crash;
 mod cards;
+mod chat;
 mod config_secrets;
 mod crypto;
 mod errors;

@@ -180,6 +180,30 @@ impl MemberWindows {
         held
     }
 
+    /// All-or-nothing report mode (a chat message reaches every member or none): the
+    /// positions of the members of `users` that one more delivery would put over a limit,
+    /// recording nothing when there are any; otherwise records one delivery to each.
+    pub(crate) fn admit_all_or_report(&mut self, users: &[String], now: u64) -> Vec<usize> {
+        self.sweep(now);
+        let horizon = now.saturating_sub(self.horizon);
+        let over: Vec<usize> = users
+            .iter()
+            .enumerate()
+            .filter(|(_, user)| {
+                self.members.get_mut(&*member_key(user)).is_some_and(|history| {
+                    history.prune(horizon);
+                    history.wait_ticks(now, &self.limits) > 0
+                })
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if over.is_empty() {
+            let admitted = self.admit_all(users, now);
+            debug_assert_eq!(admitted, Admit::Now);
+        }
+        over
+    }
+
     fn ticks_to_duration(&self, ticks: u64) -> Duration {
         self.tick.saturating_mul(u32::try_from(ticks).unwrap_or(u32::MAX))
     }

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::preview::{preview, shorten};
 use crate::inbox::reads::Entry;
-use crate::state::{Direction, EmulatorState, Status};
+use crate::state::{Direction, EmulatorState, GroupMessage, Status};
 
 /// What a conversation is with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -146,7 +146,8 @@ struct GroupRef {
     name: String,
     /// UserIDs as configured (compared without case).
     members: Vec<String>,
-    /// `kind` of the listing: `webhook` for the groups of the configuration.
+    /// `kind` of the listing: `webhook` for the groups of the configuration, `appchat` for
+    /// the chats apps created.
     kind: &'static str,
     /// Why a member cannot post here.
     cannot_send: &'static str,
@@ -167,6 +168,14 @@ fn listed_groups(state: &EmulatorState) -> Vec<GroupRef> {
             cannot_send: "Only the group's webhook bots post here: members do not write to \
                           webhook groups in the emulator.",
         })
+        .chain(state.groups().app_chats.iter().map(|c| GroupRef {
+            chatid: c.chatid.clone(),
+            name: c.name.clone(),
+            members: c.members.clone(),
+            kind: "appchat",
+            cannot_send: "Only the app that created this chat posts here (appchat/send): members \
+                          do not write to app chats in the emulator.",
+        }))
         .collect()
 }
 
@@ -184,7 +193,9 @@ pub(crate) fn groups(state: &EmulatorState, user: &str) -> Vec<Thread> {
         .map(|g| {
             let mut entries = Vec::new();
             let mut last = None;
-            for m in store.messages.iter().filter(|m| m.chatid == g.chatid) {
+            // A copy dropped by the member's limits never reached them.
+            let reached = |m: &&GroupMessage| !m.dropped.iter().any(|d| d.eq_ignore_ascii_case(user));
+            for m in store.messages.iter().filter(|m| m.chatid == g.chatid).filter(reached) {
                 entries.push(Entry { id: m.id.clone(), at_ms: m.sent_at_ms, incoming: true });
                 last = Some((m.sent_at_ms, &m.bot, &m.body));
             }

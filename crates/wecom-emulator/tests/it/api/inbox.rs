@@ -107,15 +107,17 @@ async fn members_are_listed_with_the_apps_that_reach_them() {
     assert_eq!(v["corp_name"], "Demo Corp");
     let users = v["users"].as_array().unwrap();
     let user = |id: &str| users.iter().find(|u| u["userid"] == id).unwrap().clone();
-    assert_eq!(user("alice")["apps"], json!([BOT, NOTICES]));
-    assert_eq!(user("bob")["apps"], json!([BOT]));
-    assert_eq!(user("erin")["apps"], json!([]));
+    // Chat ops (1000004) has the whole corp in range.
+    assert_eq!(user("alice")["apps"], json!([BOT, NOTICES, 1_000_004]));
+    assert_eq!(user("bob")["apps"], json!([BOT, 1_000_004]));
+    assert_eq!(user("erin")["apps"], json!([1_000_004]));
     assert_eq!(user("dave")["licensed"], false);
     assert_eq!(user("alice")["name"], "Alice");
     assert_eq!(
         v["apps"],
         json!([{ "agentid": BOT, "name": "Build bot", "callback": true },
-               { "agentid": NOTICES, "name": "Notices", "callback": false }])
+               { "agentid": NOTICES, "name": "Notices", "callback": false },
+               { "agentid": 1_000_004, "name": "Chat ops", "callback": false }])
     );
     assert!(!v.to_string().contains("secret"), "no secrets in the member list: {v}");
 }
@@ -166,7 +168,7 @@ async fn a_members_view_holds_their_copies_newest_first() {
     let view = emu.get_json("/emulator/users/ALICE/inbox").await;
     assert_eq!(view["userid"], "alice");
     assert_eq!(view["name"], "Alice");
-    assert_eq!(view["apps"], json!([BOT, NOTICES]));
+    assert_eq!(view["apps"], json!([BOT, NOTICES, 1_000_004]));
     let messages = view["messages"].as_array().unwrap();
     let ids: Vec<&str> = messages.iter().map(|m| m["msgid"].as_str().unwrap()).collect();
     assert_eq!(ids[1..], [image.as_str(), card_id.as_str(), both.as_str()], "newest first");

@@ -86,3 +86,81 @@ async fn a_group_conversation_renders_every_webhook_kind() {
     let shot = browser.screenshot().await;
     std::fs::write(super::artifacts().join("inbox-group.png"), shot).unwrap();
 }
+
+const COLLECT_APPCHAT: &str = r"
+const buttons = [...document.querySelectorAll('button.group')];
+const arts = [...document.querySelectorAll('#group-messages article')];
+const by = (t) => arts.find((a) => a.dataset.msgtype === t);
+return {
+  kinds: buttons.map((b) => b.dataset.kind),
+  labels: buttons.map((b) => b.querySelector('.group-kind').textContent),
+  heading: document.getElementById('group-name').textContent,
+  count: arts.length,
+  all_appchat: arts.every((a) => a.dataset.kind === 'appchat'),
+  senders: arts.map((a) => a.querySelector('.sender-app')?.textContent ?? null),
+  text: by('text').querySelector('.bubble.text').textContent,
+  card: by('textcard').textContent,
+  markdown: by('markdown').querySelector('.bubble.markdown strong')?.textContent,
+  dropped: arts.map((a) => a.querySelector('.dropped-note')?.textContent ?? ''),
+};
+";
+
+#[tokio::test]
+async fn an_app_chat_is_listed_with_its_kind_and_renders_the_apps_messages() {
+    let mut config = wecom_emulator::Config::demo();
+    config.options.chat_member_limit_per_minute = 2;
+    let emu = Emu::with(config).await;
+    let Some(browser) = Browser::start(1200, 900).await else { return };
+    let app = wecom_emulator::DEMO_CHAT_APP;
+    let token = emu.token(app).await;
+    let call = |verb: &'static str, body: Value| {
+        let path = format!("/cgi-bin/appchat/{verb}?access_token={token}");
+        let emu = &emu;
+        async move {
+            let v = emu.post_json(&path, &body).await;
+            assert_eq!(v["errcode"], 0, "{verb}: {v}");
+        }
+    };
+    call("create", json!({ "name": "Release 1.4", "owner": "alice", "userlist": ["alice", "bob"], "chatid": "rel14" })).await;
+    call(
+        "send",
+        json!({ "chatid": "rel14", "msgtype": "text", "text": { "content": "branch cut" } }),
+    )
+    .await;
+    call("send", json!({ "chatid": "rel14", "msgtype": "textcard", "textcard": { "title": "Release notes", "description": "v1.4", "url": "https://example.com/r" } })).await;
+    // The third in a minute is over the lowered limit: dropped for both, still `ok`.
+    call("send", json!({ "chatid": "rel14", "msgtype": "markdown", "markdown": { "content": "**shipped**" } })).await;
+
+    browser.goto(&emu.url("/")).await;
+    browser
+        .wait_until(
+            "both kinds of group",
+            "return document.querySelectorAll('button.group').length === 2",
+        )
+        .await;
+    browser.click(&browser.find("button.group[data-chatid='rel14']").await).await;
+    browser
+        .wait_until(
+            "the chat's three messages",
+            "return document.querySelectorAll('#group-messages article').length === 3",
+        )
+        .await;
+    let r = browser.exec(COLLECT_APPCHAT, vec![]).await;
+    assert_eq!(r["kinds"], json!(["webhook", "appchat"]), "{r}");
+    assert_eq!(r["labels"], json!(["webhook", "app chat · Chat ops"]), "{r}");
+    assert!(r["heading"].as_str().unwrap().contains("app chat of Chat ops, owner alice"), "{r}");
+    assert_eq!(r["count"], 3);
+    assert_eq!(r["all_appchat"], true);
+    assert_eq!(
+        r["senders"],
+        json!(["🧩 Chat ops · app", "🧩 Chat ops · app", "🧩 Chat ops · app"])
+    );
+    assert_eq!(r["text"], "branch cut");
+    assert!(r["card"].as_str().unwrap().contains("Release notes"), "{r}");
+    assert_eq!(r["markdown"], "shipped");
+    // Newest first: the markdown is the one dropped.
+    assert!(r["dropped"][0].as_str().unwrap().contains("Dropped for alice, bob"), "{r}");
+    assert_eq!(r["dropped"][1], "");
+    let shot = browser.screenshot().await;
+    std::fs::write(super::artifacts().join("inbox-appchat.png"), shot).unwrap();
+}
