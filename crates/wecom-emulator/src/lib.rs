@@ -145,7 +145,7 @@ mod stats;
 mod validate;
 
 pub use aibot::{AibotConfig, AibotMode};
-pub use callback::{Attempt, CallbackRecord, Outcome, ReplyRecord};
+pub use callback::{Attempt, CallbackRecord, FailureReason, Outcome, ReplyRecord};
 pub use clock::Clock;
 pub use config::{
     AppConfig, BotConfig, Config, ConfigError, DEMO_WEBHOOK_KEY, DepartmentConfig, GroupConfig,

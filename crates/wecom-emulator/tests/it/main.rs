@@ -7,6 +7,7 @@ mod api {
     pub(crate) mod support;
 
     mod accepts;
+    mod callback_failures;
     mod callbacks;
     mod faults;
     mod inbox;
