@@ -126,6 +126,7 @@
 //! before a graceful shutdown of your server, or open event streams keep it waiting.
 
 mod admin;
+mod admin_client;
 mod aibot;
 pub(crate) mod api;
 mod callback;
@@ -144,6 +145,10 @@ mod state;
 mod stats;
 mod validate;
 
+pub use admin_client::{
+    AdminApiError, AdminClient, AibotTurn, GroupInfo, InboxMessage, InboxStatus, Member,
+    StreamAnswer,
+};
 pub use aibot::{AibotConfig, AibotMode};
 pub use callback::{Attempt, CallbackRecord, FailureReason, Outcome, ReplyRecord};
 pub use clock::Clock;

@@ -6,7 +6,7 @@
 use std::collections::VecDeque;
 
 use bytes::Bytes;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::hash::FxHashMap as HashMap;
@@ -15,7 +15,7 @@ use crate::hash::FxHashMap as HashMap;
 pub(crate) const WEBHOOK_MEDIA_TTL_MS: i64 = 3 * 24 * 3600 * 1000;
 
 /// One message a webhook bot posted into a group.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GroupMessage {
     /// An id of the emulator's own (WeCom returns none).
     pub id: String,
@@ -37,7 +37,7 @@ pub struct GroupMessage {
 }
 
 /// The upload a `file` or `voice` message refers to.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Attachment {
     /// The media id.
     pub media_id: String,
