@@ -7,8 +7,8 @@
 //! corp_id = "ww0123456789abcdef"
 //! agent_id = 1000002
 //! secret = "…"
-//! token = "…"          # callback token
-//! aes_key = "…"        # callback EncodingAESKey
+//! callback_token = "…"     # `token` is accepted too
+//! encoding_aes_key = "…"   # `aes_key` is accepted too
 //! base_url = "https://qyapi.weixin.qq.com"
 //! webhook = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"  # wecom bot send
 //!
@@ -45,7 +45,9 @@ pub(crate) struct Profile {
     pub(crate) corp_id: Option<String>,
     pub(crate) agent_id: Option<i64>,
     pub(crate) secret: Option<String>,
+    #[serde(rename = "callback_token", alias = "token")]
     pub(crate) token: Option<String>,
+    #[serde(rename = "encoding_aes_key", alias = "aes_key")]
     pub(crate) aes_key: Option<String>,
     pub(crate) base_url: Option<String>,
     /// A group webhook: the URL copied from WeCom, or its key (`wecom bot send`).
@@ -70,7 +72,11 @@ impl Settings {
             agent_id: flags.agent_id.or(profile.agent_id),
             secret: flags.secret.or(profile.secret),
             token: flags.token.or(profile.token),
-            aes_key: flags.aes_key.or(profile.aes_key),
+            // WECOM_ENCODING_AES_KEY is the name (clap reads it); WECOM_AES_KEY an alias.
+            aes_key: flags
+                .aes_key
+                .or_else(|| std::env::var("WECOM_AES_KEY").ok().filter(|k| !k.is_empty()))
+                .or(profile.aes_key),
             base_url: flags.base_url.or(profile.base_url),
         };
         Ok(Self { app, webhook: profile.webhook })

@@ -10,7 +10,9 @@ const KEYS: &[&str] = &[
     "corp_id",
     "agent_id",
     "secret",
+    "callback_token",
     "token",
+    "encoding_aes_key",
     "aes_key",
     "base_url",
 ];
