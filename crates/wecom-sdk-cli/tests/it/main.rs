@@ -15,3 +15,4 @@ mod logs;
 mod manage;
 mod send;
 mod servers;
+mod tour;
