@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::commands::bot::BotCommand;
+use crate::commands::completions::CompletionsArgs;
 use crate::commands::crypto::CryptoCommand;
 use crate::commands::demo::DemoArgs;
 use crate::commands::emulator::EmulatorArgs;
@@ -126,6 +127,10 @@ pub(crate) enum Command {
     /// Sign, encrypt and decrypt callbacks by hand.
     #[command(subcommand)]
     Crypto(CryptoCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
 }
 
 /// Global options that take a value, so the value is not mistaken for the command name.

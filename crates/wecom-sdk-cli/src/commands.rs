@@ -1,6 +1,7 @@
 //! One module per command; [`run`] dispatches.
 
 pub(crate) mod bot;
+pub(crate) mod completions;
 pub(crate) mod crypto;
 pub(crate) mod demo;
 pub(crate) mod emulator;
@@ -33,6 +34,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             return emulator::run(&args, out);
         }
         Command::Demo(args) => return demo::run(&args, out),
+        Command::Completions(args) => return completions::completions(&args),
+        Command::Man => return completions::man(),
         _ => {}
     }
     let settings = Settings::resolve(&cli.global)?;
@@ -45,6 +48,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Token(args) => manage::token(&args, &settings, out),
         Command::Listen(args) => listen::run(&args, &settings, out),
         Command::Crypto(cmd) => crypto::run(cmd, &settings, out),
-        Command::Emulator(_) | Command::Demo(_) => unreachable!("handled above"),
+        Command::Emulator(_) | Command::Demo(_) | Command::Completions(_) | Command::Man => {
+            unreachable!("handled above")
+        }
     }
 }

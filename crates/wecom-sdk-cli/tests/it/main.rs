@@ -8,6 +8,7 @@ mod bot;
 mod bulk;
 mod bulk_crash;
 mod cards;
+mod completions;
 mod config_secrets;
 mod crypto;
 mod errors;
