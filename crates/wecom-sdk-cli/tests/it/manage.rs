@@ -154,6 +154,26 @@ fn upload_infers_the_type_from_the_extension_and_shows_the_expiry_as_a_date() {
 }
 
 #[test]
+fn errors_state_their_cause_once() {
+    let emu = Emu::start();
+    let dir = tempdir();
+    let out = emu.cmd(&dir).args(["upload", "missing.png"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+    // Nothing listens on the base URL: each cause once.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let out = emu
+        .cmd(&dir)
+        .env("WECOM_BASE_URL", format!("http://127.0.0.1:{port}"))
+        .args(["-q", "token"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.matches("error sending request").count(), 1, "{err}");
+}
+
+#[test]
 fn token_shows_validity_and_the_token_only_when_asked() {
     let emu = Emu::start();
     let dir = tempdir();
