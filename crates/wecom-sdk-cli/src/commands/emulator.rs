@@ -79,6 +79,16 @@ pub(crate) fn banner(handle: &EmulatorHandle) -> String {
     text
 }
 
+/// `export WECOM_BASE_URL=… …`: the shell line that points the CLI at the emulator.
+pub(crate) fn export_line(handle: &EmulatorHandle) -> Option<String> {
+    let vars = export_vars(handle);
+    if vars.is_empty() {
+        return None;
+    }
+    let words: Vec<String> = vars.iter().map(|(k, v)| format!("{k}={}", shell_quote(v))).collect();
+    Some(format!("export {}", words.join(" ")))
+}
+
 /// The variables that point the CLI at the emulator: the API, the first app with callback
 /// settings (else the first app) with its callback token and key, and the first group
 /// webhook.

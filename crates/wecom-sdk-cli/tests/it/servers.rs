@@ -316,3 +316,25 @@ fn the_emulator_command_saves_its_state_and_exits_on_sigterm() {
     let saved = std::fs::read_to_string(&state).expect("the state file is written on SIGTERM");
     assert!(serde_json::from_str::<Value>(&saved).is_ok(), "{saved}");
 }
+
+#[test]
+fn demo_serve_says_when_port_8025_is_taken_and_prints_the_export_line() {
+    let dir = tempdir();
+    // Taken by this test (or by something else already): either way not free for the demo.
+    let _taken = std::net::TcpListener::bind("127.0.0.1:8025");
+    let mut child = wecom_std(&dir)
+        .args(["demo", "--serve"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = lines(child.stdout.take().unwrap());
+    let stderr = lines(child.stderr.take().unwrap());
+    let _running = Running(child);
+    let note = wait_for(&stderr, |l| l.contains("8025"));
+    assert!(note.contains("port 8025 is not free") && note.contains("--port N"), "{note}");
+    let export = wait_for(&stdout, |l| l.trim_start().starts_with("export "));
+    assert!(export.contains("WECOM_BASE_URL=http://127.0.0.1:"), "{export}");
+    assert!(!export.contains("127.0.0.1:8025 "), "{export}");
+    assert!(export.contains("WECOM_ENCODING_AES_KEY="), "{export}");
+}
