@@ -14,7 +14,7 @@
 //!
 //! [profiles.local]
 //! corp_id = "wwemulator"
-//! base_url = "http://127.0.0.1:8080"
+//! base_url = "http://127.0.0.1:8025"   # `wecom emulator`
 //! ```
 
 use std::collections::BTreeMap;
@@ -146,4 +146,26 @@ fn read_config(path: &Path) -> Result<ConfigFile> {
     toml::from_str(&text).map_err(|e| {
         usage(anyhow!("invalid configuration file {}: {}", path.display(), redacted(&text, &e)))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ConfigFile;
+
+    #[test]
+    fn the_readme_example_profile_file_is_valid() {
+        let readme = include_str!("../README.md");
+        let start = readme.find("```toml\n# ./wecom.toml").expect("the example in the README");
+        let body = &readme[start + "```toml\n".len()..];
+        let example = &body[..body.find("```").expect("the end of the example")];
+        let file: ConfigFile = toml::from_str(example).expect("the example parses");
+        let local = &file.profiles["local"];
+        assert_eq!(file.default_profile.as_deref(), Some("local"));
+        assert_eq!(local.token.as_deref(), Some("demoToken"));
+        assert_eq!(local.aes_key.as_deref(), Some("demoAesKey0123456789abcdefghijklmnopqrstuvw"));
+        // The older key names are accepted too.
+        let old: ConfigFile =
+            toml::from_str("[profiles.a]\ntoken = \"t\"\naes_key = \"k\"\n").expect("parses");
+        assert_eq!(old.profiles["a"].token.as_deref(), Some("t"));
+    }
 }
