@@ -175,7 +175,7 @@ impl AdminClient {
 
 /// `v[name]` decoded.
 fn field<T: DeserializeOwned>(path: &str, mut v: Value, name: &str) -> Result<T, AdminApiError> {
-    serde_json::from_value(v.get_mut(name).map(Value::take).unwrap_or(Value::Null)).map_err(|e| {
+    serde_json::from_value(v.get_mut(name).map_or(Value::Null, Value::take)).map_err(|e| {
         AdminApiError::Decode { call: format!("GET {path}"), reason: format!("`{name}`: {e}") }
     })
 }

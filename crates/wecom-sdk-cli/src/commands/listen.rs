@@ -201,6 +201,7 @@ pub(crate) fn run(args: &ListenArgs, settings: &Settings, out: Output) -> Result
             "listening for WeCom callbacks on http://{local}{} (set it as the app's callback URL; Ctrl-C stops)",
             args.path
         ));
+        tracing::info!(addr = %local, path = %args.path, "WeCom callback server listening");
         tokio::select! {
             served = wecom_callback::serve::serve(listener, router, args.limits.limits()) => {
                 served.context("the callback server stopped")
