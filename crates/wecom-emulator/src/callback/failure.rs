@@ -41,7 +41,7 @@ pub(super) fn request(err: &reqwest::Error, url: &str, timeout_ms: u64) -> TryFa
     if has_io_kind(err, std::io::ErrorKind::ConnectionRefused) {
         return TryFailure {
             reason: FailureReason::ConnectionRefused,
-            text: format!("connection refused by {url}: is the app listening there?"),
+            text: format!("connection refused by {url}: nothing listens there"),
         };
     }
     if err.is_connect() {

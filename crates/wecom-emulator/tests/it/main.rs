@@ -13,6 +13,7 @@ mod api {
     mod inbox;
     mod lifecycle;
     mod media;
+    mod member;
     mod persistence;
     mod protect;
     mod receiver;
