@@ -338,3 +338,25 @@ fn demo_serve_says_when_port_8025_is_taken_and_prints_the_export_line() {
     assert!(!export.contains("127.0.0.1:8025 "), "{export}");
     assert!(export.contains("WECOM_ENCODING_AES_KEY="), "{export}");
 }
+
+#[test]
+fn listen_serves_only_its_path_and_says_where_callbacks_go() {
+    let emu = Emu::start();
+    let dir = tempdir();
+    let (_child, _stdout, url) = listen(&emu, &dir, &[]);
+    assert!(url.ends_with("/wecom/callback"), "the default path: {url}");
+    let root = url.trim_end_matches("/wecom/callback");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (status, body) = rt.block_on(async {
+        let resp = reqwest::Client::builder().no_proxy().build().unwrap().get(root).send().await;
+        let resp = resp.unwrap();
+        (resp.status().as_u16(), resp.text().await.unwrap())
+    });
+    assert_eq!(status, 404);
+    assert!(body.contains("callbacks are served at /wecom/callback"), "{body}");
+    wecom(&dir)
+        .args(["listen", "--path", "wecom/callback?x=1"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("starts with `/`"));
+}
