@@ -1,11 +1,14 @@
 //! An echo bot: answers every text message with the same text, as a passive reply.
 //!
 //! ```sh
-//! WECOM_TOKEN=… WECOM_ENCODING_AES_KEY=… WECOM_CORP_ID=… PORT=8080 \
+//! WECOM_TOKEN=… WECOM_ENCODING_AES_KEY=… WECOM_CORP_ID=… PORT=3000 \
 //!     cargo run -p wecom-callback --example echo_bot
 //! ```
 //!
-//! Point the app's callback URL at `http://<host>:<PORT>/` (through HTTPS in production).
+//! It serves `http://<host>:<PORT>/wecom/callback` (PORT 3000 by default): the URL the
+//! emulator's demo corp calls back to, so after running the `export` line `wecom emulator`
+//! prints, the two meet with no further settings. Point a real app's callback URL at it
+//! through HTTPS.
 //! Set `RUST_LOG=debug` to see every decision the server makes.
 
 use std::convert::Infallible;
@@ -51,7 +54,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         &env("WECOM_ENCODING_AES_KEY")?,
         env("WECOM_CORP_ID")?,
     )?;
-    let port: u16 = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(8080);
-    CallbackServer::new(crypt, echo).serve(("0.0.0.0", port)).await?;
+    let port: u16 = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3000);
+    let app =
+        axum::Router::new().nest("/wecom/callback", CallbackServer::new(crypt, echo).into_router());
+    let listener = tokio::net::TcpListener::bind(("0.0.0.0", port)).await?;
+    tracing::info!(port, "echo bot listening at /wecom/callback");
+    wecom_callback::serve::serve(listener, app, wecom_callback::ServeLimits::new()).await?;
     Ok(())
 }

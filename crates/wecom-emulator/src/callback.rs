@@ -6,6 +6,7 @@
 //! (`GET /emulator/callbacks`).
 
 mod deliver;
+mod failure;
 mod reply;
 mod verify;
 pub(crate) mod xml;
@@ -27,6 +28,41 @@ pub enum Outcome {
     Failed,
 }
 
+/// Why a delivery or its passive reply failed, as one word for programs (the records'
+/// `error` and `detail` texts say the same for people, with the URL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FailureReason {
+    /// The app has no callback URL: nothing was sent.
+    NoCallbackUrl,
+    /// Nothing listens at the URL's host and port.
+    ConnectionRefused,
+    /// The connection could not be made for another reason (DNS, unreachable host, TLS).
+    Connect,
+    /// No answer within the callback timeout (5 s, as WeCom).
+    Timeout,
+    /// The app answered with an HTTP status other than 200.
+    HttpStatus,
+    /// The app's answer could not be read to its end.
+    ReadFailed,
+    /// The answer is too large to be a passive reply (it is not read).
+    AnswerTooLarge,
+    /// The callback could not be encrypted with the app's settings.
+    Encryption,
+    /// The passive reply's `MsgSignature` does not match (another callback token?).
+    BadSignature,
+    /// The passive reply could not be decrypted or parsed (another EncodingAESKey or corp
+    /// id, or not an encrypted envelope at all).
+    Undecryptable,
+    /// The passive reply decrypted but was refused (wrong addressee, unknown type, invalid
+    /// content).
+    BadReply,
+    /// A reason this version does not know (read from a newer state file).
+    #[serde(other)]
+    Other,
+}
+
 /// One try of a delivery.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Attempt {
@@ -35,9 +71,13 @@ pub struct Attempt {
     /// HTTP status, if a response came.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
-    /// Why the try failed (`timeout`, connection error, non-200 status).
+    /// Why the try failed, with the URL: `connection refused by http://…`, `no answer
+    /// from http://… within 5000 ms`, `http://… answered HTTP 404 Not Found`, ….
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The same as one word.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<FailureReason>,
     /// Real time the try took, milliseconds.
     pub duration_ms: u64,
 }
@@ -55,6 +95,9 @@ pub struct ReplyRecord {
     pub applied: bool,
     /// What was done, or why the reply was refused.
     pub detail: String,
+    /// Why it was refused, as one word.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<FailureReason>,
 }
 
 /// One callback delivery.
@@ -91,4 +134,11 @@ pub struct CallbackRecord {
     /// The passive reply, if the app answered with a non-empty body.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reply: Option<ReplyRecord>,
+    /// What went wrong, in one sentence naming the URL: why the delivery failed (after how
+    /// many tries), or why the passive reply was refused. Absent when all went well.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The same as one word.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<FailureReason>,
 }

@@ -131,6 +131,16 @@
 //! content only ever becomes DOM text, and only `http(s)` links open. It works with the
 //! keyboard and on narrow windows.
 //!
+//! # Acting as a member from Rust
+//!
+//! [`EmulatorHandle::member`] gives a typed [`Member`] (send an app a text, click, submit,
+//! read the inbox, groups, ask an AI bot) over the admin API, with typed errors
+//! ([`AdminApiError`]); [`AdminClient`] does the same for an emulator in another process.
+//! With the `client` feature, `EmulatorHandle::client(agentid)` returns a `wecom::Client`
+//! (the `wecom-sdk` crate) for that app, pointed at the emulator. The demo corp calls back to
+//! `http://127.0.0.1:3000/wecom/callback` (where `wecom listen` listens);
+//! [`EmulatorBuilder::callback_url`] points it elsewhere.
+//!
 //! # Embedding
 //!
 //! [`app`] gives the [`axum::Router`] for your own server; [`EmulatorState::subscribe`]
@@ -138,6 +148,7 @@
 //! before a graceful shutdown of your server, or open event streams keep it waiting.
 
 mod admin;
+mod admin_client;
 mod aibot;
 pub(crate) mod api;
 mod callback;
@@ -156,8 +167,12 @@ mod state;
 mod stats;
 mod validate;
 
+pub use admin_client::{
+    AdminApiError, AdminClient, AibotTurn, GroupInfo, InboxMessage, InboxStatus, Member,
+    StreamAnswer,
+};
 pub use aibot::{AibotConfig, AibotMode};
-pub use callback::{Attempt, CallbackRecord, Outcome, ReplyRecord};
+pub use callback::{Attempt, CallbackRecord, FailureReason, Outcome, ReplyRecord};
 pub use clock::Clock;
 pub use config::{
     AppConfig, BotConfig, Config, ConfigError, DEMO_CHAT_APP, DEMO_WEBHOOK_KEY, DepartmentConfig,
@@ -173,6 +188,11 @@ pub use state::{
     MemberAction,
     Message, Origin, Recipient, Status,
 };
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 /// The emulator's HTTP application: the WeCom API under `/cgi-bin/`, the admin API under
 /// `/emulator/`, and the web inbox at `/`.

@@ -80,6 +80,7 @@ impl Emulator {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             state_file: None,
             limits: ServeLimits::new(),
+            callback_url: None,
         }
     }
 }
@@ -91,9 +92,20 @@ pub struct EmulatorBuilder {
     addr: SocketAddr,
     state_file: Option<PathBuf>,
     limits: ServeLimits,
+    callback_url: Option<String>,
 }
 
 impl EmulatorBuilder {
+    /// Calls back to `url` instead of the configured callback URLs: every app with a
+    /// callback token and EncodingAESKey gets it (in the demo corp, app 1000002). The demo
+    /// corp's default is `http://127.0.0.1:3000/wecom/callback`, where `wecom listen` listens
+    /// by default.
+    #[must_use]
+    pub fn callback_url(mut self, url: impl Into<String>) -> Self {
+        self.callback_url = Some(url.into());
+        self
+    }
+
     /// Sets the connection limits: header, body and idle timeouts and the connection cap
     /// (default [`ServeLimits::new`]; the web inbox keeps one connection open per tab).
     #[must_use]
@@ -131,7 +143,14 @@ impl EmulatorBuilder {
 
     /// Binds and serves in the background.
     pub async fn start(self) -> Result<EmulatorHandle, Error> {
-        let state = EmulatorState::new(self.config.unwrap_or_else(Config::demo))?;
+        let mut config = self.config.unwrap_or_else(Config::demo);
+        if let Some(url) = &self.callback_url {
+            let apps = config.apps.iter_mut();
+            for app in apps.filter(|a| a.callback_token.is_some() && a.encoding_aes_key.is_some()) {
+                app.callback_url = Some(url.clone());
+            }
+        }
+        let state = EmulatorState::new(config)?;
         if let Some(path) = &self.state_file {
             state.load_state(path)?;
         }

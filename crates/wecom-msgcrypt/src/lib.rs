@@ -61,6 +61,11 @@ mod signature;
 mod stamp;
 
 pub use envelope::{MAX_ENVELOPE_LEN, extract_encrypt};
+
+/// The README's sample, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 pub use error::{AesKeyProblem, BufferProblem, Error, TokenProblem};
 pub use key::{AesKey, Token};
 pub use msg_crypt::{

@@ -51,7 +51,7 @@ async fn main() -> anyhow::Result<()> {
 
     let (token, encoding_aes_key, corp_id) = (
         std::env::var("WECOM_TOKEN")?,
-        std::env::var("WECOM_AES_KEY")?,
+        std::env::var("WECOM_ENCODING_AES_KEY").or_else(|_| std::env::var("WECOM_AES_KEY"))?,
         std::env::var("WECOM_CORP_ID")?,
     );
     let crypt = MsgCrypt::new(&token, &encoding_aes_key, &corp_id)?; // checked here, not later
@@ -64,8 +64,9 @@ async fn main() -> anyhow::Result<()> {
         })
     });
     let app = axum::Router::new().nest("/wecom/callback", server.into_router());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-    println!("callbacks on http://127.0.0.1:8080/wecom/callback");
+    // Where the emulator's demo corp calls back (and `wecom listen` listens) by default.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+    println!("callbacks on http://127.0.0.1:3000/wecom/callback");
     axum::serve(listener, app).await?;
     Ok(())
 }

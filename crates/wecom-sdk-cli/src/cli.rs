@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::commands::aibot::AibotCommand;
 use crate::commands::bot::BotCommand;
 use crate::commands::chat::{ChatCommand, StatsArgs};
+use crate::commands::completions::CompletionsArgs;
 use crate::commands::crypto::CryptoCommand;
 use crate::commands::demo::DemoArgs;
 use crate::commands::emulator::EmulatorArgs;
@@ -28,27 +29,30 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+/// The help heading of the options every command accepts, apart from each command's own.
+const GLOBAL: &str = "Global options";
+
 /// Options every command accepts.
 #[derive(Debug, Args)]
 pub(crate) struct GlobalArgs {
     /// Print results as JSON (one value per line) for scripts.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub(crate) json: bool,
 
     /// More log lines on stderr (-v info, -vv debug, -vvv trace); `RUST_LOG` overrides.
-    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count, help_heading = GLOBAL)]
     pub(crate) verbose: u8,
 
     /// Fewer log lines on stderr (-q errors only, -qq none); `RUST_LOG` overrides.
-    #[arg(long, short = 'q', global = true, action = clap::ArgAction::Count, conflicts_with = "verbose")]
+    #[arg(long, short = 'q', global = true, action = clap::ArgAction::Count, conflicts_with = "verbose", help_heading = GLOBAL)]
     pub(crate) quiet: u8,
 
     /// Configuration file [default: ./wecom.toml, then ~/.config/wecom/wecom.toml].
-    #[arg(long, global = true, env = "WECOM_CONFIG", value_name = "FILE")]
+    #[arg(long, global = true, env = "WECOM_CONFIG", value_name = "FILE", help_heading = GLOBAL)]
     pub(crate) config: Option<PathBuf>,
 
     /// Profile of the configuration file to use [default: the file's `default_profile`].
-    #[arg(long, short = 'p', global = true, env = "WECOM_PROFILE")]
+    #[arg(long, short = 'p', global = true, env = "WECOM_PROFILE", help_heading = GLOBAL)]
     pub(crate) profile: Option<String>,
 
     #[command(flatten)]
@@ -58,7 +62,7 @@ pub(crate) struct GlobalArgs {
 /// The app's credentials. Prefer the environment or the configuration file for secrets: flags
 /// are visible to other users of the machine in the process list.
 #[derive(Debug, Args, Default, Clone)]
-#[command(next_help_heading = "App settings")]
+#[command(next_help_heading = "App settings (global)")]
 pub(crate) struct AppArgs {
     /// Corp id (also the callback receive id of self-built apps).
     #[arg(long, global = true, env = "WECOM_CORP_ID")]
@@ -72,12 +76,27 @@ pub(crate) struct AppArgs {
     #[arg(long, global = true, env = "WECOM_SECRET", hide_env_values = true)]
     pub(crate) secret: Option<String>,
 
-    /// The callback token.
-    #[arg(long, global = true, env = "WECOM_TOKEN", hide_env_values = true)]
+    /// The callback token (`--token` is an older spelling).
+    #[arg(
+        long = "callback-token",
+        alias = "token",
+        global = true,
+        env = "WECOM_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
     pub(crate) token: Option<String>,
 
-    /// The callback EncodingAESKey (43 characters).
-    #[arg(long, global = true, env = "WECOM_AES_KEY", hide_env_values = true)]
+    /// The callback EncodingAESKey, 43 characters (also read from WECOM_AES_KEY; `--aes-key`
+    /// is an older spelling).
+    #[arg(
+        long = "encoding-aes-key",
+        alias = "aes-key",
+        global = true,
+        env = "WECOM_ENCODING_AES_KEY",
+        hide_env_values = true,
+        value_name = "KEY"
+    )]
     pub(crate) aes_key: Option<String>,
 
     /// API base URL (an emulator, or a proxy in a trusted-IP network).
@@ -119,6 +138,10 @@ pub(crate) enum Command {
     /// Sign, encrypt and decrypt callbacks by hand.
     #[command(subcommand)]
     Crypto(CryptoCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
 }
 
 /// Global options that take a value, so the value is not mistaken for the command name.
@@ -130,7 +153,9 @@ const GLOBAL_VALUE_OPTIONS: &[&str] = &[
     "--agent-id",
     "--secret",
     "--token",
+    "--callback-token",
     "--aes-key",
+    "--encoding-aes-key",
     "--base-url",
 ];
 

@@ -7,8 +7,8 @@
 //! corp_id = "ww0123456789abcdef"
 //! agent_id = 1000002
 //! secret = "…"
-//! token = "…"          # callback token
-//! aes_key = "…"        # callback EncodingAESKey
+//! callback_token = "…"     # `token` is accepted too
+//! encoding_aes_key = "…"   # `aes_key` is accepted too
 //! base_url = "https://qyapi.weixin.qq.com"
 //! webhook = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"  # wecom bot send
 //! aibot_id = "aib…"      # wecom aibot connect: Bot ID
@@ -19,7 +19,7 @@
 //!
 //! [profiles.local]
 //! corp_id = "wwemulator"
-//! base_url = "http://127.0.0.1:8080"
+//! base_url = "http://127.0.0.1:8025"   # `wecom emulator`
 //! ```
 
 use std::collections::BTreeMap;
@@ -50,7 +50,9 @@ pub(crate) struct Profile {
     pub(crate) corp_id: Option<String>,
     pub(crate) agent_id: Option<i64>,
     pub(crate) secret: Option<String>,
+    #[serde(rename = "callback_token", alias = "token")]
     pub(crate) token: Option<String>,
+    #[serde(rename = "encoding_aes_key", alias = "aes_key")]
     pub(crate) aes_key: Option<String>,
     pub(crate) base_url: Option<String>,
     /// A group webhook: the URL copied from WeCom, or its key (`wecom bot send`).
@@ -97,7 +99,11 @@ impl Settings {
             agent_id: flags.agent_id.or(profile.agent_id),
             secret: flags.secret.or(profile.secret),
             token: flags.token.or(profile.token),
-            aes_key: flags.aes_key.or(profile.aes_key),
+            // WECOM_ENCODING_AES_KEY is the name (clap reads it); WECOM_AES_KEY an alias.
+            aes_key: flags
+                .aes_key
+                .or_else(|| std::env::var("WECOM_AES_KEY").ok().filter(|k| !k.is_empty()))
+                .or(profile.aes_key),
             base_url: flags.base_url.or(profile.base_url),
         };
         let aibot = AibotProfile {
@@ -174,4 +180,26 @@ fn read_config(path: &Path) -> Result<ConfigFile> {
     toml::from_str(&text).map_err(|e| {
         usage(anyhow!("invalid configuration file {}: {}", path.display(), redacted(&text, &e)))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ConfigFile;
+
+    #[test]
+    fn the_readme_example_profile_file_is_valid() {
+        let readme = include_str!("../README.md");
+        let start = readme.find("```toml\n# ./wecom.toml").expect("the example in the README");
+        let body = &readme[start + "```toml\n".len()..];
+        let example = &body[..body.find("```").expect("the end of the example")];
+        let file: ConfigFile = toml::from_str(example).expect("the example parses");
+        let local = &file.profiles["local"];
+        assert_eq!(file.default_profile.as_deref(), Some("local"));
+        assert_eq!(local.token.as_deref(), Some("demoToken"));
+        assert_eq!(local.aes_key.as_deref(), Some("demoAesKey0123456789abcdefghijklmnopqrstuvw"));
+        // The older key names are accepted too.
+        let old: ConfigFile =
+            toml::from_str("[profiles.a]\ntoken = \"t\"\naes_key = \"k\"\n").expect("parses");
+        assert_eq!(old.profiles["a"].token.as_deref(), Some("t"));
+    }
 }

@@ -55,7 +55,7 @@ pub(crate) fn api(error: wecom::Error) -> anyhow::Error {
 
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:#}", self.error)?;
+        f.write_str(&crate::output::chain(&self.error))?;
         if let Some(hint) = self.hint {
             write!(f, "\nhint: {hint}")?;
         }

@@ -12,6 +12,7 @@ mod exit;
 mod logging;
 mod output;
 mod parse;
+mod when;
 
 use std::process::ExitCode;
 

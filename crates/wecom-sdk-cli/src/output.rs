@@ -52,7 +52,7 @@ impl Output {
     /// when there are).
     pub(crate) fn error(self, err: &anyhow::Error) {
         let mut stderr = std::io::stderr().lock();
-        let message = format!("{err:#}");
+        let message = chain(err);
         let _ = if self.json {
             let mut value = serde_json::json!({ "ok": false, "error": message });
             if let Some(failure) = exit::failure(err) {
@@ -68,5 +68,56 @@ impl Output {
         } else {
             writeln!(stderr, "error: {message}")
         };
+    }
+}
+
+/// The error and its causes joined with `: `, each cause said once: a cause whose text the
+/// message before it already quotes (SDK errors include their source's text, and also return
+/// it as the source) is left out.
+pub(crate) fn chain(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        // A `Failure` prints its own error's chain (already deduplicated).
+        let part = match cause.downcast_ref::<exit::Failure>() {
+            Some(failure) => failure.to_string(),
+            None => cause.to_string(),
+        };
+        if part.is_empty() || text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chain;
+
+    #[derive(Debug)]
+    struct Quoting(std::io::Error);
+
+    impl std::fmt::Display for Quoting {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "could not read a.png: {}", self.0)
+        }
+    }
+
+    impl std::error::Error for Quoting {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn a_cause_quoted_by_its_parent_is_said_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file (os error 2)");
+        let err = anyhow::Error::new(Quoting(io)).context("upload failed");
+        assert_eq!(chain(&err), "upload failed: could not read a.png: No such file (os error 2)");
+        let plain = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(chain(&plain), "outer: inner");
     }
 }

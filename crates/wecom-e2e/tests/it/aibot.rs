@@ -257,3 +257,15 @@ async fn the_aibot_page_and_its_live_stream_are_served() {
     let first = events.chunk().await.unwrap().unwrap();
     assert!(String::from_utf8_lossy(&first).contains("event: ready"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_asks_through_the_typed_handle_and_gets_the_streamed_answer() {
+    let s = setup(plain(TestBot::default()), |_| {}).await;
+    let turn = s.emu.member("alice").ask("aib_demo", "count").await.unwrap();
+    let expected: String = (0..200).map(|i| format!("{i} ")).collect();
+    assert_eq!(turn.status, "finished");
+    assert_eq!(turn.text(), Some(expected.as_str()));
+    assert!(turn.stream.is_some_and(|s| s.finish) && turn.errors.is_empty());
+    let unknown = s.emu.member("alice").ask("no_such_bot", "hi").await.unwrap_err();
+    assert!(unknown.is_not_found(), "{unknown}");
+}

@@ -5,5 +5,6 @@
 
 mod aibot;
 mod callback_loop;
+mod first_hour;
 mod redis;
 mod sdk;

@@ -4,7 +4,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use super::{Attempt, CallbackRecord, Outcome, reply};
+use super::failure::{self, TryFailure};
+use super::{Attempt, CallbackRecord, FailureReason, Outcome, reply};
 use crate::events::Event;
 use crate::state::EmulatorState;
 use wecom_msgcrypt::{CallbackEnvelope, Stamp};
@@ -72,6 +73,8 @@ pub(crate) async fn deliver(state: &EmulatorState, d: Delivery) -> CallbackRecor
         attempts: Vec::new(),
         outcome: Outcome::Pending,
         reply: None,
+        error: None,
+        reason: None,
     };
     {
         // The log is bounded like the messages: the oldest records go first (in batches, so
@@ -86,6 +89,11 @@ pub(crate) async fn deliver(state: &EmulatorState, d: Delivery) -> CallbackRecor
     }
     let Some(target) = target else {
         record.outcome = Outcome::Failed;
+        record.reason = Some(FailureReason::NoCallbackUrl);
+        record.error = Some(format!(
+            "app {} has no callback URL: set one with PUT /emulator/apps/{}/callback or `wecom emulator --callback-url`",
+            d.agentid, d.agentid
+        ));
         return finish(state, record);
     };
     let stamp = Stamp::at(u64::try_from(state.clock().now_secs()).unwrap_or(0));
@@ -94,13 +102,17 @@ pub(crate) async fn deliver(state: &EmulatorState, d: Delivery) -> CallbackRecor
     let sealed = match target.crypt.seal_callback(&d.xml, envelope, &stamp) {
         Ok(e) => e,
         Err(e) => {
+            let text = format!("encrypting the callback for {} failed: {e}", target.url);
             record.attempts.push(Attempt {
                 at_ms: state.clock().now_ms(),
                 status: None,
-                error: Some(format!("encryption failed: {e}")),
+                error: Some(text.clone()),
+                reason: Some(FailureReason::Encryption),
                 duration_ms: 0,
             });
             record.outcome = Outcome::Failed;
+            record.reason = Some(FailureReason::Encryption);
+            record.error = Some(text);
             return finish(state, record);
         }
     };
@@ -122,40 +134,37 @@ pub(crate) async fn deliver(state: &EmulatorState, d: Delivery) -> CallbackRecor
             .timeout(timeout)
             .send()
             .await;
-        let (status, error, text) = match result {
+        let shown = target.url.as_str();
+        let ms = opts.callback_timeout_ms;
+        let (status, failed, text): (_, Option<TryFailure>, _) = match result {
             Ok(resp) if resp.status() == reqwest::StatusCode::OK => {
                 match read_bounded(resp).await {
                     Ok(Some(text)) => (Some(200), None, Some(text)),
                     // Delivered (HTTP 200), but the answer is no reply: it is not applied.
                     Ok(None) => (
                         Some(200),
-                        Some(format!(
-                            "the answer is over {MAX_REPLY_BYTES} bytes; not read as a reply"
-                        )),
+                        Some(TryFailure {
+                            reason: FailureReason::AnswerTooLarge,
+                            text: format!(
+                                "the answer of {shown} is over {MAX_REPLY_BYTES} bytes; not read as a reply"
+                            ),
+                        }),
                         Some(String::new()),
                     ),
-                    Err(e) if e.is_timeout() => (
-                        Some(200),
-                        Some(format!("timeout after {} ms", opts.callback_timeout_ms)),
-                        None,
-                    ),
-                    Err(e) => (
-                        Some(200),
-                        Some(format!("reading the answer failed: {}", e.without_url())),
-                        None,
-                    ),
+                    Err(e) => (Some(200), Some(failure::read(&e, shown, ms)), None),
                 }
             }
             Ok(resp) => {
-                (Some(resp.status().as_u16()), Some(format!("HTTP {}", resp.status())), None)
+                (Some(resp.status().as_u16()), Some(failure::status(resp.status(), shown)), None)
             }
-            Err(e) if e.is_timeout() => {
-                (None, Some(format!("timeout after {} ms", opts.callback_timeout_ms)), None)
-            }
-            Err(e) => (None, Some(format!("request failed: {}", e.without_url())), None),
+            Err(e) => (None, Some(failure::request(&e, shown, ms)), None),
         };
         let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        record.attempts.push(Attempt { at_ms, status, error, duration_ms });
+        let (error, reason) = match failed {
+            Some(f) => (Some(f.text), Some(f.reason)),
+            None => (None, None),
+        };
+        record.attempts.push(Attempt { at_ms, status, error, reason, duration_ms });
         update_log(state, &record);
         if text.is_some() {
             answer = text;
@@ -163,8 +172,26 @@ pub(crate) async fn deliver(state: &EmulatorState, d: Delivery) -> CallbackRecor
         }
     }
     record.outcome = if answer.is_some() { Outcome::Delivered } else { Outcome::Failed };
+    if answer.is_none() {
+        let last = record.attempts.last();
+        record.reason = last.and_then(|a| a.reason);
+        let why = last.and_then(|a| a.error.as_deref()).unwrap_or("no answer");
+        let tries = record.attempts.len();
+        record.error = Some(format!(
+            "{why} ({tries} {} to {}, {} ms timeout each)",
+            if tries == 1 { "try" } else { "tries" },
+            target.url,
+            opts.callback_timeout_ms
+        ));
+    }
     if let Some(text) = answer.filter(|t| !t.trim().is_empty()) {
-        record.reply = Some(reply::handle(state, &target, &d, &text));
+        let reply = reply::handle(state, &target, &d, &text);
+        if let Some(reason) = reply.reason {
+            record.reason = Some(reason);
+            record.error =
+                Some(format!("the passive reply of {} was refused: {}", target.url, reply.detail));
+        }
+        record.reply = Some(reply);
     }
     finish(state, record)
 }

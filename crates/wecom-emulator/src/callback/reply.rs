@@ -10,9 +10,9 @@
 
 use serde_json::{Value, json};
 
-use super::ReplyRecord;
 use super::deliver::Delivery;
 use super::xml::{self, Element};
+use super::{FailureReason, ReplyRecord};
 use crate::api::update::{CardUpdate, apply, has_buttons};
 use crate::events::Event;
 use crate::state::inbox::record_other;
@@ -20,8 +20,13 @@ use crate::state::{CallbackTarget, Direction, EmulatorState, Origin};
 use crate::validate::Obj;
 use crate::validate::card::{self, Mode};
 
-fn refused(msgtype: Option<String>, xml: Option<String>, detail: impl Into<String>) -> ReplyRecord {
-    ReplyRecord { msgtype, xml, applied: false, detail: detail.into() }
+fn refused(
+    msgtype: Option<String>,
+    xml: Option<String>,
+    reason: FailureReason,
+    detail: impl Into<String>,
+) -> ReplyRecord {
+    ReplyRecord { msgtype, xml, applied: false, detail: detail.into(), reason: Some(reason) }
 }
 
 pub(super) fn handle(
@@ -33,11 +38,17 @@ pub(super) fn handle(
     // The envelope's checks (one Encrypt, signature, receive id) are the crypto crate's.
     let plain = match target.crypt.open_reply(body.as_bytes()) {
         Ok(opened) => opened.message,
-        Err(e) => return refused(None, None, format!("reply failed verification: {e}")),
+        Err(e) => {
+            let (reason, detail) = super::failure::reply_open(&e);
+            return refused(None, None, reason, detail);
+        }
     };
     let inner = match xml::parse(&plain) {
         Ok(e) => e,
-        Err(e) => return refused(None, Some(plain), format!("decrypted reply is not XML: {e}")),
+        Err(e) => {
+            let detail = format!("the decrypted reply is not XML: {e}");
+            return refused(None, Some(plain), FailureReason::BadReply, detail);
+        }
     };
     let msgtype = inner.text_of("MsgType").unwrap_or("").to_owned();
     let record = |applied: bool, detail: String| ReplyRecord {
@@ -45,6 +56,7 @@ pub(super) fn handle(
         xml: Some(plain.clone()),
         applied,
         detail,
+        reason: (!applied).then_some(FailureReason::BadReply),
     };
     if !inner.text_of("ToUserName").is_some_and(|u| u.eq_ignore_ascii_case(&d.userid)) {
         return record(false, format!("ToUserName must be the member {:?}", d.userid));

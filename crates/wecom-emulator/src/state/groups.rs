@@ -46,7 +46,7 @@ pub struct AppChat {
 }
 
 /// One message posted into a group: by a webhook bot, or by an app into its chat.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GroupMessage {
     /// An id of the emulator's own (WeCom returns none).
     pub id: String,
@@ -79,7 +79,7 @@ pub struct GroupMessage {
 }
 
 /// The upload a `file` or `voice` message refers to.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Attachment {
     /// The media id.
     pub media_id: String,

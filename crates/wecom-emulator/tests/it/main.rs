@@ -8,12 +8,14 @@ mod api {
 
     mod accepts;
     mod appchat;
+    mod callback_failures;
     mod callbacks;
     mod conversations;
     mod faults;
     mod inbox;
     mod lifecycle;
     mod media;
+    mod member;
     mod persistence;
     mod protect;
     mod receiver;

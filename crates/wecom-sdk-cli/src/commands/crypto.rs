@@ -108,7 +108,8 @@ pub(crate) struct VerifyUrlArgs {
 pub(crate) fn run(cmd: CryptoCommand, settings: &Settings, out: Output) -> Result<ExitCode> {
     match cmd {
         CryptoCommand::Sign(args) => {
-            let token = Settings::require(settings.app.token.as_ref(), "token", "WECOM_TOKEN")?;
+            let token =
+                Settings::require(settings.app.token.as_ref(), "callback-token", "WECOM_TOKEN")?;
             let sig = wecom_msgcrypt::signature(token, &args.timestamp, &args.nonce, &args.encrypt);
             out.result(sig.as_str(), &json!({ "msg_signature": sig.as_str() }));
             Ok(ExitCode::SUCCESS)
@@ -133,9 +134,13 @@ fn crypt(settings: &Settings, receive_id: Option<String>, no_verify: bool) -> Re
     let token = if no_verify {
         settings.app.token.clone().unwrap_or_else(|| "unused".into())
     } else {
-        Settings::require(settings.app.token.as_ref(), "token", "WECOM_TOKEN")?.clone()
+        Settings::require(settings.app.token.as_ref(), "callback-token", "WECOM_TOKEN")?.clone()
     };
-    let key = Settings::require(settings.app.aes_key.as_ref(), "aes-key", "WECOM_AES_KEY")?;
+    let key = Settings::require(
+        settings.app.aes_key.as_ref(),
+        "encoding-aes-key",
+        "WECOM_ENCODING_AES_KEY",
+    )?;
     let check = match receive_id.or_else(|| settings.app.corp_id.clone()) {
         Some(id) => ReceiveIdCheck::Exact(id),
         None => ReceiveIdCheck::Unchecked,

@@ -37,9 +37,35 @@ pub(crate) struct DemoArgs {
     /// Keep the emulator and the callback app running until Ctrl-C, to browse the inbox.
     #[arg(long)]
     pub(crate) serve: bool,
-    /// The emulator's port (0 picks a free one).
-    #[arg(long, default_value_t = 0)]
-    pub(crate) port: u16,
+    /// The emulator's port (0 picks a free one) [default: with --serve 8025 if it is free,
+    /// else a free one; without, a free one].
+    #[arg(long)]
+    pub(crate) port: Option<u16>,
+}
+
+/// The port `demo --serve` keeps when it is free, so a browser tab survives a restart.
+const SERVE_PORT: u16 = 8025;
+
+/// The emulator's address: `--port`, else 8025 when serving and free, else a free port; and a
+/// note when 8025 was taken.
+fn demo_addr(args: &DemoArgs) -> (SocketAddr, Option<String>) {
+    let at = |port| SocketAddr::from(([127, 0, 0, 1], port));
+    match (args.port, args.serve) {
+        (Some(port), _) => (at(port), None),
+        (None, false) => (at(0), None),
+        (None, true) => match std::net::TcpListener::bind(at(SERVE_PORT)) {
+            Ok(probe) => {
+                drop(probe);
+                (at(SERVE_PORT), None)
+            }
+            Err(e) => (
+                at(0),
+                Some(format!(
+                    "port {SERVE_PORT} is not free ({e}): the emulator gets a free port instead; its address is printed below (`--port N` chooses one)"
+                )),
+            ),
+        },
+    }
 }
 
 /// The app the demo plays (the demo corp's "Build bot") and its members.
@@ -75,9 +101,13 @@ async fn demo(args: &DemoArgs, out: Output) -> Result<()> {
     let started = Instant::now();
     let mut config = Config::demo();
     let bot_task = aibot::start(&mut config).await?;
+    let (addr, port_note) = demo_addr(args);
+    if let Some(note) = port_note {
+        out.note(&note);
+    }
     let emu = Emulator::builder()
         .config(config)
-        .addr(SocketAddr::from(([127, 0, 0, 1], args.port)))
+        .addr(addr)
         .start()
         .await
         .context("cannot start the emulator")?;
@@ -251,6 +281,9 @@ async fn demo(args: &DemoArgs, out: Output) -> Result<()> {
             "Serving until Ctrl-C: emulator {} (inbox {inbox}), callback app {callback_url}",
             emu.base_url()
         ));
+        if let Some(line) = super::emulator::export_line(&emu) {
+            out.line(&format!("Point the CLI at it:\n  {line}"));
+        }
         tokio::signal::ctrl_c().await?;
     }
     server_task.abort();

@@ -34,12 +34,15 @@ use crate::output::Output;
 /// Arguments of `listen`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Needs the callback token, EncodingAESKey and corp id (--token, --aes-key, --corp-id or WECOM_*).\n\nExamples:\n  wecom listen --port 8080\n  wecom listen --port 8080 --reply \"Got it\"\n  wecom listen --port 8080 --exec 'jq -r .content'"
+    after_help = "Needs the callback token, EncodingAESKey and corp id (--callback-token, --encoding-aes-key, --corp-id, or WECOM_TOKEN, WECOM_ENCODING_AES_KEY, WECOM_CORP_ID: the export line `wecom emulator` prints).\n\nServes only PATH: http://127.0.0.1:3000/wecom/callback by default, the URL the emulator's demo corp calls back to; `--path /` serves the root.\n\nExamples:\n  wecom listen\n  wecom listen --reply \"Got it\"\n  wecom listen --port 8080 --path / --exec 'jq -r .content'"
 )]
 pub(crate) struct ListenArgs {
     /// The port to listen on (0 picks a free one, printed on stderr).
-    #[arg(long, default_value_t = 8080)]
+    #[arg(long, default_value_t = DEFAULT_PORT)]
     pub(crate) port: u16,
+    /// The URL path callbacks arrive at; other paths answer 404.
+    #[arg(long, default_value = DEFAULT_PATH, value_parser = parse_path)]
+    pub(crate) path: String,
     /// The address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     pub(crate) host: IpAddr,
@@ -66,6 +69,26 @@ pub(crate) struct ListenArgs {
     pub(crate) threads: Option<u64>,
     #[command(flatten)]
     pub(crate) limits: LimitArgs,
+}
+
+/// The port of the callback URL every part of the project agrees on by default:
+/// `http://127.0.0.1:3000/wecom/callback` (the emulator's demo corp calls back there).
+pub(crate) const DEFAULT_PORT: u16 = 3000;
+/// The path of that URL.
+pub(crate) const DEFAULT_PATH: &str = "/wecom/callback";
+
+/// A URL path: starts with `/`, plain characters only, no query.
+fn parse_path(path: &str) -> Result<String, String> {
+    let plain = path
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~'));
+    if !path.starts_with('/') || !plain || path.len() > 256 || path.contains("//") {
+        return Err(
+            "a path such as /wecom/callback: starts with `/`, letters, digits and `/-_.~` only"
+                .to_owned(),
+        );
+    }
+    Ok(if path.len() > 1 { path.trim_end_matches('/').to_owned() } else { path.to_owned() })
 }
 
 /// How long slow clients may hold a connection, and how many connections are served.
@@ -120,8 +143,9 @@ pub(crate) fn accepts_reply(callback: &Callback) -> bool {
 /// The crypto from the settings: token, EncodingAESKey, and the corp id as receive id.
 pub(crate) fn crypt(settings: &Settings) -> Result<MsgCrypt> {
     let app = &settings.app;
-    let token = Settings::require(app.token.as_ref(), "token", "WECOM_TOKEN")?;
-    let key = Settings::require(app.aes_key.as_ref(), "aes-key", "WECOM_AES_KEY")?;
+    let token = Settings::require(app.token.as_ref(), "callback-token", "WECOM_TOKEN")?;
+    let key =
+        Settings::require(app.aes_key.as_ref(), "encoding-aes-key", "WECOM_ENCODING_AES_KEY")?;
     let corp = Settings::require(app.corp_id.as_ref(), "corp-id", "WECOM_CORP_ID")?;
     MsgCrypt::new(token, key, corp.clone()).map_err(usage)
 }
@@ -152,12 +176,24 @@ pub(crate) fn run(args: &ListenArgs, settings: &Settings, out: Output) -> Result
             Ok(reply.filter(|_| accepts_reply(&callback)).map(|text| Reply::text(&*text)))
         }
     })
-    .mode(Mode::reply(Duration::from_millis(args.deadline_ms)))
-    .serve_limits(args.limits.limits());
+    .mode(Mode::reply(Duration::from_millis(args.deadline_ms)));
     let server = match args.replay_window {
         Some(minutes) => server.timestamp_window(Duration::from_secs(minutes.saturating_mul(60))),
         None => server,
     };
+    let router = if args.path == "/" {
+        server.into_router()
+    } else {
+        axum::Router::new().nest(&args.path, server.into_router())
+    };
+    let expected = args.path.clone();
+    let router = router.fallback(move |uri: axum::http::Uri| {
+        let expected = expected.clone();
+        async move {
+            tracing::warn!(path = uri.path(), expected = %expected, "rejected: not the callback path");
+            (axum::http::StatusCode::NOT_FOUND, format!("callbacks are served at {expected}\n"))
+        }
+    });
     let threads = args.threads.map_or_else(client::cores, |n| usize::try_from(n).unwrap_or(1));
     let rt = client::server_runtime(threads)?;
     rt.block_on(async {
@@ -167,10 +203,14 @@ pub(crate) fn run(args: &ListenArgs, settings: &Settings, out: Output) -> Result
             .with_context(|| format!("cannot listen on {addr}"))?;
         let local = listener.local_addr()?;
         out.note(&format!(
-            "listening for WeCom callbacks on http://{local}/ (set it as the app's callback URL; Ctrl-C stops)"
+            "listening for WeCom callbacks on http://{local}{} (set it as the app's callback URL; Ctrl-C stops)",
+            args.path
         ));
+        tracing::info!(addr = %local, path = %args.path, "WeCom callback server listening");
         tokio::select! {
-            served = server.serve_on(listener) => served.context("the callback server stopped"),
+            served = wecom_callback::serve::serve(listener, router, args.limits.limits()) => {
+                served.context("the callback server stopped")
+            }
             _ = tokio::signal::ctrl_c() => Ok(()),
         }
     })?;

@@ -58,13 +58,14 @@ pub(crate) struct UpdateCardArgs {
 /// Arguments of `upload`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  wecom upload --type image chart.png\n  wecom upload --permanent-image logo.png"
+    after_help = "Without --type the type comes from the extension: .jpg .jpeg .png image, .amr voice, .mp4 video, anything else file.\n\nExamples:\n  wecom upload chart.png\n  wecom upload --type file notes.png\n  wecom upload --permanent-image logo.png"
 )]
 pub(crate) struct UploadArgs {
     /// The file.
     pub(crate) file: PathBuf,
-    /// Temporary media (three days): image, voice, video or file.
-    #[arg(long = "type", value_name = "TYPE", required_unless_present = "permanent_image")]
+    /// Temporary media (three days): image, voice, video or file [default: from the file's
+    /// extension].
+    #[arg(long = "type", value_name = "TYPE")]
     pub(crate) kind: Option<MediaType>,
     /// A permanent image for mpnews content (`media/uploadimg`): prints its URL.
     #[arg(long, conflicts_with = "kind")]
@@ -144,13 +145,19 @@ pub(crate) fn upload(args: &UploadArgs, settings: &Settings, out: Output) -> Res
         out.result(&url, &json!({ "ok": true, "url": url }));
         return Ok(ExitCode::SUCCESS);
     }
-    let kind = args.kind.ok_or_else(|| usage(anyhow!("pass --type or --permanent-image")))?;
+    let (kind, inferred) = match args.kind {
+        Some(kind) => (kind, false),
+        None => (media_type_of(&args.file), true),
+    };
     let uploaded = rt.block_on(client.upload_media(kind, media)).map_err(exit::api)?;
     let expires = unix(uploaded.expires_at());
+    let from = if inferred { " (from the file's extension; --type to choose)" } else { "" };
     out.result(
         &format!(
-            "{}\n(type {}, expires in three days: at {expires} Unix time)",
-            uploaded.media_id, uploaded.kind
+            "{}\ntype {}{from}, expires {}",
+            uploaded.media_id,
+            uploaded.kind,
+            crate::when::both(uploaded.expires_at())
         ),
         &json!({
             "ok": true,
@@ -161,6 +168,18 @@ pub(crate) fn upload(args: &UploadArgs, settings: &Settings, out: Output) -> Res
         }),
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The media type WeCom expects for a file of this extension: JPG and PNG images, AMR
+/// voice, MP4 video, anything else a file.
+pub(crate) fn media_type_of(path: &std::path::Path) -> MediaType {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "jpg" | "jpeg" | "png" => MediaType::Image,
+        "amr" => MediaType::Voice,
+        "mp4" => MediaType::Video,
+        _ => MediaType::File,
+    }
 }
 
 fn unix(t: SystemTime) -> u64 {

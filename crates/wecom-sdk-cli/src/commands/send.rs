@@ -99,6 +99,10 @@ pub(crate) struct BulkArgs {
     /// The journal of finished recipients [default: FILE.journal next to the users file].
     #[arg(long, global = true, value_name = "PATH", requires = "to_file")]
     pub(crate) journal: Option<PathBuf>,
+    /// Write the members WeCom refused (invalid or unlicensed) to FILE, one a line: the
+    /// summary names only the first ten of each.
+    #[arg(long, global = true, value_name = "FILE", requires = "to_file")]
+    pub(crate) invalid_out: Option<PathBuf>,
 }
 
 /// The kinds of message.

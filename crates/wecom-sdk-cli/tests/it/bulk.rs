@@ -137,6 +137,30 @@ fn the_summary_counts_invalid_unlicensed_and_duplicates() {
         "{text}"
     );
     assert!(!String::from_utf8_lossy(&out.stderr).contains('\r'), "no progress bar off a terminal");
+    assert!(text.contains("\ninvalid: nobody") && text.contains("\nunlicensed: dave"), "{text}");
+}
+
+#[test]
+fn the_summary_names_invalid_members_and_writes_them_all_to_a_file() {
+    let emu = Emu::start();
+    let dir = tempdir();
+    let ghosts: Vec<String> = (0..15).map(|i| format!("ghost{i:02}")).collect();
+    std::fs::write(dir.path().join("team.txt"), format!("alice\n{}\n", ghosts.join("\n"))).unwrap();
+    let out = emu.cmd(&dir).args(["send", "text", "hi", "--to-file", "team.txt"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("invalid: {} and 5 more", ghosts[..10].join(", "))), "{text}");
+    assert!(text.contains("--invalid-out FILE"), "{text}");
+
+    let out = emu
+        .cmd(&dir)
+        .args(["--json", "send", "text", "hi", "--to-file", "team.txt", "--journal", "j2"])
+        .args(["--invalid-out", "refused.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout_json(&out)["invalid_users"].as_array().unwrap().len(), 15);
+    let listed = std::fs::read_to_string(dir.path().join("refused.txt")).unwrap();
+    let ids: Vec<&str> = listed.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(ids, ghosts.iter().map(String::as_str).collect::<Vec<_>>());
 }
 
 #[test]

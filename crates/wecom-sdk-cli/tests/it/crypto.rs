@@ -184,7 +184,37 @@ fn missing_token_is_a_usage_error_that_says_how_to_set_it() {
         .args(["crypto", "sign", "--timestamp", "1", "--nonce", "2", "--encrypt", "x"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("--token").and(predicate::str::contains("WECOM_TOKEN")));
+        .stderr(
+            predicate::str::contains("--callback-token")
+                .and(predicate::str::contains("WECOM_TOKEN")),
+        );
+}
+
+#[test]
+fn the_key_is_read_from_wecom_encoding_aes_key_or_its_alias_and_named_when_missing() {
+    let dir = tempdir();
+    for var in ["WECOM_ENCODING_AES_KEY", "WECOM_AES_KEY"] {
+        wecom(&dir)
+            .env("WECOM_TOKEN", TOKEN)
+            .env(var, AES_KEY)
+            .args(["crypto", "decrypt", "--no-verify", A_ECHO])
+            .assert()
+            .success();
+    }
+    // The older flag spellings still work.
+    wecom(&dir)
+        .args(["--token", TOKEN, "--aes-key", AES_KEY, "crypto", "decrypt", "--no-verify", A_ECHO])
+        .assert()
+        .success();
+    wecom(&dir)
+        .env("WECOM_TOKEN", TOKEN)
+        .args(["crypto", "decrypt", "--no-verify", A_ECHO])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("--encoding-aes-key")
+                .and(predicate::str::contains("WECOM_ENCODING_AES_KEY")),
+        );
 }
 
 #[test]

@@ -134,6 +134,46 @@ fn upload_temporary_media_and_a_permanent_image() {
 }
 
 #[test]
+fn upload_infers_the_type_from_the_extension_and_shows_the_expiry_as_a_date() {
+    let emu = Emu::start();
+    let dir = tempdir();
+    std::fs::write(dir.path().join("logo.PNG"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR0000").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "hello world").unwrap();
+    let out = emu.cmd(&dir).args(["upload", "logo.PNG"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("type image (from the file's extension"), "{text}");
+    // `expires 2026-12-05 06:40 UTC, in 3 days`
+    let expires = text.split("expires ").nth(1).expect("an expiry").trim();
+    assert!(expires.ends_with(" UTC, in 3 days"), "{text}");
+    assert_eq!(expires.as_bytes()[4], b'-', "{text}");
+
+    let out = emu.cmd(&dir).args(["--json", "upload", "notes.txt"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(stdout_json(&out)["type"], "file");
+}
+
+#[test]
+fn errors_state_their_cause_once() {
+    let emu = Emu::start();
+    let dir = tempdir();
+    let out = emu.cmd(&dir).args(["upload", "missing.png"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+    // Nothing listens on the base URL: each cause once.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let out = emu
+        .cmd(&dir)
+        .env("WECOM_BASE_URL", format!("http://127.0.0.1:{port}"))
+        .args(["-q", "token"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.matches("error sending request").count(), 1, "{err}");
+}
+
+#[test]
 fn token_shows_validity_and_the_token_only_when_asked() {
     let emu = Emu::start();
     let dir = tempdir();

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use support::{AGENT_ID, Emu, stdout_json, tempdir, wecom, wecom_std};
 
 /// A child process killed when dropped.
-struct Running(Child);
+pub(crate) struct Running(pub(crate) Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -22,7 +22,7 @@ impl Drop for Running {
 }
 
 /// Lines of a pipe, read on a thread.
-fn lines<R: std::io::Read + Send + 'static>(pipe: R) -> mpsc::Receiver<String> {
+pub(crate) fn lines<R: std::io::Read + Send + 'static>(pipe: R) -> mpsc::Receiver<String> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(pipe).lines() {
@@ -35,7 +35,7 @@ fn lines<R: std::io::Read + Send + 'static>(pipe: R) -> mpsc::Receiver<String> {
     rx
 }
 
-fn wait_for(rx: &mpsc::Receiver<String>, what: impl Fn(&str) -> bool) -> String {
+pub(crate) fn wait_for(rx: &mpsc::Receiver<String>, what: impl Fn(&str) -> bool) -> String {
     loop {
         let line = rx.recv_timeout(Duration::from_secs(30)).expect("the expected line in time");
         if what(&line) {
@@ -209,18 +209,32 @@ fn the_emulator_command_serves_the_api_and_prints_its_credentials() {
 }
 
 #[test]
-fn the_emulator_command_reads_a_corp_file_given_with_config() {
+fn the_emulator_command_reads_its_corp_file_from_corp_or_wecom_emulator_config() {
     let dir = tempdir();
     let corp = concat!(env!("CARGO_MANIFEST_DIR"), "/../wecom-emulator/examples/corp.toml");
-    let mut child = wecom_std(&dir)
+    // A profile file in WECOM_CONFIG is the CLI's, not a corp: it is not read.
+    std::fs::write(dir.path().join("wecom.toml"), "default_profile = \"x\"\n").unwrap();
+    for (flag, env) in [(Some(corp), None), (None, Some(corp))] {
+        let mut cmd = wecom_std(&dir);
+        cmd.args(["emulator", "--port", "0"]).env("WECOM_CONFIG", dir.path().join("wecom.toml"));
+        if let Some(corp) = flag {
+            cmd.args(["--corp", corp]);
+        }
+        if let Some(corp) = env {
+            cmd.env("WECOM_EMULATOR_CONFIG", corp);
+        }
+        let mut child = cmd.stdout(Stdio::piped()).spawn().unwrap();
+        let stdout = lines(child.stdout.take().unwrap());
+        let _running = Running(child);
+        let line = wait_for(&stdout, |l| l.contains("corp_id"));
+        assert!(line.contains("wwacme0000000001"), "{line}");
+    }
+    // `--config` on the command line names the profile file: refused with the right flag.
+    wecom(&dir)
         .args(["emulator", "--port", "0", "--config", corp])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = lines(child.stdout.take().unwrap());
-    let _running = Running(child);
-    let line = wait_for(&stdout, |l| l.contains("corp_id"));
-    assert!(line.contains("wwacme0000000001"), "{line}");
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--corp FILE (or WECOM_EMULATOR_CONFIG)"));
 }
 
 #[test]
@@ -301,4 +315,48 @@ fn the_emulator_command_saves_its_state_and_exits_on_sigterm() {
     assert!(code.success(), "{code}");
     let saved = std::fs::read_to_string(&state).expect("the state file is written on SIGTERM");
     assert!(serde_json::from_str::<Value>(&saved).is_ok(), "{saved}");
+}
+
+#[test]
+fn demo_serve_says_when_port_8025_is_taken_and_prints_the_export_line() {
+    let dir = tempdir();
+    // Taken by this test (or by something else already): either way not free for the demo.
+    let _taken = std::net::TcpListener::bind("127.0.0.1:8025");
+    let mut child = wecom_std(&dir)
+        .args(["demo", "--serve"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = lines(child.stdout.take().unwrap());
+    let stderr = lines(child.stderr.take().unwrap());
+    let _running = Running(child);
+    let note = wait_for(&stderr, |l| l.contains("8025"));
+    assert!(note.contains("port 8025 is not free") && note.contains("--port N"), "{note}");
+    let export = wait_for(&stdout, |l| l.trim_start().starts_with("export "));
+    assert!(export.contains("WECOM_BASE_URL=http://127.0.0.1:"), "{export}");
+    assert!(!export.contains("127.0.0.1:8025 "), "{export}");
+    assert!(export.contains("WECOM_ENCODING_AES_KEY="), "{export}");
+}
+
+#[test]
+fn listen_serves_only_its_path_and_says_where_callbacks_go() {
+    let emu = Emu::start();
+    let dir = tempdir();
+    let (_child, _stdout, url) = listen(&emu, &dir, &[]);
+    assert!(url.ends_with("/wecom/callback"), "the default path: {url}");
+    let root = url.trim_end_matches("/wecom/callback");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (status, body) = rt.block_on(async {
+        let resp = reqwest::Client::builder().no_proxy().build().unwrap().get(root).send().await;
+        let resp = resp.unwrap();
+        (resp.status().as_u16(), resp.text().await.unwrap())
+    });
+    assert_eq!(status, 404);
+    assert!(body.contains("callbacks are served at /wecom/callback"), "{body}");
+    wecom(&dir)
+        .args(["listen", "--path", "wecom/callback?x=1"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("starts with `/`"));
 }

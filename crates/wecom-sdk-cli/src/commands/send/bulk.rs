@@ -31,6 +31,8 @@ use wecom::bulk::{BulkOptions, BulkProgress};
 use wecom::message::{Message, MessageRequest, Recipients};
 use wecom::{OnLimit, Throttle};
 
+mod invalid;
+
 use super::journal::{self, Journal};
 use super::{BulkArgs, Draft, Target, apply_options, upload_all};
 use crate::client::{self, ClientOptions};
@@ -108,6 +110,7 @@ struct Totals {
     failed: usize,
     batches: usize,
     first_error: Option<wecom::Error>,
+    refused: invalid::Refused,
 }
 
 impl Totals {
@@ -252,6 +255,7 @@ pub(super) fn run(
                 ));
             }
             totals.add(report.totals());
+            totals.refused.add(&report);
             if totals.first_error.is_none() {
                 totals.first_error = report.batches().iter().find_map(|b| b.error.clone());
             }
@@ -273,11 +277,15 @@ pub(super) fn run(
     if complete && let Some(journal) = &journal {
         journal.lock().unwrap_or_else(PoisonError::into_inner).complete()?;
     }
+    if let Some(path) = &bulk.invalid_out {
+        totals.refused.write(path)?;
+    }
     summary(
         out,
         &totals,
         &SummaryCounts { listed: total_listed, duplicates, skipped, not_started, complete },
         journal_path.as_deref(),
+        bulk.invalid_out.as_deref(),
     );
     if let Some(err) = totals.first_error {
         return Err(exit::api(err)).context(format!(
@@ -296,7 +304,13 @@ struct SummaryCounts {
     complete: bool,
 }
 
-fn summary(out: Output, t: &Totals, c: &SummaryCounts, journal: Option<&Path>) {
+fn summary(
+    out: Output,
+    t: &Totals,
+    c: &SummaryCounts,
+    journal: Option<&Path>,
+    invalid_out: Option<&Path>,
+) {
     let mut text = format!(
         "{} member(s) listed: delivered {}, invalid {}, unlicensed {}, held back {}, failed {}",
         c.listed, t.delivered, t.invalid, t.unlicensed, t.held_back, t.failed
@@ -311,6 +325,7 @@ fn summary(out: Output, t: &Totals, c: &SummaryCounts, journal: Option<&Path>) {
         let _ = write!(text, ", not sent (interrupted) {}", c.not_started);
     }
     let _ = write!(text, " — {} request(s)", t.batches);
+    text.push_str(&t.refused.lines(invalid_out));
     match (journal, c.complete) {
         (Some(path), true) => {
             let _ = write!(
@@ -341,6 +356,8 @@ fn summary(out: Output, t: &Totals, c: &SummaryCounts, journal: Option<&Path>) {
             "delivered": t.delivered,
             "invalid": t.invalid,
             "unlicensed": t.unlicensed,
+            "invalid_users": t.refused.invalid,
+            "unlicensed_users": t.refused.unlicensed,
             "held_back": t.held_back,
             "failed": t.failed,
             "skipped": c.skipped,
