@@ -8,7 +8,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::{DedupError, DedupStore, MemoryDedup};
-use wecom_redis::{Connector, Error as RedisStoreError, Timeouts, millis};
+use wecom_redis::{Connector, Error as RedisStoreError, Timeouts, Tls, millis};
 
 const DEFAULT_PREFIX: &str = "wecom:dedup:";
 /// At most one warning about a failing Redis per store in this interval.
@@ -66,6 +66,7 @@ pub struct RedisDedupBuilder {
     prefix: String,
     timeouts: Timeouts,
     local_capacity: usize,
+    tls: Tls,
 }
 
 impl RedisDedupBuilder {
@@ -103,14 +104,22 @@ impl RedisDedupBuilder {
         self
     }
 
+    /// For a `rediss://` URL: trust this CA (PEM) instead of the system's roots (feature
+    /// `redis-tls`).
+    pub fn tls_ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.tls = self.tls.ca_pem(pem);
+        self
+    }
+
     /// Checks the URL and the timeouts and builds the store. Does not connect.
     ///
     /// # Errors
-    /// A URL the `redis` crate does not accept (`redis://`, `redis+unix://`; TLS is not built
-    /// in), or a zero timeout.
+    /// A URL the `redis` crate does not accept (`redis://`, `redis+unix://`, and `rediss://`
+    /// with feature `redis-tls`), a CA that is not PEM, or a zero timeout.
     pub fn build(self) -> Result<RedisDedup, DedupError> {
         Ok(RedisDedup {
-            conn: Connector::open(&self.url, self.timeouts).map_err(DedupError::new)?,
+            conn: Connector::open_with(&self.url, self.timeouts, &self.tls)
+                .map_err(DedupError::new)?,
             prefix: self.prefix,
             local: MemoryDedup::new(self.local_capacity),
             health: Mutex::new(Health::default()),
@@ -141,6 +150,7 @@ impl RedisDedup {
             url: url.into(),
             prefix: DEFAULT_PREFIX.to_owned(),
             timeouts: Timeouts::DEFAULT,
+            tls: Tls::default(),
             local_capacity: MemoryDedup::DEFAULT_CAPACITY,
         }
     }
