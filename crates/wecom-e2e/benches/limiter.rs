@@ -12,7 +12,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::cast_precision_loss)]
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use wecom::throttle::{Limit, LimitScope, LimitStore};
 use wecom::{Client, MemoryLimitStore, OnLimit, Recipients, RedisLimitStore, Text, Throttle};
@@ -86,10 +86,9 @@ fn main() {
         decisions(&redis_store, 1).await; // warm-up: connect, load the script
 
         for concurrency in [1, 32] {
-            let runs: Vec<f64> = (0..RUNS).map(|_| 0.0).collect::<Vec<_>>();
-            let mut runs = runs;
-            for run in &mut runs {
-                *run = decisions(&redis_store, concurrency).await;
+            let mut runs = Vec::with_capacity(RUNS);
+            for _ in 0..RUNS {
+                runs.push(decisions(&redis_store, concurrency).await);
             }
             println!(
                 "limiter decisions through Redis, {concurrency:>2} concurrent: {:>8.0} /s (median of {RUNS})",
@@ -104,6 +103,5 @@ fn main() {
         }
         let (m, r) = (median(with_memory), median(with_redis));
         println!("send latency, counts in memory: {m:.3} ms; in Redis: {r:.3} ms; added {:.3} ms", r - m);
-        let _ = Duration::ZERO;
     });
 }

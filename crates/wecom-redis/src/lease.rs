@@ -17,7 +17,7 @@
 
 mod keep;
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
@@ -176,7 +176,8 @@ fn holder_token() -> String {
     }
     let mut token = format!("{}-", std::process::id());
     for b in bytes {
-        token.push_str(&format!("{b:02x}"));
+        // Writing to a String cannot fail.
+        let _ = write!(token, "{b:02x}");
     }
     token
 }

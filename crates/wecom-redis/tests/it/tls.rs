@@ -7,10 +7,11 @@ use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, SanType}
 use wecom_redis::test_server::RedisServer;
 use wecom_redis::{Connector, Timeouts, Tls};
 
+/// PEM texts.
 struct Pki {
-    ca_pem: String,
-    cert_pem: String,
-    key_pem: String,
+    ca: String,
+    cert: String,
+    key: String,
 }
 
 /// A CA, and a certificate it signs for 127.0.0.1 and localhost.
@@ -24,7 +25,7 @@ fn pki() -> Pki {
     let mut params = CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
     params.subject_alt_names.push(SanType::IpAddress([127, 0, 0, 1].into()));
     let cert = params.signed_by(&key, &issuer).unwrap();
-    Pki { ca_pem: ca_cert.pem(), cert_pem: cert.pem(), key_pem: key.serialize_pem() }
+    Pki { ca: ca_cert.pem(), cert: cert.pem(), key: key.serialize_pem() }
 }
 
 fn timeouts() -> Timeouts {
@@ -43,13 +44,13 @@ async fn ping(conn: &Connector) -> Result<String, wecom_redis::Error> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_trusting_the_ca_connects_and_others_are_refused() {
     let ours = pki();
-    let Some(server) = RedisServer::start_tls(&ours.cert_pem, &ours.key_pem) else { return };
+    let Some(server) = RedisServer::start_tls(&ours.cert, &ours.key) else { return };
     assert!(server.url().starts_with("rediss://"));
 
     let trusted = Connector::open_with(
         &server.url(),
         timeouts(),
-        &Tls::default().ca_pem(ours.ca_pem.clone()),
+        &Tls::default().ca_pem(ours.ca.clone()),
     )
     .unwrap();
     assert_eq!(ping(&trusted).await.unwrap(), "PONG");
@@ -57,7 +58,7 @@ async fn a_client_trusting_the_ca_connects_and_others_are_refused() {
     // From a file, as configured in production.
     let dir = tempfile::tempdir().unwrap();
     let ca_file = dir.path().join("ca.pem");
-    std::fs::write(&ca_file, &ours.ca_pem).unwrap();
+    std::fs::write(&ca_file, &ours.ca).unwrap();
     let from_file =
         Connector::open_with(&server.url(), timeouts(), &Tls::default().ca_file(&ca_file).unwrap())
             .unwrap();
@@ -72,7 +73,7 @@ async fn a_client_trusting_the_ca_connects_and_others_are_refused() {
     // Nor does another CA.
     let other = pki();
     let wrong =
-        Connector::open_with(&server.url(), timeouts(), &Tls::default().ca_pem(other.ca_pem))
+        Connector::open_with(&server.url(), timeouts(), &Tls::default().ca_pem(other.ca))
             .unwrap();
     let err = ping(&wrong).await.unwrap_err();
     assert!(err.to_string().to_lowercase().contains("certificate"), "{err}");
