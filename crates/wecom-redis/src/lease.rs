@@ -45,7 +45,16 @@ end
 return 0
 ";
 
-/// A lease held in Redis; see the [module documentation](self).
+/// A lease held in Redis: one holder at a time across every process sharing the Redis, for
+/// as long as it keeps renewing.
+///
+/// The key holds a random holder token, set with `SET key token NX PX ttl`; renewing
+/// (`PEXPIRE`) and releasing (`DEL`) are Lua scripts that act only while the key still holds
+/// this holder's token, so a holder whose lease expired never extends or deletes its
+/// successor's. [`valid_until`](Self::valid_until) is the moment the last successful acquire
+/// or renewal was sent plus the TTL: nobody else can hold the lease before then.
+/// [`keep`](Self::keep) renews while a health check passes and reports a loss before that
+/// deadline.
 ///
 /// ```no_run
 /// use std::sync::{Arc, LazyLock};

@@ -196,7 +196,7 @@ impl WebhookClient {
     }
 
     /// Sends decided on this process's own counts because the shared
-    /// [`LimitStore`](crate::throttle::LimitStore) failed (0 without one). Each outage is also
+    /// [`LimitStore`] failed (0 without one). Each outage is also
     /// logged once at `warn`.
     pub fn throttle_fallbacks(&self) -> u64 {
         self.inner.throttle.as_ref().map_or(0, |t| t.health.fallbacks())

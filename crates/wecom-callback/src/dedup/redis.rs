@@ -67,6 +67,7 @@ pub struct RedisDedupBuilder {
     timeouts: Timeouts,
     local_capacity: usize,
     tls: Tls,
+    tls_ca_file: Option<std::path::PathBuf>,
 }
 
 impl RedisDedupBuilder {
@@ -111,15 +112,25 @@ impl RedisDedupBuilder {
         self
     }
 
+    /// [`tls_ca_pem`](Self::tls_ca_pem) read from a PEM file when the store is built (an
+    /// unreadable file is a configuration error naming it).
+    pub fn tls_ca_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.tls_ca_file = Some(path.into());
+        self
+    }
+
     /// Checks the URL and the timeouts and builds the store. Does not connect.
     ///
     /// # Errors
     /// A URL the `redis` crate does not accept (`redis://`, `redis+unix://`, and `rediss://`
     /// with feature `redis-tls`), a CA that is not PEM, or a zero timeout.
     pub fn build(self) -> Result<RedisDedup, DedupError> {
+        let tls = match &self.tls_ca_file {
+            Some(path) => self.tls.clone().ca_file(path).map_err(DedupError::new)?,
+            None => self.tls.clone(),
+        };
         Ok(RedisDedup {
-            conn: Connector::open_with(&self.url, self.timeouts, &self.tls)
-                .map_err(DedupError::new)?,
+            conn: Connector::open_with(&self.url, self.timeouts, &tls).map_err(DedupError::new)?,
             prefix: self.prefix,
             local: MemoryDedup::new(self.local_capacity),
             health: Mutex::new(Health::default()),
@@ -151,6 +162,7 @@ impl RedisDedup {
             prefix: DEFAULT_PREFIX.to_owned(),
             timeouts: Timeouts::DEFAULT,
             tls: Tls::default(),
+            tls_ca_file: None,
             local_capacity: MemoryDedup::DEFAULT_CAPACITY,
         }
     }

@@ -43,7 +43,14 @@ pub enum LeaseEnd {
     },
 }
 
+const EXPIRING: &str = "no renewal got through before the lease could expire";
+
 impl Lease {
+    fn lost(&self, reason: &str) -> LeaseEnd {
+        tracing::warn!(lease = %self.key, holder = %self.token, reason, "lease lost");
+        LeaseEnd::Lost { reason: reason.to_owned() }
+    }
+
     /// Renews the lease while `healthy()` says so, and returns when it stops holding it:
     /// [`LeaseEnd::Released`] once `healthy()` returns false (checked before each renewal),
     /// [`LeaseEnd::Lost`] when Redis says it is somebody else's, or when no renewal got
@@ -68,24 +75,17 @@ impl Lease {
                 return LeaseEnd::Released { released };
             }
             let deadline = self.valid_until.checked_sub(margin).unwrap_or(self.valid_until);
-            let (key, holder) = (self.key.clone(), self.token.clone());
-            let lost = |reason: String| {
-                tracing::warn!(lease = %key, %holder, %reason, "lease lost");
-                LeaseEnd::Lost { reason }
-            };
             if Instant::now() >= deadline {
-                return lost("no renewal got through before the lease could expire".into());
+                return self.lost(EXPIRING);
             }
             match tokio::time::timeout_at(deadline, self.renew()).await {
                 Ok(Ok(true)) => next = Instant::now() + every,
-                Ok(Ok(false)) => return lost("the lease is held by another holder".into()),
+                Ok(Ok(false)) => return self.lost("the lease is held by another holder"),
                 Ok(Err(err)) => {
                     tracing::debug!(lease = %self.key, error = %err, "lease renewal failed");
                     next = Instant::now() + options.retry;
                 }
-                Err(_) => {
-                    return lost("no renewal got through before the lease could expire".into());
-                }
+                Err(_) => return self.lost(EXPIRING),
             }
         }
     }

@@ -47,12 +47,9 @@ async fn a_client_trusting_the_ca_connects_and_others_are_refused() {
     let Some(server) = RedisServer::start_tls(&ours.cert, &ours.key) else { return };
     assert!(server.url().starts_with("rediss://"));
 
-    let trusted = Connector::open_with(
-        &server.url(),
-        timeouts(),
-        &Tls::default().ca_pem(ours.ca.clone()),
-    )
-    .unwrap();
+    let trusted =
+        Connector::open_with(&server.url(), timeouts(), &Tls::default().ca_pem(ours.ca.clone()))
+            .unwrap();
     assert_eq!(ping(&trusted).await.unwrap(), "PONG");
 
     // From a file, as configured in production.
@@ -73,8 +70,7 @@ async fn a_client_trusting_the_ca_connects_and_others_are_refused() {
     // Nor does another CA.
     let other = pki();
     let wrong =
-        Connector::open_with(&server.url(), timeouts(), &Tls::default().ca_pem(other.ca))
-            .unwrap();
+        Connector::open_with(&server.url(), timeouts(), &Tls::default().ca_pem(other.ca)).unwrap();
     let err = ping(&wrong).await.unwrap_err();
     assert!(err.to_string().to_lowercase().contains("certificate"), "{err}");
 

@@ -44,7 +44,17 @@ const DEFAULT_PREFIX: &str = "wecom:";
 /// The most member keys in one script call: a larger request is decided in batches.
 pub(crate) const MEMBERS_PER_CALL: usize = 1000;
 
-/// A [`LimitStore`] in Redis; see the [module documentation](self).
+/// A [`LimitStore`] in Redis: per-member windows, the app-wide rate and webhook limits
+/// counted for every process of a service together.
+///
+/// Each decision is one Lua script (one round trip; a message to up to 1,000 members is one
+/// call) that reads Redis's clock, checks and records atomically. Keys (default prefix
+/// `wecom:`): `wecom:limit:{corp_id:agent_id}:m:{member}` (sorted set of send times),
+/// `wecom:limit:{corp_id:agent_id}:rate` (GCRA), `wecom:limit:{webhook:<hash>}:sent` (the
+/// webhook key only as a SHA-256 prefix); each expires by itself, and the braces are Redis
+/// Cluster hash tags keeping each decision in one slot. When Redis fails, clients decide on
+/// their own counts until it answers again. Guide:
+/// [`docs/redis.md`](https://github.com/wecom-rs/wecom-rs/blob/main/docs/redis.md).
 ///
 /// ```no_run
 /// use std::sync::Arc;
@@ -77,6 +87,7 @@ pub struct RedisLimitStoreBuilder {
     prefix: String,
     timeouts: Timeouts,
     tls: Tls,
+    tls_ca_file: Option<std::path::PathBuf>,
 }
 
 impl RedisLimitStoreBuilder {
@@ -113,12 +124,22 @@ impl RedisLimitStoreBuilder {
         self
     }
 
+    /// [`tls_ca_pem`](Self::tls_ca_pem) read from a PEM file when the store is built (an
+    /// unreadable file is a configuration error naming it).
+    pub fn tls_ca_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.tls_ca_file = Some(path.into());
+        self
+    }
+
     /// Checks the URL, the TLS settings and the timeouts and builds the store. Does not
     /// connect.
     pub fn build(self) -> Result<RedisLimitStore> {
+        let tls = match &self.tls_ca_file {
+            Some(path) => self.tls.clone().ca_file(path).map_err(Error::Config)?,
+            None => self.tls.clone(),
+        };
         Ok(RedisLimitStore {
-            conn: Connector::open_with(&self.url, self.timeouts, &self.tls)
-                .map_err(Error::Config)?,
+            conn: Connector::open_with(&self.url, self.timeouts, &tls).map_err(Error::Config)?,
             prefix: self.prefix,
             members_all: Script::new(&lua::members_all()),
             members_each: Script::new(&lua::members_each()),
@@ -152,6 +173,7 @@ impl RedisLimitStore {
             prefix: DEFAULT_PREFIX.to_owned(),
             timeouts: Timeouts::DEFAULT,
             tls: Tls::default(),
+            tls_ca_file: None,
         }
     }
 

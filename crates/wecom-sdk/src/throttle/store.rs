@@ -79,7 +79,8 @@ pub enum MemberDecision {
     Wait(Duration),
 }
 
-/// Where a throttle keeps its counts; see the [module documentation](self).
+/// Where a throttle keeps its counts: each method is one decision, checked and recorded
+/// atomically by the store (see the [`throttle`](crate::throttle) module).
 ///
 /// The client calls a store for every decision and falls back to counting in its own memory
 /// when the store fails (logging the outage once and counting the decisions taken locally;

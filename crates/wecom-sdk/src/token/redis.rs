@@ -104,6 +104,7 @@ pub struct RedisTokenStoreBuilder {
     prefix: String,
     timeouts: Timeouts,
     tls: Tls,
+    tls_ca_file: Option<std::path::PathBuf>,
 }
 
 impl RedisTokenStoreBuilder {
@@ -140,6 +141,13 @@ impl RedisTokenStoreBuilder {
         self
     }
 
+    /// [`tls_ca_pem`](Self::tls_ca_pem) read from a PEM file when the store is built (an
+    /// unreadable file is a configuration error naming it).
+    pub fn tls_ca_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.tls_ca_file = Some(path.into());
+        self
+    }
+
     /// Checks the URL and the timeouts and builds the store. Does not connect.
     ///
     /// # Errors
@@ -147,9 +155,12 @@ impl RedisTokenStoreBuilder {
     /// `redis+unix://`, and `rediss://` with feature `redis-tls`), a CA that is not PEM, or a
     /// zero timeout.
     pub fn build(self) -> Result<RedisTokenStore> {
+        let tls = match &self.tls_ca_file {
+            Some(path) => self.tls.clone().ca_file(path).map_err(Error::Config)?,
+            None => self.tls.clone(),
+        };
         Ok(RedisTokenStore {
-            conn: Connector::open_with(&self.url, self.timeouts, &self.tls)
-                .map_err(Error::Config)?,
+            conn: Connector::open_with(&self.url, self.timeouts, &tls).map_err(Error::Config)?,
             prefix: self.prefix,
             put: Script::new(PUT),
             invalidate: Script::new(INVALIDATE),
@@ -182,6 +193,7 @@ impl RedisTokenStore {
             prefix: DEFAULT_PREFIX.to_owned(),
             timeouts: Timeouts::DEFAULT,
             tls: Tls::default(),
+            tls_ca_file: None,
         }
     }
 

@@ -34,7 +34,11 @@ async fn every_store_works_over_tls_with_the_ca_and_refuses_without_it() {
 
     let tokens = RedisTokenStore::builder(&url).tls_ca_pem(ca.clone()).build().unwrap();
     tokens.ping().await.unwrap();
-    let dedup = RedisDedup::builder(&url).tls_ca_pem(ca.clone()).build().unwrap();
+    // The CA from a file, as deployed.
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, &ca).unwrap();
+    let dedup = RedisDedup::builder(&url).tls_ca_file(&ca_file).build().unwrap();
     dedup.ping().await.unwrap();
     assert!(dedup.first_seen("m;1", Duration::from_secs(60)).await.unwrap());
     assert!(!dedup.first_seen("m;1", Duration::from_secs(60)).await.unwrap());
@@ -62,4 +66,7 @@ async fn every_store_works_over_tls_with_the_ca_and_refuses_without_it() {
     assert!(err.to_lowercase().contains("certificate"), "{err}");
     let untrusting = RedisLimitStore::new(&url).unwrap();
     assert!(untrusting.ping().await.is_err());
+    let missing = RedisTokenStore::builder(&url).tls_ca_file(dir.path().join("nope.pem")).build();
+    let err = missing.unwrap_err().to_string();
+    assert!(err.contains("nope.pem"), "{err}");
 }
