@@ -147,3 +147,41 @@ async fn redis_stopped_mid_run_falls_back_to_local_counts_then_shares_again() {
     assert_eq!(messages.len(), 5 + 10 + 5);
     assert!(messages.iter().all(|m| m["recipients"][0]["status"] == "delivered"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_send_is_one_script_call_per_batch_and_reports_who_is_held_back() {
+    use wecom::bulk::BulkOptions;
+    let Some(redis) = RedisServer::start() else { return };
+    let mut config = wecom_emulator::Config::demo();
+    for i in 0..2_400 {
+        let user = serde_json::json!({ "userid": format!("m{i:04}"), "departments": [2] });
+        config.users.push(serde_json::from_value(user).unwrap());
+    }
+    let emu = wecom_emulator::Emulator::start(config).await.unwrap();
+    let throttle = Throttle::new().member_limits([Limit::per_minute(1)]);
+    let client = client(&emu, throttle, limits(&redis.url()));
+    let users: Vec<String> = (0..2_400).map(|i| format!("m{i:04}")).collect();
+    // Load both scripts first, on a member of their own.
+    client.send(Recipients::user("alice"), Text::new("warm")).await.unwrap();
+    client
+        .send(Recipients::user("bob"), Text::new("warm"))
+        .on_member_limit(OnLimit::Report)
+        .await
+        .unwrap();
+    let _: () = redis::cmd("CONFIG").arg("RESETSTAT").query(&mut redis.inspect()).unwrap();
+
+    let report =
+        client.send_bulk(users.clone(), Text::new("notice"), BulkOptions::new()).await.unwrap();
+    let totals = report.totals();
+    assert_eq!((totals.batches_total, totals.delivered), (3, 2_400));
+    assert_eq!(evalsha_calls(&redis), 3, "one script call per batch of up to 1,000");
+
+    // A second notice within the minute: every member is held back and reported, none sent.
+    let report = client
+        .send_bulk(users, Text::new("again"), BulkOptions::new().on_member_limit(OnLimit::Report))
+        .await
+        .unwrap();
+    assert_eq!((report.totals().held_back, report.totals().delivered), (2_400, 0));
+    assert_eq!(evalsha_calls(&redis), 6);
+    assert_eq!(client.throttle_fallbacks(), 0);
+}
