@@ -185,3 +185,25 @@ async fn a_bulk_send_is_one_script_call_per_batch_and_reports_who_is_held_back()
     assert_eq!(evalsha_calls(&redis), 6);
     assert_eq!(client.throttle_fallbacks(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhook_window_reserves_slots_in_order_or_reports() {
+    use wecom::throttle::WebhookScope;
+    let Some(redis) = RedisServer::start() else { return };
+    let (a, b) = (limits(&redis.url()), limits(&redis.url()));
+    let hook = WebhookScope::from_key("693a91f6-7b2c-4bc4-97a0-0ec2a1fa5aaa");
+    let limit = Limit::per_minute(2);
+    assert_eq!(a.reserve_webhook(&hook, limit, OnLimit::Delay).await.unwrap(), Ok(Duration::ZERO));
+    assert_eq!(b.reserve_webhook(&hook, limit, OnLimit::Report).await.unwrap(), Ok(Duration::ZERO));
+    // Full for this minute (plus a twentieth): reported without reserving …
+    let Err(wait) = a.reserve_webhook(&hook, limit, OnLimit::Report).await.unwrap() else {
+        panic!("the window is full")
+    };
+    assert!(wait > Duration::from_secs(60) && wait <= Duration::from_secs(63), "{wait:?}");
+    // … or reserved for later, in order: the third and fourth slots free when the first two do.
+    let third = b.reserve_webhook(&hook, limit, OnLimit::Delay).await.unwrap().unwrap();
+    let fourth = a.reserve_webhook(&hook, limit, OnLimit::Delay).await.unwrap().unwrap();
+    assert!(third > Duration::from_secs(60) && fourth >= third, "{third:?} {fourth:?}");
+    let fifth = a.reserve_webhook(&hook, limit, OnLimit::Delay).await.unwrap().unwrap();
+    assert!(fifth >= Duration::from_secs(125), "the fifth waits for the third: {fifth:?}");
+}
