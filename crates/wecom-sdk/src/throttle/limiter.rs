@@ -127,6 +127,19 @@ impl Limiter {
         match store.admit_members(&self.scope, members, limits, mode).await {
             Ok(decision) => {
                 self.health.ok();
+                // Keep this process's own counts current, so that a fallback starts from
+                // what this process sent rather than from nothing.
+                if let MemberDecision::Admitted { held } = &decision {
+                    if held.is_empty() {
+                        self.local.record_members(&self.scope, members, limits);
+                    } else {
+                        let sent: Vec<&str> = (0..members.len())
+                            .filter(|i| held.binary_search(i).is_err())
+                            .map(|i| members[i])
+                            .collect();
+                        self.local.record_members(&self.scope, &sent, limits);
+                    }
+                }
                 decision
             }
             Err(err) => {

@@ -155,12 +155,19 @@ impl MemberWindows {
         if wait > 0 {
             return Admit::Wait(self.ticks_to_duration(wait));
         }
-        keys = Keys::new(users.len());
+        self.record(users, now);
+        Admit::Now
+    }
+
+    /// Records one delivery to each member of `users` (a repeated id once), whatever the
+    /// limits: for sends another store admitted.
+    pub(crate) fn record(&mut self, users: &[impl AsRef<str>], now: u64) {
+        self.sweep(now);
+        let mut keys = Keys::new(users.len());
         for user in users {
             let Some(key) = keys.first_time(user.as_ref()) else { continue };
             self.members.entry(key).or_default().record(now);
         }
-        Admit::Now
     }
 
     /// Report mode: records one delivery to each member of `users` that fits now and returns

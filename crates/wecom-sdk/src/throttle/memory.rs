@@ -44,14 +44,13 @@ impl MemoryLimitStore {
         }
     }
 
-    /// The member decision, synchronously.
-    pub(crate) fn members_now(
+    /// Runs `f` on the windows of `scope` under `limits`, with the current tick.
+    fn with_windows<T>(
         &self,
         scope: &LimitScope,
-        members: &[&str],
         limits: &[Limit],
-        mode: OnLimit,
-    ) -> MemberDecision {
+        f: impl FnOnce(&mut MemberWindows, u64) -> T,
+    ) -> T {
         let mut all = lock(&self.members);
         let windows = match all.get_mut(scope) {
             Some(windows) if windows.limits() == limits => windows,
@@ -61,6 +60,32 @@ impl MemoryLimitStore {
             }
         };
         let now = ticks_since(self.start, windows.tick());
+        f(windows, now)
+    }
+
+    /// Records a message to `members` that a shared store admitted, so that this process's
+    /// own counts are current if it has to fall back on them.
+    pub(crate) fn record_members(&self, scope: &LimitScope, members: &[&str], limits: &[Limit]) {
+        self.with_windows(scope, limits, |windows, now| windows.record(members, now));
+    }
+
+    /// The member decision, synchronously.
+    pub(crate) fn members_now(
+        &self,
+        scope: &LimitScope,
+        members: &[&str],
+        limits: &[Limit],
+        mode: OnLimit,
+    ) -> MemberDecision {
+        self.with_windows(scope, limits, |windows, now| Self::decide(windows, now, members, mode))
+    }
+
+    fn decide(
+        windows: &mut MemberWindows,
+        now: u64,
+        members: &[&str],
+        mode: OnLimit,
+    ) -> MemberDecision {
         match mode {
             OnLimit::Delay => match windows.admit_all(members, now) {
                 Admit::Now => MemberDecision::Admitted { held: Vec::new() },
