@@ -81,16 +81,26 @@ pub struct Lease {
 impl Lease {
     /// Takes the lease `key` for `ttl` if nobody holds it; `None` if somebody does.
     ///
-    /// `ttl` must be at least 10 ms (and should be a few seconds: renewing takes a round trip).
+    /// `ttl` must be at least 10 ms (and should be a few seconds: renewing takes a round
+    /// trip), and `key` must not be empty; otherwise nothing is sent and the error
+    /// ([`ErrorKind::Invalid`](crate::ErrorKind::Invalid)) says which.
     pub async fn acquire(
         redis: Arc<Connector>,
         key: impl Into<String>,
         ttl: Duration,
     ) -> Result<Option<Lease>, Error> {
-        assert!(ttl >= Duration::from_millis(10), "a lease's TTL must be at least 10 ms");
         let key = key.into();
-        let token = holder_token();
         let op = format!("SET {key} NX");
+        if key.is_empty() {
+            return Err(Error::invalid(&op, "the lease key is empty"));
+        }
+        if ttl < Duration::from_millis(10) {
+            return Err(Error::invalid(
+                &op,
+                &format!("the lease TTL must be at least 10 ms, got {} ms", millis(ttl)),
+            ));
+        }
+        let token = holder_token();
         let cmd =
             ::redis::cmd("SET").arg(&key).arg(&token).arg("NX").arg("PX").arg(millis(ttl)).clone();
         let sent = Instant::now();

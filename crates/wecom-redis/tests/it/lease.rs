@@ -149,3 +149,14 @@ async fn keep_releases_when_the_holder_is_unhealthy_and_detects_a_stolen_lease()
     let value: String = redis::cmd("GET").arg(KEY).query(&mut redis.inspect()).unwrap();
     assert_eq!(value, "intruder", "a lost lease never deletes its successor's");
 }
+
+#[tokio::test]
+async fn bad_arguments_are_refused_before_anything_is_sent() {
+    // Nothing listens here: an error other than `Invalid` would mean something was sent.
+    let conn = connector(&wecom_redis::test_server::closed_port_url());
+    let err = Lease::acquire(conn.clone(), KEY, Duration::from_millis(5)).await.unwrap_err();
+    assert_eq!(err.kind(), wecom_redis::ErrorKind::Invalid, "{err}");
+    assert!(err.to_string().contains("at least 10 ms, got 5 ms"), "{err}");
+    let err = Lease::acquire(conn, "", Duration::from_secs(1)).await.unwrap_err();
+    assert!(err.to_string().contains("key is empty"), "{err}");
+}
