@@ -101,6 +101,9 @@ pub struct Options {
     pub member_limit_per_minute: u32,
     /// Per member and app: deliveries allowed per hour (WeCom: 1,000).
     pub member_limit_per_hour: u32,
+    /// The length of the "per minute" member window in milliseconds (WeCom: 60,000);
+    /// shorter for fast tests of client-side throttles.
+    pub member_window_ms: u64,
     /// How many messages the emulator keeps (default 100,000; 0: no limit). Beyond it the
     /// oldest are forgotten, and the admin API counts them; this bounds the memory of a
     /// long-running emulator (about 1.3 KB per small message).
@@ -155,6 +158,7 @@ impl Default for Options {
             callback_tries: 3,
             member_limit_per_minute: 30,
             member_limit_per_hour: 1000,
+            member_window_ms: 60_000,
             retain_messages: 100_000,
             retain_seconds: 0,
             max_upload_bytes: 512 * 1024 * 1024,

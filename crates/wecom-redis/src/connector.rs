@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use ::redis::aio::MultiplexedConnection;
 use ::redis::{AsyncConnectionConfig, RedisResult};
 
-use crate::Error;
+use crate::{Error, Tls};
 
 /// Timeouts of a [`Connector`].
 #[derive(Debug, Clone, Copy)]
@@ -73,11 +73,16 @@ impl Connector {
     /// Checks `url` and `timeouts` and builds a connector; nothing is opened until the first
     /// operation. The error, in words, names what is wrong (never the password).
     pub fn open(url: &str, timeouts: Timeouts) -> Result<Self, String> {
+        Self::open_with(url, timeouts, &Tls::default())
+    }
+
+    /// [`open`](Self::open) with TLS settings for a `rediss://` URL: the server's certificate
+    /// must chain to `tls`'s CA when one is set, to the system's roots otherwise.
+    pub fn open_with(url: &str, timeouts: Timeouts, tls: &Tls) -> Result<Self, String> {
         if timeouts.connect.is_zero() || timeouts.command.is_zero() {
             return Err("Redis timeouts must be greater than zero".into());
         }
-        let client = ::redis::Client::open(url)
-            .map_err(|err| format!("the Redis URL is not usable: {err}"))?;
+        let client = crate::tls::client(url, tls)?;
         Ok(Self::new(client, timeouts))
     }
 

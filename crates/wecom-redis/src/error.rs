@@ -23,6 +23,8 @@ pub enum ErrorKind {
     Unavailable,
     /// Redis answered with an error, or the connection broke during the command.
     Command,
+    /// The arguments were refused before anything was sent.
+    Invalid,
 }
 
 impl Error {
@@ -52,6 +54,10 @@ impl Error {
 
     pub(crate) fn command(op: &str, addr: &str, err: &::redis::RedisError) -> Self {
         Self { kind: ErrorKind::Command, message: format!("Redis `{op}` at {addr} failed: {err}") }
+    }
+
+    pub(crate) fn invalid(op: &str, why: &str) -> Self {
+        Self { kind: ErrorKind::Invalid, message: format!("Redis `{op}` not sent: {why}") }
     }
 
     /// What kind of failure this is.

@@ -8,6 +8,7 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -16,6 +17,8 @@ pub struct RedisServer {
     child: Option<Child>,
     port: u16,
     dir: tempfile::TempDir,
+    /// With TLS: the certificate and key files the server presents.
+    tls: Option<(PathBuf, PathBuf)>,
 }
 
 impl RedisServer {
@@ -29,7 +32,8 @@ impl RedisServer {
         // A free port may be taken by someone else before redis binds it: try a few.
         for _ in 0..5 {
             let port = free_port();
-            let mut server = RedisServer { child: None, port, dir: tempfile::tempdir().unwrap() };
+            let mut server =
+                RedisServer { child: None, port, dir: tempfile::tempdir().unwrap(), tls: None };
             if server.launch() {
                 return Some(server);
             }
@@ -37,9 +41,44 @@ impl RedisServer {
         panic!("redis-server did not start on any of five free ports");
     }
 
-    /// `redis://127.0.0.1:{port}`.
+    /// A fresh server speaking only TLS, presenting the certificate chain in `cert_pem` with
+    /// the private key `key_pem` (PEM); clients are not asked for certificates. `None` as for
+    /// [`start`](Self::start), and also when this `redis-server` cannot start with TLS (built
+    /// without it) — a failure instead with `WECOM_REQUIRE_REDIS=1`.
+    pub fn start_tls(cert_pem: &str, key_pem: &str) -> Option<Self> {
+        if !installed() {
+            skip();
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let cert = dir.path().join("server.crt");
+        let key = dir.path().join("server.key");
+        std::fs::write(&cert, cert_pem).unwrap();
+        std::fs::write(&key, key_pem).unwrap();
+        let mut server = RedisServer { child: None, port: 0, dir, tls: Some((cert, key)) };
+        for _ in 0..5 {
+            server.port = free_port();
+            if server.launch() {
+                return Some(server);
+            }
+        }
+        // A redis-server built without TLS exits at once: a skip like a missing one, unless
+        // Redis is required.
+        assert!(
+            std::env::var("WECOM_REQUIRE_REDIS").as_deref() != Ok("1"),
+            "WECOM_REQUIRE_REDIS=1 but redis-server did not start with TLS (built without it?)"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: this redis-server did not start with TLS (built without it?)"
+        );
+        None
+    }
+
+    /// `redis://127.0.0.1:{port}`, or `rediss://` for a TLS server.
     pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
+        let scheme = if self.tls.is_some() { "rediss" } else { "redis" };
+        format!("{scheme}://127.0.0.1:{}", self.port)
     }
 
     /// Kills the server (the port is then closed).
@@ -60,14 +99,25 @@ impl RedisServer {
         }
     }
 
-    /// A synchronous connection for looking inside.
+    /// A synchronous connection for looking inside (plain servers only).
     pub fn inspect(&self) -> redis::Connection {
         redis::Client::open(self.url()).unwrap().get_connection().unwrap()
     }
 
     fn launch(&mut self) -> bool {
-        let mut child = Command::new("redis-server")
-            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+        let mut command = Command::new("redis-server");
+        match &self.tls {
+            None => command.args(["--port", &self.port.to_string()]),
+            Some((cert, key)) => command
+                .args(["--port", "0", "--tls-port", &self.port.to_string()])
+                .arg("--tls-cert-file")
+                .arg(cert)
+                .arg("--tls-key-file")
+                .arg(key)
+                .args(["--tls-auth-clients", "no"]),
+        };
+        let mut child = command
+            .args(["--bind", "127.0.0.1"])
             .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
             .arg("--dir")
             .arg(self.dir.path())
@@ -81,7 +131,8 @@ impl RedisServer {
             if child.try_wait().unwrap().is_some() {
                 return false; // the port was taken
             }
-            if pong(self.port) {
+            let up = if self.tls.is_some() { listening(self.port) } else { pong(self.port) };
+            if up {
                 self.child = Some(child);
                 return true;
             }
@@ -122,6 +173,12 @@ fn skip() {
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Whether something accepts connections on the port (a TLS server cannot be pinged in
+/// plain text).
+fn listening(port: u16) -> bool {
+    TcpStream::connect(("127.0.0.1", port)).is_ok()
 }
 
 fn pong(port: u16) -> bool {

@@ -138,6 +138,13 @@ impl Client {
         self.inner.limiter.as_ref().map(Limiter::settings)
     }
 
+    /// Throttle decisions taken on this process's own counts because the shared
+    /// [`LimitStore`](crate::throttle::LimitStore) failed (0 without one). Each outage is
+    /// also logged once at `warn`.
+    pub fn throttle_fallbacks(&self) -> u64 {
+        self.inner.limiter.as_ref().map_or(0, Limiter::fallbacks)
+    }
+
     pub(crate) fn limiter(&self) -> Option<&Limiter> {
         self.inner.limiter.as_ref()
     }

@@ -130,7 +130,9 @@ pub use media::{DownloadedMedia, Media, MediaType, UploadedMedia};
 pub use message::{Message, MessageRequest, Recipients, Safe, SendOptions, Text};
 pub use receipt::SendReceipt;
 pub use secret::Secret;
-pub use throttle::{OnLimit, Throttle};
+pub use throttle::{LimitStore, MemoryLimitStore, OnLimit, Throttle};
+#[cfg(feature = "redis")]
+pub use throttle::{RedisLimitStore, RedisLimitStoreBuilder};
 pub use token::{AccessToken, CachedToken, MemoryTokenStore, TokenKey, TokenStore};
 #[cfg(feature = "redis")]
 pub use token::{RedisTokenStore, RedisTokenStoreBuilder};

@@ -35,10 +35,21 @@
 //!
 //! A message counts against its members' limits when it leaves, whatever WeCom answers: a
 //! send that failed or timed out may still have been delivered, so the count errs on the side
-//! of WeCom's. The counts live in the client's memory: clients that share an app (several processes, or
-//! several clients in one) each count only their own sends. Per-member memory is bounded:
-//! only members messaged within the longest window are remembered, each with at most one
-//! small entry per message.
+//! of WeCom's.
+//!
+//! # Where the counts live
+//!
+//! By default in the client's memory ([`MemoryLimitStore`]): clients that share an app
+//! (several processes, or several clients in one) each count only their own sends.
+//! Per-member memory is bounded: only members messaged within the longest window are
+//! remembered, each with at most one small entry per message. Give clients a shared
+//! [`LimitStore`] with [`ClientBuilder::limit_store`](crate::ClientBuilder::limit_store) —
+//! `RedisLimitStore` (feature `redis`) — and the limits hold for every process together:
+//! each decision is one atomic step in the store (one round trip; a message to up to 1,000
+//! members is one decision). If the store fails, the client decides on its own counts,
+//! warns once per outage, and counts those decisions
+//! ([`Client::throttle_fallbacks`](crate::Client::throttle_fallbacks)); the shared counts are
+//! used again as soon as the store answers.
 //!
 //! ```
 //! use wecom::{Client, OnLimit, Throttle};
@@ -55,19 +66,26 @@
 //! ```
 
 mod chats;
+mod health;
 mod limit;
+mod limiter;
 mod members;
+mod memory;
 mod rate;
+#[cfg(feature = "redis")]
+mod redis;
+mod store;
 
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use tokio::sync::{Semaphore, SemaphorePermit};
-use tokio::time::Instant;
-
+pub(crate) use health::Health;
 pub use limit::{Limit, WECOM_CHAT_CORP_LIMIT, WECOM_CHAT_MEMBER_LIMITS, WECOM_MEMBER_LIMITS};
-use members::{Admit, MemberWindows};
-use rate::Gcra;
+pub(crate) use limiter::Limiter;
+pub use memory::MemoryLimitStore;
+#[cfg(feature = "redis")]
+pub use redis::{RedisLimitStore, RedisLimitStoreBuilder};
+pub use store::{LimitScope, LimitStore, MemberDecision, WebhookScope};
 
 /// What happens to a message that would exceed a member's limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -218,99 +236,6 @@ impl Throttle {
     }
 }
 
-/// A throttle in use: the state behind a [`Throttle`].
-#[derive(Debug)]
-pub(crate) struct Limiter {
-    settings: Throttle,
-    start: Instant,
-    members: Option<Mutex<MemberWindows>>,
-    rate: Option<Mutex<Gcra>>,
-    in_flight: Option<Semaphore>,
-    chats: chats::ChatLimiter,
-}
-
-impl Limiter {
-    pub(crate) fn new(settings: Throttle) -> Self {
-        Self {
-            start: Instant::now(),
-            members: (!settings.member_limits.is_empty())
-                .then(|| Mutex::new(MemberWindows::new(&settings.member_limits))),
-            rate: settings.requests_per_second.map(|n| Mutex::new(Gcra::new(n))),
-            in_flight: settings.max_in_flight.map(Semaphore::new),
-            chats: chats::ChatLimiter::new(&settings.chat_member_limits, settings.chat_corp_limit),
-            settings,
-        }
-    }
-
-    /// The settings it was made from.
-    pub(crate) fn settings(&self) -> &Throttle {
-        &self.settings
-    }
-
-    /// Waits for a slot of the app-wide rate and a place among the requests in flight; the
-    /// place is held as long as the returned permit.
-    pub(crate) async fn admit_request(&self) -> Option<SemaphorePermit<'_>> {
-        if let Some(rate) = &self.rate {
-            let wait = lock(rate).reserve(Instant::now());
-            if !wait.is_zero() {
-                tokio::time::sleep(wait).await;
-            }
-        }
-        match &self.in_flight {
-            // The semaphore is never closed.
-            Some(semaphore) => semaphore.acquire().await.ok(),
-            None => None,
-        }
-    }
-
-    /// The app group chat part.
-    pub(crate) fn chats(&self) -> &chats::ChatLimiter {
-        &self.chats
-    }
-
-    /// Whether member ids are counted.
-    pub(crate) fn counts_members(&self) -> bool {
-        self.members.is_some()
-    }
-
-    /// Waits until one more message fits every member of `users`, and counts it.
-    pub(crate) async fn wait_for_members(&self, users: &[String]) {
-        let Some(members) = &self.members else { return };
-        loop {
-            let admit = {
-                let mut windows = lock(members);
-                let now = self.tick(windows.tick());
-                windows.admit_all(users, now)
-            };
-            match admit {
-                Admit::Now => return,
-                Admit::Wait(wait) => {
-                    tracing::debug!(
-                        members = users.len(),
-                        wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                        "delaying a message to stay within the per-member limits"
-                    );
-                    tokio::time::sleep(wait).await;
-                }
-            }
-        }
-    }
-
-    /// Counts one message for each member of `users` that fits now; returns the positions of
-    /// those that do not.
-    pub(crate) fn admit_members_now(&self, users: &[String]) -> Vec<usize> {
-        let Some(members) = &self.members else { return Vec::new() };
-        let mut windows = lock(members);
-        let now = self.tick(windows.tick());
-        windows.admit_each(users, now)
-    }
-
-    fn tick(&self, tick: Duration) -> u64 {
-        let elapsed = Instant::now().saturating_duration_since(self.start);
-        u64::try_from(elapsed.as_nanos() / tick.as_nanos().max(1)).unwrap_or(u64::MAX)
-    }
-}
-
 /// The guarded state is replaced in single steps, so a poisoned lock is safe to use.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
@@ -329,37 +254,5 @@ mod tests {
         assert!(Throttle::new().max_in_flight(0).check().is_err());
         assert!(Throttle::new().without_member_limits().check().is_ok());
         assert_eq!(Throttle::default().limits(), WECOM_MEMBER_LIMITS);
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn delayed_messages_wait_on_the_clock() {
-        let limiter =
-            Limiter::new(Throttle::new().member_limits([Limit::new(2, Duration::from_secs(6))]));
-        let alice = vec!["alice".to_owned()];
-        let start = Instant::now();
-        for _ in 0..2 {
-            limiter.wait_for_members(&alice).await;
-        }
-        assert_eq!(Instant::now(), start, "the first two fit at once");
-        limiter.wait_for_members(&alice).await;
-        // Tick = 100 ms; the window of 60 ticks is counted as 61 (its partial oldest tick),
-        // and the first two leave it one tick later (the way to WeCom): 6.2 s.
-        assert_eq!(Instant::now() - start, Duration::from_millis(6200));
-        assert_eq!(limiter.admit_members_now(&alice), Vec::<usize>::new());
-        assert_eq!(limiter.admit_members_now(&alice), [0]);
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn the_in_flight_cap_and_the_rate_hold_callers_back() {
-        let limiter = Limiter::new(Throttle::new().max_in_flight(1).requests_per_second(2));
-        let start = Instant::now();
-        let first = limiter.admit_request().await;
-        assert!(first.is_some());
-        let second = tokio::time::timeout(Duration::from_secs(60), limiter.admit_request()).await;
-        assert!(second.is_err(), "no second request while the first is in flight");
-        drop(first);
-        // The third gets its place once the first is released.
-        let _third = limiter.admit_request().await;
-        assert!(Instant::now() - start >= Duration::from_secs(60));
     }
 }

@@ -54,10 +54,10 @@ pub use wecom_model::webhook::{
 use crate::client::RetryPolicy;
 use crate::error::{Error, Result, codes};
 use crate::secret::Secret;
-use crate::throttle::OnLimit;
+use crate::throttle::{Health, LimitStore, OnLimit, WebhookScope};
 use builder::SEND_PATH;
 use call::Request;
-use throttle::KeyWindow;
+pub(crate) use throttle::KeyWindow;
 
 /// A client for one group-robot webhook. Cloning is cheap (an `Arc` inside); clones, and
 /// other clients of the same key in the process, share the throttle's window.
@@ -76,7 +76,15 @@ struct Inner {
     request_timeout: Duration,
     upload_timeout: Duration,
     proxy_summary: String,
-    throttle: Option<(WebhookThrottle, Arc<KeyWindow>)>,
+    throttle: Option<KeyThrottle>,
+}
+
+/// A webhook throttle in use: the process's window of the key, and the shared store if any.
+struct KeyThrottle {
+    throttle: WebhookThrottle,
+    local: Arc<KeyWindow>,
+    shared: Option<(Arc<dyn LimitStore>, WebhookScope)>,
+    health: Health,
 }
 
 impl fmt::Debug for WebhookClient {
@@ -85,7 +93,8 @@ impl fmt::Debug for WebhookClient {
             .field("key", &self.inner.key)
             .field("base_url", &self.inner.base_url.as_str())
             .field("proxy", &self.inner.proxy_summary)
-            .field("throttle", &self.inner.throttle.as_ref().map(|(t, _)| t))
+            .field("throttle", &self.inner.throttle.as_ref().map(|t| &t.throttle))
+            .field("limit_store", &self.inner.throttle.as_ref().and_then(|t| t.shared.as_ref()))
             .finish_non_exhaustive()
     }
 }
@@ -167,7 +176,7 @@ impl WebhookClient {
             match self.call(&request).await {
                 Err(err) if err.code() == Some(codes::API_FREQUENCY_LIMITED) => {
                     let Some((wait, times)) =
-                        self.inner.throttle.as_ref().and_then(|(t, _)| t.backoff())
+                        self.inner.throttle.as_ref().and_then(|t| t.throttle.backoff())
                     else {
                         return Err(err);
                     };
@@ -186,11 +195,35 @@ impl WebhookClient {
         }
     }
 
+    /// Sends decided on this process's own counts because the shared
+    /// [`LimitStore`] failed (0 without one). Each outage is also
+    /// logged once at `warn`.
+    pub fn throttle_fallbacks(&self) -> u64 {
+        self.inner.throttle.as_ref().map_or(0, |t| t.health.fallbacks())
+    }
+
     /// Waits for (or, in report mode, checks) a slot of the key's window.
     async fn admit(&self) -> Result<()> {
-        let Some((throttle, window)) = &self.inner.throttle else { return Ok(()) };
-        let report = throttle.mode() == OnLimit::Report;
-        match window.reserve(tokio::time::Instant::now(), report) {
+        let Some(kt) = &self.inner.throttle else { return Ok(()) };
+        let mode = kt.throttle.mode();
+        let report = mode == OnLimit::Report;
+        let local = || kt.local.reserve(tokio::time::Instant::now(), report);
+        let slot = match &kt.shared {
+            None => local(),
+            Some((store, scope)) => {
+                match store.reserve_webhook(scope, kt.throttle.limit(), mode).await {
+                    Ok(slot) => {
+                        kt.health.ok();
+                        slot
+                    }
+                    Err(err) => {
+                        kt.health.failed("webhook limit", &err);
+                        local()
+                    }
+                }
+            }
+        };
+        match slot {
             Ok(wait) if wait.is_zero() => Ok(()),
             Ok(wait) => {
                 tracing::debug!(wait_ms = wait.as_millis(), "webhook throttle: waiting for a slot");

@@ -8,7 +8,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::{DedupError, DedupStore, MemoryDedup};
-use wecom_redis::{Connector, Error as RedisStoreError, Timeouts, millis};
+use wecom_redis::{Connector, Error as RedisStoreError, Timeouts, Tls, millis};
 
 const DEFAULT_PREFIX: &str = "wecom:dedup:";
 /// At most one warning about a failing Redis per store in this interval.
@@ -66,6 +66,8 @@ pub struct RedisDedupBuilder {
     prefix: String,
     timeouts: Timeouts,
     local_capacity: usize,
+    tls: Tls,
+    tls_ca_file: Option<std::path::PathBuf>,
 }
 
 impl RedisDedupBuilder {
@@ -103,14 +105,32 @@ impl RedisDedupBuilder {
         self
     }
 
+    /// For a `rediss://` URL: trust this CA (PEM) instead of the system's roots (feature
+    /// `redis-tls`).
+    pub fn tls_ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.tls = self.tls.ca_pem(pem);
+        self
+    }
+
+    /// [`tls_ca_pem`](Self::tls_ca_pem) read from a PEM file when the store is built (an
+    /// unreadable file is a configuration error naming it).
+    pub fn tls_ca_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.tls_ca_file = Some(path.into());
+        self
+    }
+
     /// Checks the URL and the timeouts and builds the store. Does not connect.
     ///
     /// # Errors
-    /// A URL the `redis` crate does not accept (`redis://`, `redis+unix://`; TLS is not built
-    /// in), or a zero timeout.
+    /// A URL the `redis` crate does not accept (`redis://`, `redis+unix://`, and `rediss://`
+    /// with feature `redis-tls`), a CA that is not PEM, or a zero timeout.
     pub fn build(self) -> Result<RedisDedup, DedupError> {
+        let tls = match &self.tls_ca_file {
+            Some(path) => self.tls.clone().ca_file(path).map_err(DedupError::new)?,
+            None => self.tls.clone(),
+        };
         Ok(RedisDedup {
-            conn: Connector::open(&self.url, self.timeouts).map_err(DedupError::new)?,
+            conn: Connector::open_with(&self.url, self.timeouts, &tls).map_err(DedupError::new)?,
             prefix: self.prefix,
             local: MemoryDedup::new(self.local_capacity),
             health: Mutex::new(Health::default()),
@@ -141,6 +161,8 @@ impl RedisDedup {
             url: url.into(),
             prefix: DEFAULT_PREFIX.to_owned(),
             timeouts: Timeouts::DEFAULT,
+            tls: Tls::default(),
+            tls_ca_file: None,
             local_capacity: MemoryDedup::DEFAULT_CAPACITY,
         }
     }

@@ -312,10 +312,11 @@ pub(crate) fn record(
         .iter()
         .map(|&u| Recipient {
             userid: dir.userid(u).to_owned(),
-            status: store.admit(
+            status: store.admit_in(
                 agentid,
                 u,
                 now,
+                i64::try_from(opts.member_window_ms).unwrap_or(i64::MAX),
                 opts.member_limit_per_minute,
                 opts.member_limit_per_hour,
             ),

@@ -70,8 +70,21 @@ impl Default for MemberRate {
 
 impl MemberRate {
     /// Whether one more delivery at `now_ms` fits both limits; if so, counts it.
+    #[cfg(test)]
     pub(crate) fn admit(&mut self, now_ms: i64, per_min: u32, per_hour: u32) -> bool {
-        self.minute.slide(now_ms.div_euclid(1000));
+        self.admit_in(now_ms, 60_000, per_min, per_hour)
+    }
+
+    /// [`admit`](Self::admit) with a "minute" window of `minute_ms` (60 buckets of a
+    /// sixtieth each; shorter than a minute for fast tests).
+    pub(crate) fn admit_in(
+        &mut self,
+        now_ms: i64,
+        minute_ms: i64,
+        per_min: u32,
+        per_hour: u32,
+    ) -> bool {
+        self.minute.slide(now_ms.div_euclid((minute_ms / BUCKETS_I64).max(1)));
         self.hour.slide(now_ms.div_euclid(60_000));
         if self.minute.total >= per_min || self.hour.total >= per_hour {
             return false;
@@ -102,6 +115,18 @@ mod tests {
         assert!(!r.admit(1500, 30, 1000));
         assert!(!r.admit(60_999, 30, 1000), "59 s later the minute is still full");
         assert!(r.admit(61_000, 30, 1000), "60 s after their second they no longer count");
+    }
+
+    #[test]
+    fn a_short_minute_window_slides_in_sixtieths() {
+        let mut r = MemberRate::default();
+        // A 2-second "minute": buckets of 33 ms.
+        assert!((0..10).all(|i| r.admit_in(1000 + i, 2000, 10, 1000)));
+        assert!(!r.admit_in(2900, 2000, 10, 1000), "still inside the 2 s window");
+        assert!(
+            r.admit_in(3000 + 33, 2000, 10, 1000),
+            "2 s after their bucket they no longer count"
+        );
     }
 
     #[test]

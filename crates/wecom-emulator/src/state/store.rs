@@ -136,6 +136,7 @@ impl Store {
 
     /// Whether one more delivery to `user` by `agentid` at `now_ms` fits the per-member
     /// limits; if so, counts it.
+    #[cfg(test)]
     pub(crate) fn admit(
         &mut self,
         agentid: i64,
@@ -144,7 +145,22 @@ impl Store {
         per_min: u32,
         per_hour: u32,
     ) -> Status {
-        if self.member_rate.entry((agentid, user)).or_default().admit(now_ms, per_min, per_hour) {
+        self.admit_in(agentid, user, now_ms, 60_000, per_min, per_hour)
+    }
+
+    /// [`admit`](Self::admit) with a "minute" window of `minute_ms`
+    /// ([`Options::member_window_ms`](crate::config::Options::member_window_ms)).
+    pub(crate) fn admit_in(
+        &mut self,
+        agentid: i64,
+        user: UserIdx,
+        now_ms: i64,
+        minute_ms: i64,
+        per_min: u32,
+        per_hour: u32,
+    ) -> Status {
+        let rate = self.member_rate.entry((agentid, user)).or_default();
+        if rate.admit_in(now_ms, minute_ms, per_min, per_hour) {
             Status::Delivered
         } else {
             Status::Dropped

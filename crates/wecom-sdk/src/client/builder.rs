@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::{Client, Inner, RetryPolicy};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
-use crate::throttle::{Limiter, Throttle};
+use crate::throttle::{LimitScope, LimitStore, Limiter, Throttle};
 use crate::token::{MemoryTokenStore, TokenCache, TokenKey, TokenStore, TokenTiming};
 use net::{ProxyConfig, build_http, process_vars, proxy_from_vars, redact_url};
 
@@ -51,6 +51,7 @@ pub struct ClientBuilder {
     store_required: bool,
     timing: TokenTiming,
     throttle: Option<Throttle>,
+    limit_store: Option<Arc<dyn LimitStore>>,
 }
 
 impl ClientBuilder {
@@ -76,6 +77,7 @@ impl ClientBuilder {
             store_required: false,
             timing: DEFAULT_TOKEN_TIMING,
             throttle: None,
+            limit_store: None,
         }
     }
 
@@ -189,6 +191,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Where the [`throttle`](Self::throttle) keeps its counts: a store shared by every
+    /// instance of a service (`RedisLimitStore`, feature `redis`) makes the limits hold for
+    /// all of them together. Default: this client's memory. Needs a throttle.
+    pub fn limit_store(mut self, store: Arc<dyn LimitStore>) -> Self {
+        self.limit_store = Some(store);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client> {
         if self.corp_id.trim().is_empty() {
@@ -206,6 +216,10 @@ impl ClientBuilder {
         let base_url = parse_base_url(&self.base_url)?;
         if let Some(throttle) = &self.throttle {
             throttle.check().map_err(Error::Config)?;
+        } else if self.limit_store.is_some() {
+            return Err(Error::Config(
+                "a limit store is set but no throttle: add .throttle(Throttle::new())".into(),
+            ));
         }
         let http = match self.http_client {
             Some(client) => {
@@ -224,6 +238,8 @@ impl ClientBuilder {
         };
         let store = self.store.unwrap_or_else(|| Arc::new(MemoryTokenStore::new()));
         let key = TokenKey::new(self.corp_id.clone(), self.agent_id);
+        let scope = LimitScope::new(self.corp_id.clone(), self.agent_id);
+        let limit_store = self.limit_store;
         Ok(Client {
             inner: Arc::new(Inner {
                 corp_id: self.corp_id,
@@ -236,7 +252,7 @@ impl ClientBuilder {
                 upload_timeout: self.upload_timeout,
                 tokens: TokenCache::new(key, store, self.timing, self.store_required),
                 proxy_summary: self.proxy.summary(),
-                limiter: self.throttle.map(Limiter::new),
+                limiter: self.throttle.map(|t| Limiter::new(t, scope, limit_store)),
             }),
         })
     }
@@ -252,6 +268,7 @@ impl fmt::Debug for ClientBuilder {
             .field("proxy", &self.proxy.summary())
             .field("retry", &self.retry)
             .field("throttle", &self.throttle)
+            .field("limit_store", &self.limit_store)
             .finish_non_exhaustive()
     }
 }

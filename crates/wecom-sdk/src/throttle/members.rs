@@ -75,6 +75,8 @@ impl History {
 /// The windows of every member messaged recently.
 #[derive(Debug)]
 pub(crate) struct MemberWindows {
+    /// The limits as configured.
+    configured: Vec<Limit>,
     tick: Duration,
     limits: Vec<TickLimit>,
     /// The longest span: older ticks are dropped.
@@ -95,6 +97,7 @@ pub(crate) enum Admit {
 impl MemberWindows {
     /// Windows for these limits (at least one).
     pub(crate) fn new(limits: &[Limit]) -> Self {
+        let limits_in = limits;
         let shortest = limits.iter().map(|l| l.per).min().unwrap_or(Duration::from_secs(60));
         // A sixtieth of the shortest window, at least a millisecond.
         let tick = (shortest / 60).max(Duration::from_millis(1));
@@ -110,7 +113,19 @@ impl MemberWindows {
             })
             .collect();
         let horizon = limits.iter().map(|l| l.span).max().unwrap_or(0);
-        Self { tick, limits, horizon, members: HashMap::new(), next_sweep: 0 }
+        Self {
+            configured: limits_in.to_vec(),
+            tick,
+            limits,
+            horizon,
+            members: HashMap::new(),
+            next_sweep: 0,
+        }
+    }
+
+    /// The limits these windows keep.
+    pub(crate) fn limits(&self) -> &[Limit] {
+        &self.configured
     }
 
     /// The tick length.
@@ -126,12 +141,12 @@ impl MemberWindows {
 
     /// Delay mode: records one delivery to each of `users` if all fit now; otherwise records
     /// nothing and says how long until they all fit.
-    pub(crate) fn admit_all(&mut self, users: &[String], now: u64) -> Admit {
+    pub(crate) fn admit_all(&mut self, users: &[impl AsRef<str>], now: u64) -> Admit {
         self.sweep(now);
         let mut wait = 0;
         let mut keys = Keys::new(users.len());
         for user in users {
-            let Some(key) = keys.first_time(user) else { continue };
+            let Some(key) = keys.first_time(user.as_ref()) else { continue };
             if let Some(history) = self.members.get_mut(&*key) {
                 history.prune(now.saturating_sub(self.horizon));
                 wait = wait.max(history.wait_ticks(now, &self.limits));
@@ -140,23 +155,30 @@ impl MemberWindows {
         if wait > 0 {
             return Admit::Wait(self.ticks_to_duration(wait));
         }
-        keys = Keys::new(users.len());
+        self.record(users, now);
+        Admit::Now
+    }
+
+    /// Records one delivery to each member of `users` (a repeated id once), whatever the
+    /// limits: for sends another store admitted.
+    pub(crate) fn record(&mut self, users: &[impl AsRef<str>], now: u64) {
+        self.sweep(now);
+        let mut keys = Keys::new(users.len());
         for user in users {
-            let Some(key) = keys.first_time(user) else { continue };
+            let Some(key) = keys.first_time(user.as_ref()) else { continue };
             self.members.entry(key).or_default().record(now);
         }
-        Admit::Now
     }
 
     /// Report mode: records one delivery to each member of `users` that fits now and returns
     /// the positions (in `users`) of those that do not. A repeated id shares the fate of its
     /// first occurrence.
-    pub(crate) fn admit_each(&mut self, users: &[String], now: u64) -> Vec<usize> {
+    pub(crate) fn admit_each(&mut self, users: &[impl AsRef<str>], now: u64) -> Vec<usize> {
         self.sweep(now);
         let mut held = Vec::new();
         let mut decided: HashMap<Box<str>, bool> = HashMap::new();
         for (i, user) in users.iter().enumerate() {
-            let key = member_key(user);
+            let key = member_key(user.as_ref());
             if users.len() > 1
                 && let Some(&fits) = decided.get(&*key)
             {

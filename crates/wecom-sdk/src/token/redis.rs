@@ -37,7 +37,7 @@ use futures::future::BoxFuture;
 use super::{AccessToken, CachedToken, Lease, TokenKey, TokenStore};
 use crate::error::{Error, Result, StoreError};
 pub use wecom_redis::Error as RedisStoreError;
-use wecom_redis::{Connector, Timeouts, millis};
+use wecom_redis::{Connector, Timeouts, Tls, millis};
 
 const DEFAULT_PREFIX: &str = "wecom:";
 
@@ -103,6 +103,8 @@ pub struct RedisTokenStoreBuilder {
     url: String,
     prefix: String,
     timeouts: Timeouts,
+    tls: Tls,
+    tls_ca_file: Option<std::path::PathBuf>,
 }
 
 impl RedisTokenStoreBuilder {
@@ -132,14 +134,33 @@ impl RedisTokenStoreBuilder {
         self
     }
 
+    /// For a `rediss://` URL: trust this CA (PEM) instead of the system's roots (feature
+    /// `redis-tls`).
+    pub fn tls_ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.tls = self.tls.ca_pem(pem);
+        self
+    }
+
+    /// [`tls_ca_pem`](Self::tls_ca_pem) read from a PEM file when the store is built (an
+    /// unreadable file is a configuration error naming it).
+    pub fn tls_ca_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.tls_ca_file = Some(path.into());
+        self
+    }
+
     /// Checks the URL and the timeouts and builds the store. Does not connect.
     ///
     /// # Errors
     /// [`Error::Config`] for a URL the `redis` crate does not accept (`redis://`,
-    /// `redis+unix://`; TLS is not built in) or a zero timeout.
+    /// `redis+unix://`, and `rediss://` with feature `redis-tls`), a CA that is not PEM, or a
+    /// zero timeout.
     pub fn build(self) -> Result<RedisTokenStore> {
+        let tls = match &self.tls_ca_file {
+            Some(path) => self.tls.clone().ca_file(path).map_err(Error::Config)?,
+            None => self.tls.clone(),
+        };
         Ok(RedisTokenStore {
-            conn: Connector::open(&self.url, self.timeouts).map_err(Error::Config)?,
+            conn: Connector::open_with(&self.url, self.timeouts, &tls).map_err(Error::Config)?,
             prefix: self.prefix,
             put: Script::new(PUT),
             invalidate: Script::new(INVALIDATE),
@@ -153,6 +174,7 @@ impl fmt::Debug for RedisTokenStoreBuilder {
         f.debug_struct("RedisTokenStoreBuilder")
             .field("prefix", &self.prefix)
             .field("timeouts", &self.timeouts)
+            .field("tls", &self.tls)
             .finish_non_exhaustive()
     }
 }
@@ -170,6 +192,8 @@ impl RedisTokenStore {
             url: url.into(),
             prefix: DEFAULT_PREFIX.to_owned(),
             timeouts: Timeouts::DEFAULT,
+            tls: Tls::default(),
+            tls_ca_file: None,
         }
     }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::throttle::{WebhookThrottle, window_for};
-use super::{Inner, WebhookClient};
+use super::{Inner, KeyThrottle, WebhookClient};
 use crate::client::RetryPolicy;
 use crate::client::builder::net::{
     ProxyConfig, build_http, process_vars, proxy_from_vars, redact_url,
@@ -16,6 +16,7 @@ use crate::client::builder::{
 };
 use crate::error::{Error, Result};
 use crate::secret::Secret;
+use crate::throttle::{Health, LimitStore, WebhookScope};
 
 /// The path of a webhook send, which a copied webhook URL ends with.
 pub(crate) const SEND_PATH: &str = "/cgi-bin/webhook/send";
@@ -37,6 +38,7 @@ pub struct WebhookClientBuilder {
     http_client: Option<reqwest::Client>,
     retry: RetryPolicy,
     throttle: Option<WebhookThrottle>,
+    limit_store: Option<Arc<dyn LimitStore>>,
 }
 
 impl WebhookClientBuilder {
@@ -53,6 +55,7 @@ impl WebhookClientBuilder {
             http_client: None,
             retry: RetryPolicy::default(),
             throttle: None,
+            limit_store: None,
         }
     }
 
@@ -103,6 +106,15 @@ impl WebhookClientBuilder {
         self
     }
 
+    /// Where the [`throttle`](Self::throttle) counts this key's sends: a store shared by every
+    /// instance (`RedisLimitStore`, feature `redis`) keeps the 20 per minute for all of them
+    /// together; it knows the key only by a hash. Default: this process's memory (shared by
+    /// the clients of the key in the process). Needs a throttle.
+    pub fn limit_store(mut self, store: Arc<dyn LimitStore>) -> Self {
+        self.limit_store = Some(store);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<WebhookClient> {
         let (key, url_base) = self.key?;
@@ -110,6 +122,11 @@ impl WebhookClientBuilder {
         let base_url = parse_base(&raw_base)?;
         if let Some(throttle) = &self.throttle {
             throttle.check().map_err(Error::Config)?;
+        } else if self.limit_store.is_some() {
+            return Err(Error::Config(
+                "a limit store is set but no throttle: add .throttle(WebhookThrottle::new())"
+                    .into(),
+            ));
         }
         if self.http_client.is_some() && (self.proxy.is_set() || self.connect_timeout.is_some()) {
             return Err(Error::Config(
@@ -122,7 +139,13 @@ impl WebhookClientBuilder {
                 build_http(&self.proxy, self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?
             }
         };
-        let window = self.throttle.map(|t| (t, window_for(key.expose(), t.limit())));
+        let limit_store = self.limit_store;
+        let window = self.throttle.map(|throttle| KeyThrottle {
+            throttle,
+            local: window_for(key.expose(), throttle.limit()),
+            shared: limit_store.map(|store| (store, WebhookScope::from_key(key.expose()))),
+            health: Health::default(),
+        });
         Ok(WebhookClient {
             inner: Arc::new(Inner {
                 key,
@@ -145,6 +168,7 @@ impl fmt::Debug for WebhookClientBuilder {
             .field("base_url", &self.base_url.as_deref().map(redact_url))
             .field("proxy", &self.proxy.summary())
             .field("throttle", &self.throttle)
+            .field("limit_store", &self.limit_store)
             .finish_non_exhaustive()
     }
 }

@@ -113,6 +113,16 @@ pub(crate) struct KeyWindow {
 }
 
 impl KeyWindow {
+    /// An empty window for `limit`.
+    pub(crate) fn new(limit: Limit) -> Self {
+        Self { limit, slots: Mutex::default() }
+    }
+
+    /// The limit it keeps.
+    pub(crate) fn limit(&self) -> Limit {
+        self.limit
+    }
+
     fn window(&self) -> Duration {
         self.limit.per() + self.limit.per() / 20
     }

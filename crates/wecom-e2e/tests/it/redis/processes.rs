@@ -21,16 +21,17 @@ const TAG: &str = "WORKER ";
 /// Generous: a hang must fail the test, a slow machine must not.
 const STEP: Duration = Duration::from_secs(60);
 
-struct Worker {
-    child: Child,
+/// A child process: this test binary running one ignored test, `test`.
+pub(super) struct Worker {
+    pub(super) child: Child,
     stdin: ChildStdin,
     stdout: Lines<BufReader<ChildStdout>>,
 }
 
 impl Worker {
-    fn spawn(vars: &[(&str, String)]) -> Worker {
+    pub(super) fn spawn(test: &str, vars: &[(&str, String)]) -> Worker {
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "redis::processes::worker_process", "--ignored", "--nocapture"])
+            .args(["--exact", test, "--ignored", "--nocapture"])
             .args(["--test-threads", "1"])
             .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
             .stdin(Stdio::piped())
@@ -43,12 +44,12 @@ impl Worker {
         Worker { child, stdin, stdout }
     }
 
-    async fn tell(&mut self, line: &str) {
+    pub(super) async fn tell(&mut self, line: &str) {
         self.stdin.write_all(format!("{line}\n").as_bytes()).await.unwrap();
         self.stdin.flush().await.unwrap();
     }
 
-    async fn hear(&mut self) -> String {
+    pub(super) async fn hear(&mut self) -> String {
         let read = async {
             while let Some(line) = self.stdout.next_line().await.unwrap() {
                 // libtest may have started a line of its own ("test … ... ") before ours.
@@ -72,7 +73,8 @@ async fn four_processes_share_one_token_and_one_refresh() {
         ("WECOM_WORKER_SECRET", emu.app(AGENT).unwrap().secret.expose().to_owned()),
         ("WECOM_WORKER_REDIS_URL", redis.url()),
     ];
-    let mut workers: Vec<Worker> = (0..PROCESSES).map(|_| Worker::spawn(&vars)).collect();
+    let mut workers: Vec<Worker> =
+        (0..PROCESSES).map(|_| Worker::spawn("redis::processes::worker_process", &vars)).collect();
     for worker in &mut workers {
         assert_eq!(worker.hear().await, "ready");
     }
@@ -114,7 +116,7 @@ async fn four_processes_share_one_token_and_one_refresh() {
 }
 
 #[allow(clippy::print_stdout, reason = "the worker answers its parent on stdout")]
-fn say(line: &str) {
+pub(super) fn say(line: &str) {
     println!("{TAG}{line}");
 }
 

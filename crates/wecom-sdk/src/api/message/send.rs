@@ -82,7 +82,7 @@ impl SendMessage {
             match on_member_limit.unwrap_or(limiter.settings().on_member_limit_mode()) {
                 OnLimit::Delay => limiter.wait_for_members(request.recipients.user_ids()).await,
                 OnLimit::Report => {
-                    let held = limiter.admit_members_now(request.recipients.user_ids());
+                    let held = limiter.admit_members_now(request.recipients.user_ids()).await;
                     if !held.is_empty() {
                         if let Some(users) = request.recipients.user_ids_mut() {
                             held_back = take_positions(users, &held);
