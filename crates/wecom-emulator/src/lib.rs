@@ -185,8 +185,7 @@ pub use server::{AppCredentials, Emulator, EmulatorBuilder, EmulatorHandle, Erro
 pub use signal::shutdown_signal;
 pub use state::{
     AppChat, Attachment, CardState, Direction, EmulatorState, GroupKind, GroupMessage, MediaKind,
-    MemberAction,
-    Message, Origin, Recipient, Status,
+    MemberAction, Message, Origin, Recipient, Status,
 };
 
 /// The README's examples, compiled and run as doctests.

@@ -194,7 +194,8 @@ pub(crate) fn groups(state: &EmulatorState, user: &str) -> Vec<Thread> {
             let mut entries = Vec::new();
             let mut last = None;
             // A copy dropped by the member's limits never reached them.
-            let reached = |m: &&GroupMessage| !m.dropped.iter().any(|d| d.eq_ignore_ascii_case(user));
+            let reached =
+                |m: &&GroupMessage| !m.dropped.iter().any(|d| d.eq_ignore_ascii_case(user));
             for m in store.messages.iter().filter(|m| m.chatid == g.chatid).filter(reached) {
                 entries.push(Entry { id: m.id.clone(), at_ms: m.sent_at_ms, incoming: true });
                 last = Some((m.sent_at_ms, &m.bot, &m.body));

@@ -41,10 +41,13 @@ async fn read(emu: &Emu, userid: &str, key: &str) -> Value {
 #[tokio::test]
 async fn the_list_holds_apps_groups_and_ai_bots_newest_activity_first() {
     let emu = Emu::demo().await;
-    // Nothing yet: bob's app (Build bot is visible to him, Notices is not), his group and
-    // the AI bot, in kind order.
+    // Nothing yet: bob's apps (Build bot and the whole-corp Chat ops are visible to him,
+    // Notices is not), his group and the AI bots, in kind order.
     let empty = conversations(&emu, "bob").await;
-    assert_eq!(keys(&empty), ["app:1000002", "group:wrdemo-ops", "aibot:aib_demo"]);
+    assert_eq!(
+        keys(&empty),
+        ["app:1000002", "app:1000004", "group:wrdemo-ops", "aibot:aib_demo", "aibot:aib_ws_demo"]
+    );
     assert_eq!(empty["unread"], 0);
     assert_eq!(empty["in_any_app_range"], true);
     assert!(conversation(&empty, "group:wrdemo-ops").get("last").is_none());
@@ -56,7 +59,11 @@ async fn the_list_holds_apps_groups_and_ai_bots_newest_activity_first() {
     assert_eq!(emu.send_text("bob", "build 42 failed").await["errcode"], 0);
 
     let list = conversations(&emu, "bob").await;
-    assert_eq!(keys(&list), ["app:1000002", "group:wrdemo-ops", "aibot:aib_demo"]);
+    // Newest activity first, then the quiet ones in kind order.
+    assert_eq!(
+        keys(&list),
+        ["app:1000002", "group:wrdemo-ops", "app:1000004", "aibot:aib_demo", "aibot:aib_ws_demo"]
+    );
     let app = conversation(&list, "app:1000002");
     assert_eq!(app["unread"], 2, "{app}");
     assert_eq!(app["last"]["preview"], "build 42 failed");
@@ -138,7 +145,7 @@ async fn opening_a_conversation_clears_its_unread_count_and_only_later_messages_
 
 #[tokio::test]
 async fn a_member_outside_every_range_gets_the_apps_and_no_app_conversation() {
-    let emu = Emu::demo().await;
+    let emu = Emu::demo_erin_outside().await;
     let list = conversations(&emu, "erin").await;
     assert_eq!(list["in_any_app_range"], false);
     let apps = list["apps"].as_array().unwrap();

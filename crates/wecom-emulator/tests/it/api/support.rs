@@ -16,6 +16,14 @@ impl Emu {
         Self::with(Config::demo()).await
     }
 
+    /// The demo corp without its whole-corp chat app, so that erin is outside every app's
+    /// visible range.
+    pub(crate) async fn demo_erin_outside() -> Self {
+        let mut config = Config::demo();
+        config.apps.retain(|a| a.agentid != wecom_emulator::DEMO_CHAT_APP);
+        Self::with(config).await
+    }
+
     pub(crate) async fn with(config: Config) -> Self {
         let handle = Emulator::start(config).await.expect("emulator starts");
         Self { handle, http: reqwest::Client::builder().no_proxy().build().unwrap() }

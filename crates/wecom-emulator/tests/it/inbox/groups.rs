@@ -87,23 +87,23 @@ async fn a_group_conversation_renders_every_webhook_kind() {
     std::fs::write(super::artifacts().join("inbox-group.png"), shot).unwrap();
 }
 
-const COLLECT_APPCHAT: &str = r"
-const buttons = [...document.querySelectorAll('button.group')];
-const arts = [...document.querySelectorAll('#group-messages article')];
+const COLLECT_APPCHAT: &str = r#"
+const arts = [...document.querySelectorAll('#messages article')];
 const by = (t) => arts.find((a) => a.dataset.msgtype === t);
+const conv = document.querySelector("button.conv[data-key='group:rel14']");
 return {
-  kinds: buttons.map((b) => b.dataset.kind),
-  labels: buttons.map((b) => b.querySelector('.group-kind').textContent),
-  heading: document.getElementById('group-name').textContent,
+  listed: conv !== null,
+  open: conv?.getAttribute('aria-pressed') === 'true',
+  webhook_group: document.querySelector("button.conv[data-key='group:wrdemo-ops']") !== null,
   count: arts.length,
   all_appchat: arts.every((a) => a.dataset.kind === 'appchat'),
   senders: arts.map((a) => a.querySelector('.sender-app')?.textContent ?? null),
-  text: by('text').querySelector('.bubble.text').textContent,
+  text: by('text').textContent,
   card: by('textcard').textContent,
-  markdown: by('markdown').querySelector('.bubble.markdown strong')?.textContent,
+  markdown: by('markdown').textContent,
   dropped: arts.map((a) => a.querySelector('.dropped-note')?.textContent ?? ''),
 };
-";
+"#;
 
 #[tokio::test]
 async fn an_app_chat_is_listed_with_its_kind_and_renders_the_apps_messages() {
@@ -131,36 +131,26 @@ async fn an_app_chat_is_listed_with_its_kind_and_renders_the_apps_messages() {
     // The third in a minute is over the lowered limit: dropped for both, still `ok`.
     call("send", json!({ "chatid": "rel14", "msgtype": "markdown", "markdown": { "content": "**shipped**" } })).await;
 
-    browser.goto(&emu.url("/")).await;
-    browser
-        .wait_until(
-            "both kinds of group",
-            "return document.querySelectorAll('button.group').length === 2",
-        )
-        .await;
-    browser.click(&browser.find("button.group[data-chatid='rel14']").await).await;
+    browser.goto(&emu.url("/#alice/group:rel14")).await;
     browser
         .wait_until(
             "the chat's three messages",
-            "return document.querySelectorAll('#group-messages article').length === 3",
+            "return document.querySelectorAll('#messages article').length === 3",
         )
         .await;
     let r = browser.exec(COLLECT_APPCHAT, vec![]).await;
-    assert_eq!(r["kinds"], json!(["webhook", "appchat"]), "{r}");
-    assert_eq!(r["labels"], json!(["webhook", "app chat · Chat ops"]), "{r}");
-    assert!(r["heading"].as_str().unwrap().contains("app chat of Chat ops, owner alice"), "{r}");
+    assert_eq!(r["listed"], true, "the app chat is one of alice's conversations: {r}");
+    assert_eq!(r["open"], true, "{r}");
+    assert_eq!(r["webhook_group"], true, "beside the webhook group: {r}");
     assert_eq!(r["count"], 3);
     assert_eq!(r["all_appchat"], true);
-    assert_eq!(
-        r["senders"],
-        json!(["🧩 Chat ops · app", "🧩 Chat ops · app", "🧩 Chat ops · app"])
-    );
-    assert_eq!(r["text"], "branch cut");
+    assert_eq!(r["senders"], json!(["Chat ops · app", "Chat ops · app", "Chat ops · app"]));
+    assert!(r["text"].as_str().unwrap().contains("branch cut"), "{r}");
     assert!(r["card"].as_str().unwrap().contains("Release notes"), "{r}");
-    assert_eq!(r["markdown"], "shipped");
-    // Newest first: the markdown is the one dropped.
-    assert!(r["dropped"][0].as_str().unwrap().contains("Dropped for alice, bob"), "{r}");
-    assert_eq!(r["dropped"][1], "");
+    assert!(r["markdown"].as_str().unwrap().contains("shipped"), "{r}");
+    // Oldest first: the markdown, third in the minute, is the one dropped.
+    assert_eq!(r["dropped"][0], "");
+    assert!(r["dropped"][2].as_str().unwrap().contains("Dropped for alice, bob"), "{r}");
     let shot = browser.screenshot().await;
     std::fs::write(super::artifacts().join("inbox-appchat.png"), shot).unwrap();
 }
