@@ -237,7 +237,8 @@ pub(super) async fn run(mut socket: WebSocket, state: EmulatorState, peer: Strin
                     });
                     send(&mut socket, &counters, event.to_string()).await;
                     close(&mut socket, 1000, "a newer connection subscribed this bot").await;
-                    break End { what: "displaced", why: "disconnected_event sent, closed".into() };
+                    // The displacement itself is logged once, by the subscription that caused it.
+                    break End { what: "closed", why: "displaced: disconnected_event sent, closed".into() };
                 }
                 Some(Outbound::Drop) | None => {
                     // No close frame: the TCP connection just ends.
@@ -286,7 +287,21 @@ pub(super) async fn run(mut socket: WebSocket, state: EmulatorState, peer: Strin
                 match fate {
                     AckFate::Swallow => {}
                     AckFate::HoldUntil(t) => s.held.push_back((t, reply)),
-                    AckFate::Send if !s.held.is_empty() => s.held.push_back((Instant::now(), reply)),
+                    AckFate::Send if !s.held.is_empty() => {
+                        // The stall is over (it ran out, or was disarmed): everything held
+                        // goes now, in order, before this ack.
+                        s.held.push_back((Instant::now(), reply));
+                        let mut failed = false;
+                        while let Some((_, text)) = s.held.pop_front() {
+                            if !send(&mut socket, &counters, text).await {
+                                failed = true;
+                                break;
+                            }
+                        }
+                        if failed {
+                            break End { what: "closed", why: "sending failed".into() };
+                        }
+                    }
                     AckFate::Send => {
                         if !send(&mut socket, &counters, reply).await {
                             break End { what: "closed", why: "sending failed".into() };

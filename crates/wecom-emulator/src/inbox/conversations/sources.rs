@@ -219,7 +219,7 @@ pub(crate) fn aibots(state: &EmulatorState, user: &str) -> Vec<Thread> {
             let name = if bot.name.is_empty() { bot.botid.clone() } else { bot.name.clone() };
             let mut entries = Vec::new();
             let mut last = None;
-            let turns = state.inner.aibots.list(&bot.botid, None);
+            let turns = state.inner.aibots.list(&bot.botid, None, &[]);
             for t in turns.iter().filter(|t| t.chatid.is_none() && t.userid.eq_ignore_ascii_case(user)) {
                 if t.kind == "message" {
                     entries.push(Entry { id: format!("t{}", t.id), at_ms: t.created_at_ms, incoming: false });

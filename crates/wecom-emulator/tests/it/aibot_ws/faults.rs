@@ -60,6 +60,23 @@ async fn stalled_acks_arrive_late_and_in_order() {
 }
 
 #[tokio::test]
+async fn disarming_a_stall_releases_the_held_acks_with_the_next_one() {
+    let emu = Emu::demo().await;
+    let mut c = Client::subscribed(&emu).await;
+    emu.admin_post(&faults(), json!({ "kind": "stall_acks", "seconds": 30 })).await;
+    c.send("ping", "held_1", None).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    emu.admin(reqwest::Method::DELETE, &faults(), None).await;
+    let start = Instant::now();
+    c.send("ping", "after_1", None).await;
+    let first = c.next_where(|v| v.get("errcode").is_some()).await;
+    assert_eq!(first["headers"]["req_id"], "held_1");
+    let second = c.next_where(|v| v.get("errcode").is_some()).await;
+    assert_eq!(second["headers"]["req_id"], "after_1");
+    assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
+}
+
+#[tokio::test]
 async fn swallowed_acks_are_never_sent() {
     let emu = Emu::demo().await;
     let mut c = Client::subscribed(&emu).await;
