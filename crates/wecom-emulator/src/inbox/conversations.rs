@@ -187,7 +187,16 @@ mod tests {
         let idx = state.inner.dir.lookup("bob").unwrap();
         let list = conversations(&state, idx, "bob");
         let keys: Vec<&str> = list.iter().map(|c| c.key.as_str()).collect();
-        assert_eq!(keys, ["app:1000003", "app:1000002", "group:wrdemo-ops", "aibot:aib_demo"]);
+        assert_eq!(
+            keys,
+            [
+                "app:1000003",
+                "app:1000002",
+                "group:wrdemo-ops",
+                "aibot:aib_demo",
+                "aibot:aib_ws_demo"
+            ]
+        );
         let notices = &list[0];
         assert!(!notices.can_send);
         assert_eq!(notices.unread, 1);

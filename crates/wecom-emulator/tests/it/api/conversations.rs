@@ -42,9 +42,12 @@ async fn read(emu: &Emu, userid: &str, key: &str) -> Value {
 async fn the_list_holds_apps_groups_and_ai_bots_newest_activity_first() {
     let emu = Emu::demo().await;
     // Nothing yet: bob's app (Build bot is visible to him, Notices is not), his group and
-    // the AI bot, in kind order.
+    // the AI bots (HTTP and WebSocket), in kind order.
     let empty = conversations(&emu, "bob").await;
-    assert_eq!(keys(&empty), ["app:1000002", "group:wrdemo-ops", "aibot:aib_demo"]);
+    assert_eq!(
+        keys(&empty),
+        ["app:1000002", "group:wrdemo-ops", "aibot:aib_demo", "aibot:aib_ws_demo"]
+    );
     assert_eq!(empty["unread"], 0);
     assert_eq!(empty["in_any_app_range"], true);
     assert!(conversation(&empty, "group:wrdemo-ops").get("last").is_none());
@@ -56,7 +59,10 @@ async fn the_list_holds_apps_groups_and_ai_bots_newest_activity_first() {
     assert_eq!(emu.send_text("bob", "build 42 failed").await["errcode"], 0);
 
     let list = conversations(&emu, "bob").await;
-    assert_eq!(keys(&list), ["app:1000002", "group:wrdemo-ops", "aibot:aib_demo"]);
+    assert_eq!(
+        keys(&list),
+        ["app:1000002", "group:wrdemo-ops", "aibot:aib_demo", "aibot:aib_ws_demo"]
+    );
     let app = conversation(&list, "app:1000002");
     assert_eq!(app["unread"], 2, "{app}");
     assert_eq!(app["last"]["preview"], "build 42 failed");
@@ -78,8 +84,8 @@ async fn the_list_holds_apps_groups_and_ai_bots_newest_activity_first() {
     assert_eq!(keys(&list)[0], "group:wrdemo-ops");
     assert_eq!(conversation(&list, "group:wrdemo-ops")["unread"], 2);
 
-    // erin is in no group: only the AI bot (and no app) is listed.
-    assert_eq!(keys(&conversations(&emu, "erin").await), ["aibot:aib_demo"]);
+    // erin is in no group: only the AI bots (and no app) are listed.
+    assert_eq!(keys(&conversations(&emu, "erin").await), ["aibot:aib_demo", "aibot:aib_ws_demo"]);
     // alice sees Notices too.
     let alice = conversations(&emu, "alice").await;
     assert!(keys(&alice).contains(&format!("app:{NOTICES}")), "{alice}");
