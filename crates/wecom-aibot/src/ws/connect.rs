@@ -11,6 +11,9 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use super::config::WsConfig;
 
+/// The socket's initial read buffer.
+const READ_BUFFER: usize = 8 * 1024;
+
 /// Any byte stream the socket can run over (plain TCP or TLS).
 pub(crate) trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
@@ -66,7 +69,10 @@ pub(crate) async fn open(config: &WsConfig) -> Result<Socket, String> {
     } else {
         Box::new(tcp)
     };
+    // The read buffer is allocated up front (128 KiB by default) and grows for larger
+    // frames; inbound frames are mostly small acknowledgements and callbacks.
     let ws_config = WebSocketConfig::default()
+        .read_buffer_size(READ_BUFFER)
         .max_message_size(Some(config.max_frame_bytes))
         .max_frame_size(Some(config.max_frame_bytes));
     let (socket, _) =
