@@ -195,7 +195,8 @@ async fn memory_per_connection(emu: &EmulatorHandle, a: &Args) {
 
 fn main() {
     let a = args();
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     rt.block_on(async {
         let emu = Emulator::start(config(a.conns + 3)).await.unwrap();
         frames_per_second(&emu, &a).await;

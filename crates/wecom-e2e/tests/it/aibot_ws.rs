@@ -3,6 +3,9 @@
 //! welcome and card updates, pushes and chunked uploads here; dropped connections,
 //! displacement, stalled acknowledgements and refused credentials in [`faults`].
 
+// Test expectations read best as one format per piece.
+#![allow(clippy::format_collect)]
+
 mod faults;
 
 use std::sync::{Arc, Mutex};
@@ -271,8 +274,9 @@ async fn pushes_reach_a_member_and_a_group_chat() {
 async fn a_5_mib_file_is_uploaded_in_chunks_and_pushed() {
     let s = emulator().await;
     let (handle, _task) = s.client(WsBot::default(), |_| {}).await;
-    let data: Vec<u8> =
-        (0..5 * 1024 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let data: Vec<u8> = (0..5 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13).to_le_bytes()[0])
+        .collect();
     let before = handle.stats().frames_out;
     let media = handle.upload(MediaKind::File, "report.bin", &data).await.unwrap();
     // init + 10 chunks + finish.

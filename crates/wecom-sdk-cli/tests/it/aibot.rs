@@ -242,7 +242,8 @@ fn connect_exec_answers_the_emulators_websocket_callbacks() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let status = |emu: &Emu| emu.call(reqwest::Method::GET, "/emulator/aibots/aib_ws_demo/ws", None);
+    let status =
+        |emu: &Emu| emu.call(reqwest::Method::GET, "/emulator/aibots/aib_ws_demo/ws", None);
     let mut ws = status(&emu);
     for _ in 0..500 {
         if ws["connected"] == true {

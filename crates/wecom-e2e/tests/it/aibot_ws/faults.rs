@@ -1,6 +1,8 @@
 //! The long connection under faults injected by the emulator: a drop in the middle of a
 //! stream, a second client of the same bot, stalled acknowledgements, wrong credentials.
 
+#![allow(clippy::format_collect)]
+
 use std::time::Duration;
 
 use serde_json::{Value, json};

@@ -3,12 +3,12 @@
 //!
 //! | Call | What it does |
 //! |---|---|
-//! | `GET /emulator/aibots/{botid}/ws` | `connected`, `connection`, `since_ms`, `peer`, `frames_in`, `frames_out`, the armed `faults`, and the `log` (subscribed, refused, displaced, dropped, closed) |
+//! | `GET /emulator/aibots/{botid}/ws` | `connected`, `connection`, `since_ms`, `peer`, `frames_in`, `frames_out`, the armed `faults`, and the `log` (subscribed, refused, displaced — once per displacement —, dropped, closed) |
 //! | `POST /emulator/aibots/{botid}/ws/drop` | drops the live connection now (no close frame; 409 when none) |
 //! | `POST /emulator/aibots/{botid}/ws/faults {"kind": "stall_acks", "seconds": 10}` | acks to frames in the next 10 s are held, then sent in order |
 //! | `POST … {"kind": "stall_acks", "frames": 3}` | the next 3 acks are never sent (heartbeats included) |
 //! | `POST … {"kind": "refuse_subscribe", "seconds": 30, "errcode"?: 45009}` | subscriptions in the next 30 s are refused with that errcode |
-//! | `DELETE /emulator/aibots/{botid}/ws/faults` | disarms them |
+//! | `DELETE /emulator/aibots/{botid}/ws/faults` | disarms them (acks held by a stall go out, in order, with the next ack) |
 
 use axum::Router;
 use axum::extract::{Path, State};
