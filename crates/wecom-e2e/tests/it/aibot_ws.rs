@@ -119,6 +119,8 @@ impl Setup {
 struct WsBot {
     /// Results of the `flood` message's replies.
     flood: Arc<Mutex<Vec<Result<(), wecom_aibot::ws::WsError>>>>,
+    /// Feedback ids received.
+    feedback: Arc<Mutex<Vec<String>>>,
 }
 
 impl Bot for WsBot {
@@ -162,6 +164,7 @@ impl Bot for WsBot {
                 let results = futures::future::join_all(sends).await;
                 *self.flood.lock().unwrap() = results;
             }
+            "rate me" => reply.feedback("fb-ws").markdown("rated answer").unwrap(),
             other => reply.markdown(format!("echo: {other}")).unwrap(),
         }
     }
@@ -177,6 +180,7 @@ impl Bot for WsBot {
                 .task_id(click.task_id.as_str());
                 reply.update_card(CardUpdate::new(card)).unwrap();
             }
+            EventKind::Feedback(f) => self.feedback.lock().unwrap().push(f.id),
             _ => {}
         }
     }
@@ -243,6 +247,30 @@ async fn a_welcome_on_enter_chat_and_a_card_update_on_a_click() {
     assert_eq!(click["reply"]["response_type"], "update_template_card", "{click}");
     let turn = s.turn(&turn["id"]).await;
     assert_eq!(turn["card_updates"][0]["main_title"]["title"], "go by alice", "{turn}");
+    assert_eq!(turn["errors"], json!([]), "{turn}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feedback_on_an_answer_reaches_the_bot() {
+    let s = emulator().await;
+    let bot = WsBot::default();
+    let (_handle, _task) = s.client(bot.clone(), |_| {}).await;
+    let answered = s.ask("alice", "rate me", "finish").await;
+    assert_eq!(answered["feedback_id"], "fb-ws", "{answered}");
+    let fb = s
+        .post(
+            &format!("turns/{}/feedback", answered["id"]),
+            json!({ "userid": "alice", "type": 2, "content": "too short" }),
+        )
+        .await;
+    assert_eq!(fb["status"], "delivered", "{fb}");
+    for _ in 0..100 {
+        if !bot.feedback.lock().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(*bot.feedback.lock().unwrap(), ["fb-ws"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

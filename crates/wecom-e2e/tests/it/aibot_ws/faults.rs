@@ -173,3 +173,35 @@ async fn wrong_credentials_end_with_auth_failed_after_bounded_retries() {
     assert_eq!(log.len(), 3, "{log:?}");
     assert_eq!(s.get("ws").await["connected"], false);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unacknowledged_heartbeats_replace_the_connection() {
+    let s = emulator().await;
+    let (handle, _task) = s
+        .client(WsBot::default(), |c| c.heartbeat_interval = Duration::from_millis(100))
+        .await;
+    let mut events = handle.events();
+    // Two pings in a row get no acknowledgement: the connection counts as dead.
+    s.post("ws/faults", json!({ "kind": "stall_acks", "frames": 2 })).await;
+    let lost = next_event(&mut events, |e| matches!(e, WsEvent::ConnectionLost { .. })).await;
+    let WsEvent::ConnectionLost { generation: 1, reason } = &lost else { panic!("{lost:?}") };
+    assert!(reason.contains("heartbeats unacknowledged"), "{reason}");
+    next_event(&mut events, |e| *e == WsEvent::Connected { generation: 2 }).await;
+    assert!(handle.stats().pings >= 2);
+    let turn = s.ask("alice", "still there?", "finish").await;
+    assert_eq!(turn["stream"]["content"], "echo: still there?", "{turn}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limited_subscription_is_retried_until_it_is_accepted() {
+    let s = emulator().await;
+    s.post("ws/faults", json!({ "kind": "refuse_subscribe", "seconds": 0.3 })).await;
+    let (handle, _task) = s.client(WsBot::default(), |c| c.max_auth_failures = Some(50)).await;
+    let stats = handle.stats();
+    assert!(stats.auth_failures >= 1, "{stats:?}");
+    assert_eq!(stats.generation, 1);
+    let refused = s.log("refused").await;
+    assert!(!refused.is_empty());
+    assert!(refused[0]["detail"].as_str().unwrap().contains("45009"), "{refused:?}");
+    assert_eq!(s.log("subscribed").await.len(), 1);
+}
