@@ -192,7 +192,12 @@ async fn the_client_subscribes_and_the_emulator_shows_the_connection() {
     let (handle, task) = s.client(WsBot::default(), |_| {}).await;
     let status = s.get("ws").await;
     assert_eq!(status["connected"], true, "{status}");
-    assert_eq!(s.log("subscribed").await.len(), 1);
+    let subscribed = s.log("subscribed").await;
+    assert_eq!(subscribed.len(), 1);
+    assert!(
+        subscribed[0]["detail"].as_str().unwrap().contains("from wecom-aibot/"),
+        "{subscribed:?}"
+    );
     assert_eq!(handle.state(), ConnState::Connected);
     assert_eq!(handle.stats().generation, 1);
     handle.shutdown();

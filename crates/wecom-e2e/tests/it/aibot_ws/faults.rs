@@ -177,9 +177,8 @@ async fn wrong_credentials_end_with_auth_failed_after_bounded_retries() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unacknowledged_heartbeats_replace_the_connection() {
     let s = emulator().await;
-    let (handle, _task) = s
-        .client(WsBot::default(), |c| c.heartbeat_interval = Duration::from_millis(100))
-        .await;
+    let (handle, _task) =
+        s.client(WsBot::default(), |c| c.heartbeat_interval = Duration::from_millis(100)).await;
     let mut events = handle.events();
     // Two pings in a row get no acknowledgement: the connection counts as dead.
     s.post("ws/faults", json!({ "kind": "stall_acks", "frames": 2 })).await;
