@@ -204,3 +204,21 @@ async fn a_rate_limited_subscription_is_retried_until_it_is_accepted() {
     assert!(refused[0]["detail"].as_str().unwrap().contains("45009"), "{refused:?}");
     assert_eq!(s.log("subscribed").await.len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_subscription_on_a_live_socket_reconnects_and_the_push_is_retried_once() {
+    let s = emulator().await;
+    let (handle, _task) = s.client(WsBot::default(), |_| {}).await;
+    s.post("ws/faults", json!({ "kind": "lose_subscription" })).await;
+    assert_eq!(s.get("ws").await["connected"], false);
+    // The push meets 846609, the client replaces the connection and sends it again.
+    handle.send_markdown("alice", "after the loss").await.unwrap();
+    assert_eq!(handle.stats().generation, 2);
+    let pushes: Vec<Value> = s.turns().await.into_iter().filter(|t| t["kind"] == "push").collect();
+    assert_eq!(pushes.len(), 1, "{pushes:?}");
+    assert_eq!(pushes[0]["reply"]["markdown"]["content"], "after the loss");
+    assert_eq!(s.log("unsubscribed").await.len(), 1);
+    assert_eq!(s.log("subscribed").await.len(), 2);
+    let turn = s.ask("alice", "back?", "finish").await;
+    assert_eq!(turn["stream"]["content"], "echo: back?", "{turn}");
+}

@@ -1,6 +1,8 @@
 //! One WebSocket connection: the subscription, then frames in (acked in order, through the
 //! bot's armed faults) and callbacks out, until the peer closes, goes silent, is displaced
-//! by a newer subscription, is dropped by a fault, or the emulator shuts down.
+//! by a newer subscription, is dropped by a fault, or the emulator shuts down. A fault can
+//! also take the subscription away while the socket stays open (every command then answers
+//! 846609, as WeCom does when it silently loses a subscription).
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -205,10 +207,15 @@ pub(super) async fn run(mut socket: WebSocket, state: EmulatorState, peer: Strin
         held: VecDeque::new(),
     };
     let mut last_in = Instant::now();
+    // Set once a fault took the subscription away: the subscribe deadline no longer applies.
+    let mut lost_subscription = false;
     let far = Instant::now() + Duration::from_secs(86_400 * 365);
     let end = loop {
-        let quiet_by =
-            if s.botid.is_some() { last_in + idle } else { subscribe_by.min(last_in + idle) };
+        let quiet_by = if s.botid.is_some() || lost_subscription {
+            last_in + idle
+        } else {
+            subscribe_by.min(last_in + idle)
+        };
         let release = s.held.front().map_or(far, |h| h.0);
         tokio::select! {
             biased;
@@ -239,6 +246,15 @@ pub(super) async fn run(mut socket: WebSocket, state: EmulatorState, peer: Strin
                     close(&mut socket, 1000, "a newer connection subscribed this bot").await;
                     // The displacement itself is logged once, by the subscription that caused it.
                     break End { what: "closed", why: "displaced: disconnected_event sent, closed".into() };
+                }
+                Some(Outbound::Unsubscribe(done)) => {
+                    if let Some(botid) = s.botid.take() {
+                        let why = "fault: lose_subscription (the socket stays open)";
+                        hub.closed(&botid, conn, state.clock().now_ms(), "unsubscribed", why);
+                    }
+                    // Held acks belong to the old subscription's frames: they still go out.
+                    lost_subscription = true;
+                    let _ = done.send(());
                 }
                 Some(Outbound::Drop) | None => {
                     // No close frame: the TCP connection just ends.
