@@ -6,10 +6,17 @@ use std::sync::{Arc, OnceLock};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::http::Uri;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+use tokio_tungstenite::tungstenite::http::{HeaderValue, Uri, header};
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use super::config::WsConfig;
+
+/// The `User-Agent` of the handshake.
+const USER_AGENT: &str = concat!("wecom-aibot/", env!("CARGO_PKG_VERSION"));
+
+/// The socket's initial read buffer.
+const READ_BUFFER: usize = 8 * 1024;
 
 /// Any byte stream the socket can run over (plain TCP or TLS).
 pub(crate) trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
@@ -66,12 +73,17 @@ pub(crate) async fn open(config: &WsConfig) -> Result<Socket, String> {
     } else {
         Box::new(tcp)
     };
+    // The read buffer is allocated up front (128 KiB by default) and grows for larger
+    // frames; inbound frames are mostly small acknowledgements and callbacks.
     let ws_config = WebSocketConfig::default()
+        .read_buffer_size(READ_BUFFER)
         .max_message_size(Some(config.max_frame_bytes))
         .max_frame_size(Some(config.max_frame_bytes));
-    let (socket, _) =
-        tokio_tungstenite::client_async_with_config(config.url.as_str(), io, Some(ws_config))
-            .await
-            .map_err(|e| format!("websocket handshake: {e}"))?;
+    let mut request = config.url.as_str().into_client_request().map_err(|e| format!("url: {e}"))?;
+    // Names the client in the server's logs (the emulator's connection log shows it).
+    request.headers_mut().insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
+    let (socket, _) = tokio_tungstenite::client_async_with_config(request, io, Some(ws_config))
+        .await
+        .map_err(|e| format!("websocket handshake: {e}"))?;
     Ok(socket)
 }

@@ -69,6 +69,9 @@ pub(crate) const NOT_SUBSCRIBED: i64 = 846_609;
 /// JSON) fits, nothing much larger does.
 const MAX_MESSAGE: usize = 1024 * 1024;
 
+/// A connection's initial read buffer.
+const READ_BUFFER: usize = 8 * 1024;
+
 /// The WeCom-facing route.
 pub(crate) fn router() -> Router<EmulatorState> {
     Router::new().route("/aibot/ws", get(upgrade))
@@ -112,7 +115,10 @@ async fn upgrade(
         || "a client without User-Agent".to_owned(),
         |ua| ua.chars().take(80).collect(),
     );
-    ws.max_message_size(MAX_MESSAGE)
+    // tungstenite allocates the read buffer up front (128 KiB by default) and grows it for
+    // larger frames: most frames here are small, and many bots may be connected.
+    ws.read_buffer_size(READ_BUFFER)
+        .max_message_size(MAX_MESSAGE)
         .max_frame_size(MAX_MESSAGE)
         .on_failed_upgrade(|e| tracing::debug!(error = %e, "aibot WebSocket upgrade failed"))
         .on_upgrade(move |socket| async move {

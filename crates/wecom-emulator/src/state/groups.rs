@@ -60,7 +60,7 @@ pub struct GroupMessage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agentid: Option<i64>,
     /// Members whose copy WeCom would drop silently (over a per-member limit).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dropped: Vec<String>,
     /// Members the message reached (app chats; 0 for webhook messages, whose group members
     /// are not counted by WeCom's statistics).

@@ -1,5 +1,6 @@
-//! `wecom aibot connect` against a scripted WebSocket server, and `wecom aibot listen`
-//! driven by the emulator's AI bot in HTTP mode: --exec streams the command's output,
+//! `wecom aibot connect` against a scripted WebSocket server and against the emulator's
+//! WebSocket endpoint, and `wecom aibot listen` driven by the emulator's AI bot in HTTP
+//! mode: --exec streams the command's output,
 //! --reply, --jsonl, exit statuses, the output cap, refused credentials.
 
 use std::io::{BufRead as _, Write as _};
@@ -223,4 +224,45 @@ fn listen_exec_answers_the_emulators_http_callbacks() {
     child.kill().unwrap();
     let _ = child.wait();
     assert_eq!(turn["stream"]["content"], format!("{member} says: HELLO THERE\n"), "{turn}");
+}
+
+#[test]
+fn connect_exec_answers_the_emulators_websocket_callbacks() {
+    let config = wecom_emulator::Config::demo();
+    let bot = config.aibots.iter().find(|b| b.botid == "aib_ws_demo").unwrap().clone();
+    let emu = Emu::with_config(config);
+    let dir = tempdir();
+    let mut child = wecom_std(&dir)
+        .args(["aibot", "connect", "--url", &emu.handle.aibot_ws_url()])
+        .args(["--exec", r#"printf '%s asks: ' "$WECOM_AIBOT_USERID"; tr a-z A-Z"#])
+        .env("WECOM_AIBOT_ID", &bot.botid)
+        .env("WECOM_AIBOT_SECRET", bot.secret.as_ref().unwrap().expose())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status =
+        |emu: &Emu| emu.call(reqwest::Method::GET, "/emulator/aibots/aib_ws_demo/ws", None);
+    let mut ws = status(&emu);
+    for _ in 0..500 {
+        if ws["connected"] == true {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+        ws = status(&emu);
+    }
+    assert_eq!(ws["connected"], true, "{ws}");
+    let turn = emu.call(
+        reqwest::Method::POST,
+        "/emulator/aibots/aib_ws_demo/messages?wait=finish",
+        Some(json!({"userid": "alice", "content": "hello over the socket"})),
+    );
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(turn["status"], "finished", "{turn}\n{stderr}");
+    assert_eq!(turn["stream"]["content"], "alice asks: HELLO OVER THE SOCKET\n", "{turn}");
+    assert_eq!(turn["errors"], json!([]), "{turn}");
+    assert!(!stderr.contains(bot.secret.as_ref().unwrap().expose()), "{stderr}");
 }

@@ -3,12 +3,13 @@
 //!
 //! | Call | What it does |
 //! |---|---|
-//! | `GET /emulator/aibots/{botid}/ws` | `connected`, `connection`, `since_ms`, `peer`, `frames_in`, `frames_out`, the armed `faults`, and the `log` (subscribed, refused, displaced, dropped, closed) |
+//! | `GET /emulator/aibots/{botid}/ws` | `connected`, `connection`, `since_ms`, `peer`, `frames_in`, `frames_out`, the armed `faults`, and the `log` (subscribed, refused, displaced — once per displacement —, dropped, unsubscribed, closed) |
 //! | `POST /emulator/aibots/{botid}/ws/drop` | drops the live connection now (no close frame; 409 when none) |
 //! | `POST /emulator/aibots/{botid}/ws/faults {"kind": "stall_acks", "seconds": 10}` | acks to frames in the next 10 s are held, then sent in order |
 //! | `POST … {"kind": "stall_acks", "frames": 3}` | the next 3 acks are never sent (heartbeats included) |
 //! | `POST … {"kind": "refuse_subscribe", "seconds": 30, "errcode"?: 45009}` | subscriptions in the next 30 s are refused with that errcode |
-//! | `DELETE /emulator/aibots/{botid}/ws/faults` | disarms them |
+//! | `POST … {"kind": "lose_subscription"}` | the live connection loses its subscription but stays open: every command on it, pings included, answers 846609 until it subscribes again (409 when none) |
+//! | `DELETE /emulator/aibots/{botid}/ws/faults` | disarms them (acks held by a stall go out, in order, with the next ack) |
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -72,6 +73,7 @@ enum FaultBody {
         #[serde(default)]
         errcode: Option<i64>,
     },
+    LoseSubscription {},
 }
 
 fn seconds(s: f64) -> Result<f64, AdminError> {
@@ -91,6 +93,16 @@ async fn arm(
     let fault: FaultBody = parse(&body)?;
     let hub = &state.inner.aibots.ws;
     match fault {
+        FaultBody::LoseSubscription {} => {
+            let Some(live) = hub.live(&botid) else {
+                return Err(AdminError::conflict("the bot has no live connection"));
+            };
+            // Answers once the connection has let go of the bot.
+            let gone = || AdminError::conflict("the connection closed already");
+            let (done, applied) = tokio::sync::oneshot::channel();
+            live.tx.send(Outbound::Unsubscribe(done)).await.map_err(|_| gone())?;
+            applied.await.map_err(|_| gone())?;
+        }
         FaultBody::StallAcks { seconds: Some(s), frames: None } => {
             let until = after(seconds(s)?);
             hub.with_faults(&botid, |f| f.stall_until = Some(until));

@@ -1,6 +1,8 @@
 //! One WebSocket connection: the subscription, then frames in (acked in order, through the
 //! bot's armed faults) and callbacks out, until the peer closes, goes silent, is displaced
-//! by a newer subscription, is dropped by a fault, or the emulator shuts down.
+//! by a newer subscription, is dropped by a fault, or the emulator shuts down. A fault can
+//! also take the subscription away while the socket stays open (every command then answers
+//! 846609, as WeCom does when it silently loses a subscription).
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -205,10 +207,15 @@ pub(super) async fn run(mut socket: WebSocket, state: EmulatorState, peer: Strin
         held: VecDeque::new(),
     };
     let mut last_in = Instant::now();
+    // Set once a fault took the subscription away: the subscribe deadline no longer applies.
+    let mut lost_subscription = false;
     let far = Instant::now() + Duration::from_secs(86_400 * 365);
     let end = loop {
-        let quiet_by =
-            if s.botid.is_some() { last_in + idle } else { subscribe_by.min(last_in + idle) };
+        let quiet_by = if s.botid.is_some() || lost_subscription {
+            last_in + idle
+        } else {
+            subscribe_by.min(last_in + idle)
+        };
         let release = s.held.front().map_or(far, |h| h.0);
         tokio::select! {
             biased;
@@ -237,7 +244,17 @@ pub(super) async fn run(mut socket: WebSocket, state: EmulatorState, peer: Strin
                     });
                     send(&mut socket, &counters, event.to_string()).await;
                     close(&mut socket, 1000, "a newer connection subscribed this bot").await;
-                    break End { what: "displaced", why: "disconnected_event sent, closed".into() };
+                    // The displacement itself is logged once, by the subscription that caused it.
+                    break End { what: "closed", why: "displaced: disconnected_event sent, closed".into() };
+                }
+                Some(Outbound::Unsubscribe(done)) => {
+                    if let Some(botid) = s.botid.take() {
+                        let why = "fault: lose_subscription (the socket stays open)";
+                        hub.closed(&botid, conn, state.clock().now_ms(), "unsubscribed", why);
+                    }
+                    // Held acks belong to the old subscription's frames: they still go out.
+                    lost_subscription = true;
+                    let _ = done.send(());
                 }
                 Some(Outbound::Drop) | None => {
                     // No close frame: the TCP connection just ends.
@@ -286,7 +303,21 @@ pub(super) async fn run(mut socket: WebSocket, state: EmulatorState, peer: Strin
                 match fate {
                     AckFate::Swallow => {}
                     AckFate::HoldUntil(t) => s.held.push_back((t, reply)),
-                    AckFate::Send if !s.held.is_empty() => s.held.push_back((Instant::now(), reply)),
+                    AckFate::Send if !s.held.is_empty() => {
+                        // The stall is over (it ran out, or was disarmed): everything held
+                        // goes now, in order, before this ack.
+                        s.held.push_back((Instant::now(), reply));
+                        let mut failed = false;
+                        while let Some((_, text)) = s.held.pop_front() {
+                            if !send(&mut socket, &counters, text).await {
+                                failed = true;
+                                break;
+                            }
+                        }
+                        if failed {
+                            break End { what: "closed", why: "sending failed".into() };
+                        }
+                    }
                     AckFate::Send => {
                         if !send(&mut socket, &counters, reply).await {
                             break End { what: "closed", why: "sending failed".into() };

@@ -29,6 +29,9 @@ pub(crate) enum Outbound {
     Kick,
     /// A fault: drop the TCP connection at once, without a close frame.
     Drop,
+    /// A fault: the connection loses its subscription but stays open; every command on it
+    /// (pings included) then answers 846609 until it subscribes again. Told when done.
+    Unsubscribe(tokio::sync::oneshot::Sender<()>),
 }
 
 /// Frame counters of one connection.
@@ -80,7 +83,7 @@ pub(crate) struct ReqEntry {
 pub(crate) struct LogEntry {
     pub(crate) at_ms: i64,
     /// `subscribed`, `refused`, `displaced` (got `disconnected_event`), `dropped` (fault),
-    /// `closed`.
+    /// `unsubscribed` (fault: the subscription was lost, the socket stays), `closed`.
     pub(crate) what: &'static str,
     pub(crate) connection: u64,
     pub(crate) detail: String,

@@ -60,7 +60,7 @@ fn lookup(
     one_shot: bool,
 ) -> Result<ReqEntry, Ack> {
     let now = state.clock().now_ms();
-    state.inner.aibots.ws.with_req(req_id, |entry| {
+    let looked = state.inner.aibots.ws.with_req(req_id, |entry| {
         let Some(e) = entry else {
             return Err(invalid_req("not a callback of this bot"));
         };
@@ -83,7 +83,21 @@ fn lookup(
             e.used = true;
         }
         Ok(e.clone())
-    })
+    });
+    if let Err((errcode, errmsg)) = &looked {
+        refused_on_turn(state, botid, req_id, *errcode, errmsg);
+    }
+    looked
+}
+
+/// A refused answer to a callback of this bot is written on that callback's turn, so that a
+/// reply on a stale `req_id` (after a reconnect) shows in the conversation.
+fn refused_on_turn(state: &EmulatorState, botid: &str, req_id: &str, errcode: i64, errmsg: &str) {
+    let turn =
+        state.inner.aibots.ws.with_req(req_id, |e| e.filter(|e| e.botid == botid).map(|e| e.turn));
+    if let Some(turn) = turn {
+        state.inner.aibots.update(turn, |t| t.errors.push(format!("{errcode}: {errmsg}")));
+    }
 }
 
 /// A media body (`{msgtype, <type>: {media_id}}`): the media must be live.

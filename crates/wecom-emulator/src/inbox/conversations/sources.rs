@@ -232,35 +232,54 @@ pub(crate) fn aibots(state: &EmulatorState, user: &str) -> Vec<Thread> {
             let mut entries = Vec::new();
             let mut last = None;
             let turns = state.inner.aibots.list(&bot.botid, None, &[]);
-            for t in turns.iter().filter(|t| t.chatid.is_none() && t.userid.eq_ignore_ascii_case(user)) {
+            for t in
+                turns.iter().filter(|t| t.chatid.is_none() && t.userid.eq_ignore_ascii_case(user))
+            {
                 if t.kind == "message" {
-                    entries.push(Entry { id: format!("t{}", t.id), at_ms: t.created_at_ms, incoming: false });
-                    last = Some(Last { preview: preview(&t.callback), at_ms: t.created_at_ms, from: "me".to_owned() });
+                    entries.push(Entry {
+                        id: format!("t{}", t.id),
+                        at_ms: t.created_at_ms,
+                        incoming: false,
+                    });
+                    last = Some(Last {
+                        preview: preview(&t.callback),
+                        at_ms: t.created_at_ms,
+                        from: "me".to_owned(),
+                    });
                 }
                 let answer = match (&t.stream, &t.reply, &t.card) {
-                    (Some(s), _, _) => Some(if s.content.is_empty() { "…".to_owned() } else { shorten(&s.content) }),
+                    (Some(s), _, _) => Some(if s.content.is_empty() {
+                        "…".to_owned()
+                    } else {
+                        shorten(&s.content)
+                    }),
                     (None, Some(reply), _) => Some(preview(reply)),
-                    (None, None, Some(card)) => {
-                        Some(preview(&serde_json::json!({ "msgtype": "template_card", "template_card": card })))
-                    }
+                    (None, None, Some(card)) => Some(preview(
+                        &serde_json::json!({ "msgtype": "template_card", "template_card": card }),
+                    )),
                     _ => None,
                 };
                 let answers = answer.into_iter().chain(t.follow_ups.iter().map(preview));
                 for (n, text) in answers.enumerate() {
-                    entries.push(Entry { id: format!("t{}a{n}", t.id), at_ms: t.created_at_ms, incoming: true });
+                    entries.push(Entry {
+                        id: format!("t{}a{n}", t.id),
+                        at_ms: t.created_at_ms,
+                        incoming: true,
+                    });
                     last = Some(Last { preview: text, at_ms: t.created_at_ms, from: name.clone() });
                 }
             }
-            let websocket = bot.mode == crate::aibot::AibotMode::Websocket;
             Thread {
                 kind: Kind::Aibot,
                 id: bot.botid.clone(),
                 name,
                 group_kind: None,
-                // The member-message route drives HTTP-mode bots only.
-                cannot_send: websocket.then(|| {
-                    "This bot uses the WebSocket long connection, which the inbox does not drive: write to it from the AI-bot page or the admin API.".to_owned()
-                }),
+                // The member-message route drives both modes: over HTTP callbacks, or as
+                // `aibot_msg_callback` on the bot's WebSocket connection. A WebSocket bot
+                // without a live connection is still writable; the message then fails
+                // visibly ("the bot has no live WebSocket connection"), as a message to an
+                // HTTP bot whose callback URL is down does.
+                cannot_send: None,
                 entries,
                 last,
             }

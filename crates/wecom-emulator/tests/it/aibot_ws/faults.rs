@@ -1,5 +1,5 @@
 //! Connection faults from the admin API: drop now, stall acks (for a while or for N frames),
-//! refuse subscriptions for a while.
+//! refuse subscriptions for a while, lose the subscription on a live socket.
 
 use std::time::{Duration, Instant};
 
@@ -57,6 +57,47 @@ async fn stalled_acks_arrive_late_and_in_order() {
     let start = Instant::now();
     assert_eq!(c.request("ping", None).await["errcode"], 0);
     assert!(start.elapsed() < Duration::from_millis(900));
+}
+
+#[tokio::test]
+async fn disarming_a_stall_releases_the_held_acks_with_the_next_one() {
+    let emu = Emu::demo().await;
+    let mut c = Client::subscribed(&emu).await;
+    emu.admin_post(&faults(), json!({ "kind": "stall_acks", "seconds": 30 })).await;
+    c.send("ping", "held_1", None).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    emu.admin(reqwest::Method::DELETE, &faults(), None).await;
+    let start = Instant::now();
+    c.send("ping", "after_1", None).await;
+    let first = c.next_where(|v| v.get("errcode").is_some()).await;
+    assert_eq!(first["headers"]["req_id"], "held_1");
+    let second = c.next_where(|v| v.get("errcode").is_some()).await;
+    assert_eq!(second["headers"]["req_id"], "after_1");
+    assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
+}
+
+#[tokio::test]
+async fn a_lost_subscription_answers_846609_until_the_socket_subscribes_again() {
+    let emu = Emu::demo().await;
+    let mut c = Client::subscribed(&emu).await;
+    emu.admin_post(&faults(), json!({ "kind": "lose_subscription" })).await;
+    assert_eq!(c.request("ping", None).await["errcode"], 846_609);
+    let status = ws_status(&emu).await;
+    assert_eq!(status["connected"], false, "{status}");
+    let whats: Vec<&str> =
+        status["log"].as_array().unwrap().iter().map(|e| e["what"].as_str().unwrap()).collect();
+    assert_eq!(whats, ["subscribed", "unsubscribed"]);
+    // The same socket may subscribe again.
+    let again = c.subscribe(WS_BOT, WS_SECRET).await;
+    assert_eq!(again["errcode"], 0, "{again}");
+    assert_eq!(c.request("ping", None).await["errcode"], 0);
+    // Without a live connection the fault has nothing to act on.
+    drop(c);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let (code, _) = emu
+        .admin(reqwest::Method::POST, &faults(), Some(json!({ "kind": "lose_subscription" })))
+        .await;
+    assert_eq!(code, 409);
 }
 
 #[tokio::test]

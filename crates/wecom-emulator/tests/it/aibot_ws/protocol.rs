@@ -94,7 +94,7 @@ async fn a_second_subscription_displaces_the_first_with_disconnected_event() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    assert_eq!(whats, ["subscribed", "displaced", "subscribed", "displaced"]);
+    assert_eq!(whats, ["subscribed", "displaced", "subscribed", "closed"]);
 }
 
 #[tokio::test]
@@ -116,6 +116,10 @@ async fn replies_with_an_unknown_stale_or_foreign_req_id_answer_846605() {
     assert_eq!(stale["headers"]["req_id"], old_req.as_str());
     let turn = super::client::turn(&emu, &t["id"]).await;
     assert!(turn.get("stream").is_none(), "nothing reached the member: {turn}");
+    // The refusal shows on the turn.
+    let errors = turn["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{turn}");
+    assert!(errors[0].as_str().unwrap().starts_with("846605: "), "{turn}");
 
     // A req_id of this connection works; 6 minutes later the stream is expired (846608).
     let t2 = ask(&emu, "alice", "again").await;

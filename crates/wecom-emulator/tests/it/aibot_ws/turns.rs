@@ -241,3 +241,30 @@ async fn a_message_to_a_bot_without_a_connection_fails_visibly() {
     assert_eq!(t["status"], "failed", "{t}");
     assert!(t["errors"][0].as_str().unwrap().contains("no live WebSocket connection"));
 }
+
+#[tokio::test]
+async fn members_write_to_a_websocket_bot_from_its_conversation() {
+    let emu = Emu::demo().await;
+    let key = format!("aibot:{WS_BOT}");
+    let find = |list: &Value| {
+        list["conversations"].as_array().unwrap().iter().find(|c| c["key"] == key).cloned()
+    };
+    // Writable with or without a live connection (without one, the message fails visibly).
+    let list = emu.get_json("/emulator/users/carol/conversations").await;
+    let bot = find(&list).unwrap_or_else(|| panic!("{list}"));
+    assert_eq!(bot["can_send"], true, "{bot}");
+    assert!(bot.get("cannot_send").is_none_or(Value::is_null), "{bot}");
+
+    // What the inbox's send box posts: the member-message route, which reaches the socket.
+    let mut c = Client::subscribed(&emu).await;
+    let t = ask(&emu, "carol", "who is on call?").await;
+    let cb = c.callback().await;
+    let req = cb["headers"]["req_id"].as_str().unwrap().to_owned();
+    let done = c.reply("aibot_respond_msg", &req, stream("s1", "dave is", true)).await;
+    assert_eq!(done["errcode"], 0, "{done}");
+    turn_until(&emu, &t["id"], |t| t["status"] == "finished").await;
+    let list = emu.get_json("/emulator/users/carol/conversations").await;
+    let bot = find(&list).unwrap();
+    assert_eq!(bot["last"]["preview"], "dave is", "{bot}");
+    assert_eq!(bot["last"]["from"], "Ask me (WebSocket)");
+}

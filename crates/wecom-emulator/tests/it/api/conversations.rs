@@ -85,8 +85,11 @@ async fn the_list_holds_apps_groups_and_ai_bots_newest_activity_first() {
     assert_eq!(keys(&list)[0], "group:wrdemo-ops");
     assert_eq!(conversation(&list, "group:wrdemo-ops")["unread"], 2);
 
-    // erin is in no group: only the AI bot (and no app) is listed.
-    assert_eq!(keys(&conversations(&emu, "erin").await), ["aibot:aib_demo"]);
+    // erin is in no group and only in the whole-corp chat app's range.
+    assert_eq!(
+        keys(&conversations(&emu, "erin").await),
+        ["app:1000004", "aibot:aib_demo", "aibot:aib_ws_demo"]
+    );
     // alice sees Notices too.
     let alice = conversations(&emu, "alice").await;
     assert!(keys(&alice).contains(&format!("app:{NOTICES}")), "{alice}");

@@ -86,6 +86,7 @@ async fn the_conversation_list_shows_unread_counts_and_opening_a_conversation_cl
             { "key": "group:wrdemo-ops", "unread": null, "preview": "Alert bot: disk full on db-1", "open": true },
             { "key": format!("app:{BOT}"), "unread": "3", "preview": "build 3 passed", "open": false },
             { "key": "aibot:aib_demo", "unread": null, "preview": "No messages yet", "open": false },
+            { "key": "aibot:aib_ws_demo", "unread": null, "preview": "No messages yet", "open": false },
         ])
     );
     settles_at(&emu, "bob", "group:wrdemo-ops", 0).await;
@@ -211,7 +212,11 @@ async fn a_member_outside_every_range_sees_why_instead_of_a_send_box() {
     assert!(text.contains("Erin is outside every app's visible range"), "{text}");
     assert!(text.contains("(agentid 1000002) — Erin is not in its visible range"), "{text}");
     assert_eq!(shown["compose"], false, "no send box");
-    assert_eq!(shown["conversations"], json!(["aibot:aib_demo"]), "no app conversation");
+    assert_eq!(
+        shown["conversations"],
+        json!(["aibot:aib_demo", "aibot:aib_ws_demo"]),
+        "no app conversation"
+    );
     std::fs::write(super::artifacts().join("inbox-out-of-range.png"), browser.screenshot().await)
         .unwrap();
 
