@@ -177,7 +177,7 @@ mod tests {
         let o = LeaseOptions::default();
         o.validate().unwrap();
         assert_eq!(o.key_for("aib_1"), "wecom:aibot:{aib_1}:lease");
-        assert_eq!(o.renew_every(), Duration::from_millis(3333));
+        assert_eq!(o.renew_every(), Duration::from_secs(10) / 3);
         assert_eq!(o.margin(), Duration::from_secs(2));
         assert_eq!(o.poll_delay(0.0), Duration::from_millis(800));
         assert_eq!(o.poll_delay(1.0), Duration::from_millis(1200));

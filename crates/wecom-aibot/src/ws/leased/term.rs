@@ -26,6 +26,9 @@ pub(super) enum End {
 /// After a failed renewal, how soon to try again.
 const RETRY: Duration = Duration::from_millis(100);
 
+/// The least time given to the client to close after the lease was lost.
+const CLOSE_FLOOR: Duration = Duration::from_secs(1);
+
 /// Leads while `lease` holds.
 pub(super) async fn lead(
     replica: &LeasedAibotWs,
@@ -93,10 +96,16 @@ pub(super) async fn lead(
     };
     let end = match ended {
         Err(reason) => {
-            // Close before anybody else can hold the lease: the shutdown takes a moment; past
-            // the lease's deadline the task is aborted, which drops the socket.
+            // Close before anybody else can hold the lease: the shutdown takes a moment (the
+            // margin leaves room for it). A client that has not stopped by the lease's
+            // deadline is aborted; if the lease was taken from under it (the deadline is past),
+            // it gets a second.
             ws.shutdown();
-            if tokio::time::timeout_at(lease.valid_until(), &mut run).await.is_err() {
+            let now = Instant::now();
+            let limit =
+                if lease.valid_until() > now { lease.valid_until() } else { now + CLOSE_FLOOR };
+            if tokio::time::timeout_at(limit, &mut run).await.is_err() {
+                tracing::warn!("the connection did not close in time; aborting it");
                 run.abort();
             }
             tracing::warn!(
