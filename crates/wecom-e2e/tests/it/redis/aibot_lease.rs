@@ -213,6 +213,19 @@ async fn a_holder_cut_off_from_redis_closes_before_the_ttl_and_nobody_connects_u
 
 /// A replica named `name` with an echo bot, polling every 200 ms.
 fn replica(name: &str, ws_url: String, redis_url: &str, ttl: Duration) -> LeasedAibotWs {
+    let mut options = LeaseOptions::default();
+    options.ttl = ttl;
+    options.poll = Duration::from_millis(200);
+    replica_with(name, ws_url, redis_url, options)
+}
+
+/// [`replica`] with lease settings of the test's own.
+fn replica_with(
+    name: &str,
+    ws_url: String,
+    redis_url: &str,
+    options: LeaseOptions,
+) -> LeasedAibotWs {
     let me = name.to_owned();
     let bot = bot_fn(move |msg: Message, reply: Responder| {
         let me = me.clone();
@@ -233,9 +246,6 @@ fn replica(name: &str, ws_url: String, redis_url: &str, ttl: Duration) -> Leased
         retry_delay: Duration::from_millis(100),
     };
     let redis = Connector::open(redis_url, timeouts).unwrap();
-    let mut options = LeaseOptions::default();
-    options.ttl = ttl;
-    options.poll = Duration::from_millis(200);
     LeasedAibotWs::with_connector(
         Credentials::new(BOT, SECRET),
         config,
@@ -327,6 +337,50 @@ async fn displaced_by_a_connection_outside_the_lease_the_replica_stops_instead_o
     assert_eq!(ask(&emu, "who?").await, "rogue");
     rogue.shutdown();
     rogue_task.await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn displaced_after_the_lease_vanished_the_old_holder_stands_by_instead_of_stopping() {
+    let Some(redis) = RedisServer::start() else { return };
+    let emu = emulator().await;
+    // Renewals 15 s apart: the old holder learns nothing from Redis during the test.
+    let mut options = LeaseOptions::default();
+    options.ttl = Duration::from_secs(20);
+    options.renew_every = Some(Duration::from_secs(15));
+    options.poll = Duration::from_millis(200);
+    let (a, a_task) = replica_with("a", emu.aibot_ws_url(), &redis.url(), options.clone()).spawn();
+    let mut a_events = a.events();
+    let first = until_connected(&emu, None, SLACK).await;
+    let (b, b_task) = replica_with("b", emu.aibot_ws_url(), &redis.url(), options).spawn();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(b.state(), LeaderState::Standby);
+
+    // What a Redis restarted without persistence does: the lease is gone. B takes it and
+    // connects; WeCom displaces A, whose lease is no longer its own: a hand-over, not a
+    // conflict, so A stands by.
+    let _: () =
+        redis::Cmd::del(LeaseOptions::default_key(BOT)).query(&mut redis.inspect()).unwrap();
+    until_connected(&emu, Some(first), SLACK).await;
+    let handed_over = async {
+        loop {
+            match a_events.recv().await.unwrap() {
+                LeaderEvent::HandedOver => return,
+                LeaderEvent::Displaced | LeaderEvent::Stopped => panic!("A stopped"),
+                _ => {}
+            }
+        }
+    };
+    tokio::time::timeout(SLACK, handed_over).await.expect("A never reported the hand-over");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(a.state(), LeaderState::Standby);
+    assert!(!a_task.is_finished());
+    assert_eq!(b.state(), LeaderState::Leader);
+    assert_eq!(ask(&emu, "who?").await, "b");
+
+    for (handle, task) in [(a, a_task), (b, b_task)] {
+        handle.shutdown();
+        assert_eq!(task.await.unwrap().unwrap(), LeasedStopped::Shutdown);
+    }
 }
 
 /// One replica of the tests above; does nothing when run by hand.
