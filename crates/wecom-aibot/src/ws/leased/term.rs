@@ -26,6 +26,8 @@ pub(super) enum End {
 /// After a failed renewal, how soon to try again.
 const RETRY: Duration = Duration::from_millis(100);
 
+const EXPIRING: &str = "no renewal got through before the lease could pass on";
+
 /// The least time given to the client to close after the lease was lost.
 const CLOSE_FLOOR: Duration = Duration::from_secs(1);
 
@@ -84,12 +86,10 @@ pub(super) async fn lead(
                     Some(Ok(true)) => next = Instant::now() + every,
                     Some(Ok(false)) => break Err("another holder has the lease".to_owned()),
                     Some(Err(err)) => {
-                        tracing::debug!(lease = %lease.key(), error = %err, "lease renewal failed");
+                        tracing::debug!(lease = %lease.key(), error = %err, "renewal failed");
                         next = Instant::now() + RETRY;
                     }
-                    None => {
-                        break Err("no renewal got through before the lease could pass on".to_owned());
-                    }
+                    None => break Err(EXPIRING.to_owned()),
                 }
             }
         }
@@ -168,7 +168,7 @@ async fn after_connection(
             End::Stop(Err(error))
         }
         Err(error) => {
-            tracing::warn!(%error, "the connection gave up; releasing the lease for another replica");
+            tracing::warn!(%error, "the connection gave up; releasing the lease for another");
             release(shared, lease).await;
             shared.emit(LeaderEvent::ConnectionFailed { error });
             End::Standby
@@ -186,7 +186,7 @@ async fn release(shared: &super::Shared, lease: Lease) {
     let confirmed = match lease.release().await {
         Ok(confirmed) => confirmed,
         Err(err) => {
-            tracing::warn!(lease = %key, error = %err, "could not release the lease; it expires by itself");
+            tracing::warn!(lease = %key, error = %err, "not released; the lease expires by itself");
             false
         }
     };
