@@ -1,6 +1,7 @@
 //! WeCom (企业微信) AI bots (智能机器人, API mode): one handler API, streamed replies, the
 //! HTTP callback transport, and (feature `ws`) the WebSocket long-connection transport in
-//! module `ws`.
+//! module `ws` — with (feature `redis`) one connection across several replicas, decided by a
+//! Redis lease (`ws::LeasedAibotWs`).
 //!
 //! A member writes to the bot (or @-mentions it in a group); your [`Bot`](bot::Bot) gets a
 //! typed [`Message`](model::Message) and a [`Responder`](bot::Responder), and answers at once,

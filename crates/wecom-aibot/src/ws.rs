@@ -56,6 +56,10 @@
 //! * **Pushes** ([`WsHandle::send`]: markdown, cards, media) and **uploads**
 //!   ([`WsHandle::upload`]: 512 KiB chunks, ≤ 100, MD5) work from any task.
 //!
+//! **Several replicas** (feature `redis`): [`LeasedAibotWs`] keeps exactly one of them
+//! connected, decided by a Redis lease; the others stand by and one takes over within the
+//! lease's TTL when the holder dies or loses Redis.
+//!
 //! Each connection runs in a tracing span `aibot_ws{generation}`, each message in
 //! `aibot_message{req_id, msgid, chattype}`; [`WsHandle::stats`] is a cheap snapshot of the
 //! state and counters.
@@ -66,6 +70,8 @@ mod dispatch;
 mod error;
 mod frame;
 mod handle;
+#[cfg(feature = "redis")]
+mod leased;
 mod lifecycle;
 mod push;
 mod shared;
@@ -77,6 +83,10 @@ use std::sync::Arc;
 pub use config::{Backoff, BotSecret, Credentials, OnDisplaced, WsConfig};
 pub use error::WsError;
 pub use handle::{WsCallback, WsHandle};
+#[cfg(feature = "redis")]
+pub use leased::{
+    LeaderEvent, LeaderState, LeaseOptions, LeasedAibotWs, LeasedHandle, LeasedStopped,
+};
 pub use push::{MediaId, MediaKind, MediaRef, Push, PushMarkdown, VideoRef};
 pub use status::{ConnState, Stopped, WsEvent, WsStats};
 pub use upload::{CHUNK_BYTES, MAX_CHUNKS};
@@ -101,7 +111,17 @@ impl std::fmt::Debug for AibotWs {
 impl AibotWs {
     /// A client for the bot with these credentials, running `bot`.
     pub fn new(credentials: Credentials, config: WsConfig, bot: impl Bot) -> Self {
-        AibotWs { shared: Arc::new(shared::Shared::new(credentials, config, Arc::new(bot))) }
+        Self::with_dyn_bot(credentials, config, Arc::new(bot))
+    }
+
+    /// A client sharing an already boxed bot (one per leadership term of a
+    /// [`LeasedAibotWs`]).
+    pub(crate) fn with_dyn_bot(
+        credentials: Credentials,
+        config: WsConfig,
+        bot: Arc<dyn crate::bot::DynBot>,
+    ) -> Self {
+        AibotWs { shared: Arc::new(shared::Shared::new(credentials, config, bot)) }
     }
 
     /// A handle usable before, during and after [`AibotWs::run`].

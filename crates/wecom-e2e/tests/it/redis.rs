@@ -6,6 +6,7 @@
 //! Without `redis-server` on PATH the tests that need it print a "skipped" line and pass,
 //! unless `WECOM_REQUIRE_REDIS=1` (as in CI), which makes them fail instead.
 
+mod aibot_lease;
 mod failures;
 mod limit_store;
 mod processes;
