@@ -256,10 +256,20 @@ impl CallbackServer {
     /// The router: `GET` and `POST` on `/`. Mount it with `Router::nest` at your callback
     /// path, or `Router::merge` it at the root.
     pub fn into_router(self) -> Router {
+        self.into_router_at("/")
+    }
+
+    /// The router with `GET` and `POST` on `path` (such as `/wecom/callback`) and nothing
+    /// else: cheaper per request than [`into_router`](Self::into_router) under
+    /// `Router::nest`, which rewrites every request's URI.
+    ///
+    /// # Panics
+    /// Like `Router::route`, if `path` does not start with `/` or is not a valid route.
+    pub fn into_router_at(self, path: &str) -> Router {
         let shared = Arc::new(self.shared);
         Router::new()
             .route(
-                "/",
+                path,
                 on(MethodFilter::GET, routes::verify)
                     .on(MethodFilter::POST, routes::receive)
                     // axum would answer HEAD with the GET handler; WeCom sends only GET and

@@ -12,6 +12,7 @@ mod exit;
 mod logging;
 mod output;
 mod parse;
+mod stdout_lines;
 mod when;
 
 use std::process::ExitCode;

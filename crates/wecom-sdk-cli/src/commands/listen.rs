@@ -156,7 +156,7 @@ pub(crate) fn run(args: &ListenArgs, settings: &Settings, out: Output) -> Result
     let exec = args.exec.clone().map(Arc::<str>::from);
     let reply = args.reply.clone().map(Arc::<str>::from);
     let exec_timeout = Duration::from_secs(args.exec_timeout);
-    let (lines, writer) = line_writer();
+    let (lines, writer) = crate::stdout_lines::start();
     let server = CallbackServer::new(crypt, move |callback: Callback| {
         // Serialized once, straight to text: the line printed is the line an --exec gets.
         let line = serde_json::to_string(&callback).expect("a callback always serializes to JSON");
@@ -166,13 +166,13 @@ pub(crate) fn run(args: &ListenArgs, settings: &Settings, out: Output) -> Result
         async move {
             if let Some(cmd) = exec {
                 // Waits only when the writer is thousands of lines behind (stdout not read).
-                let _ = lines.send(line.clone()).await;
+                lines.send(&line).await;
                 let text = run_exec(&cmd, &line, exec_timeout).await?;
                 return Ok::<_, anyhow::Error>(
                     text.filter(|_| accepts_reply(&callback)).map(Reply::text),
                 );
             }
-            let _ = lines.send(line).await;
+            lines.send(&line).await;
             Ok(reply.filter(|_| accepts_reply(&callback)).map(|text| Reply::text(&*text)))
         }
     })
@@ -181,11 +181,7 @@ pub(crate) fn run(args: &ListenArgs, settings: &Settings, out: Output) -> Result
         Some(minutes) => server.timestamp_window(Duration::from_secs(minutes.saturating_mul(60))),
         None => server,
     };
-    let router = if args.path == "/" {
-        server.into_router()
-    } else {
-        axum::Router::new().nest(&args.path, server.into_router())
-    };
+    let router = server.into_router_at(&args.path);
     let expected = args.path.clone();
     let router = router.fallback(move |uri: axum::http::Uri| {
         let expected = expected.clone();
@@ -218,29 +214,6 @@ pub(crate) fn run(args: &ListenArgs, settings: &Settings, out: Output) -> Result
     drop(rt);
     let _ = writer.join();
     Ok(ExitCode::SUCCESS)
-}
-
-/// Lines queued for stdout before a handler waits for the writer.
-const QUEUED_LINES: usize = 4096;
-
-/// Callback lines go to stdout from a thread of their own: the server's tasks never hold the
-/// stdout lock or wait on a slow reader of the pipe, and the writer flushes once per batch of
-/// queued lines instead of once per line.
-pub(crate) fn line_writer() -> (tokio::sync::mpsc::Sender<String>, std::thread::JoinHandle<()>) {
-    use std::io::Write as _;
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<String>(QUEUED_LINES);
-    let writer = std::thread::spawn(move || {
-        let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::new(stdout.lock());
-        while let Some(line) = rx.blocking_recv() {
-            let _ = writeln!(out, "{line}");
-            while let Ok(line) = rx.try_recv() {
-                let _ = writeln!(out, "{line}");
-            }
-            let _ = out.flush();
-        }
-    });
-    (tx, writer)
 }
 
 /// Runs the --exec command with the JSON line on stdin; its trimmed stdout, if not empty.

@@ -64,7 +64,7 @@ fn lock(p: &Pending) -> std::sync::MutexGuard<'_, HashMap<String, mpsc::Sender<A
 
 /// The bot's side: prints messages, waits for their answers.
 pub(crate) struct Lines {
-    out: mpsc::Sender<String>,
+    out: crate::stdout_lines::Lines,
     pending: Pending,
     next: AtomicU64,
 }
@@ -82,7 +82,7 @@ impl Drop for Io {
 
 /// Starts the stdout writer and the stdin reader.
 pub(crate) fn start() -> (Lines, Io) {
-    let (out, _writer) = crate::commands::listen::line_writer();
+    let (out, _writer) = crate::stdout_lines::start();
     let pending: Pending = Arc::default();
     let routes = Arc::clone(&pending);
     let reader = tokio::spawn(async move {
@@ -149,7 +149,7 @@ impl Lines {
             "msgtype": message.body.msgtype(),
             "text": message.text(),
         });
-        let _ = self.out.send(line.to_string()).await;
+        self.out.send(&line.to_string()).await;
         let deadline = tokio::time::Instant::now() + timeout;
         let mut stream = reply.stream();
         let mut text = String::new();
