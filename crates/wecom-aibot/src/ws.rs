@@ -56,7 +56,7 @@
 //! * **Pushes** ([`WsHandle::send`]: markdown, cards, media) and **uploads**
 //!   ([`WsHandle::upload`]: 512 KiB chunks, ≤ 100, MD5) work from any task.
 //!
-//! **Several replicas** (feature `redis`): [`LeasedAibotWs`] keeps exactly one of them
+//! **Several replicas** (feature `redis`): `LeasedAibotWs` keeps exactly one of them
 //! connected, decided by a Redis lease; the others stand by and one takes over within the
 //! lease's TTL when the holder dies or loses Redis.
 //!
