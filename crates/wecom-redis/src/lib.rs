@@ -19,6 +19,7 @@
 mod connector;
 mod error;
 mod lease;
+mod options;
 #[cfg(feature = "test-server")]
 pub mod test_server;
 mod tls;
@@ -26,4 +27,5 @@ mod tls;
 pub use connector::{Connector, Timeouts, millis};
 pub use error::{Error, ErrorKind};
 pub use lease::{KeepOptions, Lease, LeaseEnd};
+pub use options::ConnectOptions;
 pub use tls::Tls;

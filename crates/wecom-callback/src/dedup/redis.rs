@@ -8,7 +8,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::{DedupError, DedupStore, MemoryDedup};
-use wecom_redis::{Connector, Error as RedisStoreError, Timeouts, Tls, millis};
+use wecom_redis::{ConnectOptions, Connector, Error as RedisStoreError, millis};
 
 const DEFAULT_PREFIX: &str = "wecom:dedup:";
 /// At most one warning about a failing Redis per store in this interval.
@@ -62,39 +62,18 @@ struct Health {
 #[must_use]
 #[derive(Clone)]
 pub struct RedisDedupBuilder {
-    url: String,
+    connect: ConnectOptions,
     prefix: String,
-    timeouts: Timeouts,
     local_capacity: usize,
-    tls: Tls,
-    tls_ca_file: Option<std::path::PathBuf>,
 }
 
 impl RedisDedupBuilder {
+    wecom_redis::connect_setters!(connect);
+
     /// The start of every key (default `wecom:dedup:`). Instances that should recognise each
     /// other's callbacks need the same.
     pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = prefix.into();
-        self
-    }
-
-    /// The most opening a connection may take (default 500 ms).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.timeouts.connect = timeout;
-        self
-    }
-
-    /// The most one check may take, opening a connection included (default 500 ms). Keep it
-    /// under the server's 1 s cap, or the in-memory fallback cannot step in first.
-    pub fn command_timeout(mut self, timeout: Duration) -> Self {
-        self.timeouts.command = timeout;
-        self
-    }
-
-    /// After a failure, how long checks go straight to memory before Redis is tried again
-    /// (default 1 s).
-    pub fn retry_delay(mut self, delay: Duration) -> Self {
-        self.timeouts.retry_delay = delay;
         self
     }
 
@@ -105,32 +84,14 @@ impl RedisDedupBuilder {
         self
     }
 
-    /// For a `rediss://` URL: trust this CA (PEM) instead of the system's roots (feature
-    /// `redis-tls`).
-    pub fn tls_ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.tls = self.tls.ca_pem(pem);
-        self
-    }
-
-    /// [`tls_ca_pem`](Self::tls_ca_pem) read from a PEM file when the store is built (an
-    /// unreadable file is a configuration error naming it).
-    pub fn tls_ca_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
-        self.tls_ca_file = Some(path.into());
-        self
-    }
-
     /// Checks the URL and the timeouts and builds the store. Does not connect.
     ///
     /// # Errors
     /// A URL the `redis` crate does not accept (`redis://`, `redis+unix://`, and `rediss://`
     /// with feature `redis-tls`), a CA that is not PEM, or a zero timeout.
     pub fn build(self) -> Result<RedisDedup, DedupError> {
-        let tls = match &self.tls_ca_file {
-            Some(path) => self.tls.clone().ca_file(path).map_err(DedupError::new)?,
-            None => self.tls.clone(),
-        };
         Ok(RedisDedup {
-            conn: Connector::open_with(&self.url, self.timeouts, &tls).map_err(DedupError::new)?,
+            conn: self.connect.open().map_err(DedupError::new)?,
             prefix: self.prefix,
             local: MemoryDedup::new(self.local_capacity),
             health: Mutex::new(Health::default()),
@@ -142,7 +103,7 @@ impl fmt::Debug for RedisDedupBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RedisDedupBuilder")
             .field("prefix", &self.prefix)
-            .field("timeouts", &self.timeouts)
+            .field("connect", &self.connect)
             .field("local_capacity", &self.local_capacity)
             .finish_non_exhaustive()
     }
@@ -158,11 +119,8 @@ impl RedisDedup {
     /// Starts configuring a store on the Redis at `url`.
     pub fn builder(url: impl Into<String>) -> RedisDedupBuilder {
         RedisDedupBuilder {
-            url: url.into(),
+            connect: ConnectOptions::new(url),
             prefix: DEFAULT_PREFIX.to_owned(),
-            timeouts: Timeouts::DEFAULT,
-            tls: Tls::default(),
-            tls_ca_file: None,
             local_capacity: MemoryDedup::DEFAULT_CAPACITY,
         }
     }

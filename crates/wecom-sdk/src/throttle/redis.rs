@@ -37,7 +37,7 @@ use super::store::{LimitScope, LimitStore, MemberDecision, WebhookScope};
 use super::{Limit, OnLimit};
 use crate::error::{Error, Result, StoreError};
 use crate::token::RedisStoreError;
-use wecom_redis::{Connector, Timeouts, Tls};
+use wecom_redis::{ConnectOptions, Connector};
 
 const DEFAULT_PREFIX: &str = "wecom:";
 
@@ -83,63 +83,24 @@ pub struct RedisLimitStore {
 #[must_use]
 #[derive(Clone)]
 pub struct RedisLimitStoreBuilder {
-    url: String,
+    connect: ConnectOptions,
     prefix: String,
-    timeouts: Timeouts,
-    tls: Tls,
-    tls_ca_file: Option<std::path::PathBuf>,
 }
 
 impl RedisLimitStoreBuilder {
+    wecom_redis::connect_setters!(connect);
+
     /// The start of every key (default `wecom:`); processes that share limits need the same.
     pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = prefix.into();
         self
     }
 
-    /// The most opening a connection may take (default 500 ms).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.timeouts.connect = timeout;
-        self
-    }
-
-    /// The most one decision may take, opening a connection included (default 500 ms); past
-    /// it the client decides on its own counts.
-    pub fn command_timeout(mut self, timeout: Duration) -> Self {
-        self.timeouts.command = timeout;
-        self
-    }
-
-    /// After a failure, how long decisions are taken locally at once before Redis is tried
-    /// again (default 1 s).
-    pub fn retry_delay(mut self, delay: Duration) -> Self {
-        self.timeouts.retry_delay = delay;
-        self
-    }
-
-    /// For a `rediss://` URL: trust this CA (PEM) instead of the system's roots (feature
-    /// `redis-tls`).
-    pub fn tls_ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.tls = self.tls.ca_pem(pem);
-        self
-    }
-
-    /// [`tls_ca_pem`](Self::tls_ca_pem) read from a PEM file when the store is built (an
-    /// unreadable file is a configuration error naming it).
-    pub fn tls_ca_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
-        self.tls_ca_file = Some(path.into());
-        self
-    }
-
     /// Checks the URL, the TLS settings and the timeouts and builds the store. Does not
     /// connect.
     pub fn build(self) -> Result<RedisLimitStore> {
-        let tls = match &self.tls_ca_file {
-            Some(path) => self.tls.clone().ca_file(path).map_err(Error::Config)?,
-            None => self.tls.clone(),
-        };
         Ok(RedisLimitStore {
-            conn: Connector::open_with(&self.url, self.timeouts, &tls).map_err(Error::Config)?,
+            conn: self.connect.open().map_err(Error::Config)?,
             prefix: self.prefix,
             members_all: Script::new(&lua::members_all()),
             members_each: Script::new(&lua::members_each()),
@@ -153,8 +114,7 @@ impl fmt::Debug for RedisLimitStoreBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RedisLimitStoreBuilder")
             .field("prefix", &self.prefix)
-            .field("timeouts", &self.timeouts)
-            .field("tls", &self.tls)
+            .field("connect", &self.connect)
             .finish_non_exhaustive()
     }
 }
@@ -169,11 +129,8 @@ impl RedisLimitStore {
     /// Starts configuring a store on the Redis at `url`.
     pub fn builder(url: impl Into<String>) -> RedisLimitStoreBuilder {
         RedisLimitStoreBuilder {
-            url: url.into(),
+            connect: ConnectOptions::new(url),
             prefix: DEFAULT_PREFIX.to_owned(),
-            timeouts: Timeouts::DEFAULT,
-            tls: Tls::default(),
-            tls_ca_file: None,
         }
     }
 

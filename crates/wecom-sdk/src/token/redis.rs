@@ -37,7 +37,7 @@ use futures::future::BoxFuture;
 use super::{AccessToken, CachedToken, Lease, TokenKey, TokenStore};
 use crate::error::{Error, Result, StoreError};
 pub use wecom_redis::Error as RedisStoreError;
-use wecom_redis::{Connector, Timeouts, Tls, millis};
+use wecom_redis::{ConnectOptions, Connector, millis};
 
 const DEFAULT_PREFIX: &str = "wecom:";
 
@@ -100,51 +100,17 @@ pub struct RedisTokenStore {
 #[must_use]
 #[derive(Clone)]
 pub struct RedisTokenStoreBuilder {
-    url: String,
+    connect: ConnectOptions,
     prefix: String,
-    timeouts: Timeouts,
-    tls: Tls,
-    tls_ca_file: Option<std::path::PathBuf>,
 }
 
 impl RedisTokenStoreBuilder {
+    wecom_redis::connect_setters!(connect);
+
     /// The start of every key (default `wecom:`). Use one per environment when several share
     /// a Redis database (`staging:wecom:`); processes that should share tokens need the same.
     pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = prefix.into();
-        self
-    }
-
-    /// The most opening a connection may take (default 500 ms).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.timeouts.connect = timeout;
-        self
-    }
-
-    /// The most one operation may take, opening a connection included (default 500 ms).
-    pub fn command_timeout(mut self, timeout: Duration) -> Self {
-        self.timeouts.command = timeout;
-        self
-    }
-
-    /// After a failure, how long operations fail at once before a new connection is tried
-    /// (default 1 s).
-    pub fn retry_delay(mut self, delay: Duration) -> Self {
-        self.timeouts.retry_delay = delay;
-        self
-    }
-
-    /// For a `rediss://` URL: trust this CA (PEM) instead of the system's roots (feature
-    /// `redis-tls`).
-    pub fn tls_ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.tls = self.tls.ca_pem(pem);
-        self
-    }
-
-    /// [`tls_ca_pem`](Self::tls_ca_pem) read from a PEM file when the store is built (an
-    /// unreadable file is a configuration error naming it).
-    pub fn tls_ca_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
-        self.tls_ca_file = Some(path.into());
         self
     }
 
@@ -155,12 +121,8 @@ impl RedisTokenStoreBuilder {
     /// `redis+unix://`, and `rediss://` with feature `redis-tls`), a CA that is not PEM, or a
     /// zero timeout.
     pub fn build(self) -> Result<RedisTokenStore> {
-        let tls = match &self.tls_ca_file {
-            Some(path) => self.tls.clone().ca_file(path).map_err(Error::Config)?,
-            None => self.tls.clone(),
-        };
         Ok(RedisTokenStore {
-            conn: Connector::open_with(&self.url, self.timeouts, &tls).map_err(Error::Config)?,
+            conn: self.connect.open().map_err(Error::Config)?,
             prefix: self.prefix,
             put: Script::new(PUT),
             invalidate: Script::new(INVALIDATE),
@@ -173,8 +135,7 @@ impl fmt::Debug for RedisTokenStoreBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RedisTokenStoreBuilder")
             .field("prefix", &self.prefix)
-            .field("timeouts", &self.timeouts)
-            .field("tls", &self.tls)
+            .field("connect", &self.connect)
             .finish_non_exhaustive()
     }
 }
@@ -189,11 +150,8 @@ impl RedisTokenStore {
     /// Starts configuring a store on the Redis at `url`.
     pub fn builder(url: impl Into<String>) -> RedisTokenStoreBuilder {
         RedisTokenStoreBuilder {
-            url: url.into(),
+            connect: ConnectOptions::new(url),
             prefix: DEFAULT_PREFIX.to_owned(),
-            timeouts: Timeouts::DEFAULT,
-            tls: Tls::default(),
-            tls_ca_file: None,
         }
     }
 
