@@ -49,12 +49,31 @@ impl Drop for Lines {
 impl Lines {
     /// Queues `line` (a newline is added); waits only while the writer is far behind.
     pub(crate) async fn send(&self, line: &str) {
+        self.send_with(|buf| buf.extend_from_slice(line.as_bytes())).await;
+    }
+
+    /// Queues `value` as one line of JSON, serialized straight into the queue (no string of
+    /// its own); waits only while the writer is far behind.
+    pub(crate) async fn send_json<T: serde::Serialize>(&self, value: &T) {
+        self.send_with(|buf| {
+            let start = buf.len();
+            if serde_json::to_writer(&mut *buf, value).is_err() {
+                buf.truncate(start); // nothing half-written
+            }
+        })
+        .await;
+    }
+
+    async fn send_with(&self, write: impl Fn(&mut Vec<u8>)) {
         loop {
             {
                 let mut buf = self.0.buf.lock().unwrap_or_else(PoisonError::into_inner);
                 if buf.len() < QUEUED_BYTES {
-                    buf.extend_from_slice(line.as_bytes());
-                    buf.push(b'\n');
+                    let start = buf.len();
+                    write(&mut buf);
+                    if buf.len() > start {
+                        buf.push(b'\n');
+                    }
                     return;
                 }
             }

@@ -158,13 +158,14 @@ pub(crate) fn run(args: &ListenArgs, settings: &Settings, out: Output) -> Result
     let exec_timeout = Duration::from_secs(args.exec_timeout);
     let (lines, writer) = crate::stdout_lines::start();
     let server = CallbackServer::new(crypt, move |callback: Callback| {
-        // Serialized once, straight to text: the line printed is the line an --exec gets.
-        let line = serde_json::to_string(&callback).expect("a callback always serializes to JSON");
         let lines = lines.clone();
         let exec = exec.clone();
         let reply = reply.clone();
         async move {
             if let Some(cmd) = exec {
+                // Serialized once: the line printed is the line the command gets.
+                let line =
+                    serde_json::to_string(&callback).expect("a callback always serializes to JSON");
                 // Waits only when the writer is thousands of lines behind (stdout not read).
                 lines.send(&line).await;
                 let text = run_exec(&cmd, &line, exec_timeout).await?;
@@ -172,7 +173,7 @@ pub(crate) fn run(args: &ListenArgs, settings: &Settings, out: Output) -> Result
                     text.filter(|_| accepts_reply(&callback)).map(Reply::text),
                 );
             }
-            lines.send(&line).await;
+            lines.send_json(&callback).await;
             Ok(reply.filter(|_| accepts_reply(&callback)).map(|text| Reply::text(&*text)))
         }
     })
