@@ -63,18 +63,15 @@ fn args() -> Args {
     a
 }
 
-fn cores() -> usize {
-    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+/// A runtime of one worker per core: each server's, and the load generator's.
+fn runtime() -> tokio::runtime::Runtime {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    tokio::runtime::Builder::new_multi_thread().worker_threads(cores).enable_all().build().unwrap()
 }
 
 /// The library server: what `wecom listen --reply ok` does, without the JSON lines.
 fn serve_library() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(cores())
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    runtime().block_on(async {
         let crypt = MsgCrypt::new(TOKEN, KEY, CORP).unwrap();
         let server = CallbackServer::new(crypt, |cb: Callback| async move {
             Ok::<_, std::convert::Infallible>(match cb {
@@ -99,12 +96,7 @@ struct Round {
 
 /// Drives the server at `addr` with `requests` from `conns` connections for `secs`.
 fn load(addr: &str, requests: &Arc<Vec<Vec<u8>>>, conns: usize, secs: u64) -> Round {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(cores())
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    runtime().block_on(async {
         let next = Arc::new(AtomicUsize::new(0));
         let stop = Arc::new(AtomicBool::new(false));
         let started = Instant::now();
