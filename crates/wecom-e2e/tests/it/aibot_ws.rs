@@ -223,6 +223,8 @@ async fn a_streamed_answer_of_200_updates_arrives_complete_and_in_order() {
     assert_eq!(turn["status"], "finished", "{turn}");
     assert_eq!(turn["stream"]["content"], expected.as_str());
     assert!(turn["stream"]["updates"].as_u64().unwrap() >= 1, "{turn}");
+    // Each update extended the one before: none arrived out of order.
+    assert_eq!(turn["stream"]["rewinds"], 0, "{turn}");
     assert_eq!(turn["errors"], json!([]), "one stream id, no refused frame");
     let stats = handle.stats();
     assert_eq!(stats.messages, 1);

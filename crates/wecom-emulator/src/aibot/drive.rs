@@ -118,6 +118,9 @@ pub(crate) fn record_stream(t: &mut Turn, reply: &Value) {
     let content = s["content"].as_str().unwrap_or_default();
     if content != view.content {
         view.updates += 1;
+        if !content.starts_with(view.content.as_str()) {
+            view.rewinds += 1;
+        }
         content.clone_into(&mut view.content);
     }
     view.finish = s["finish"] == true;
@@ -293,5 +296,57 @@ pub(crate) async fn event(
     });
     if let (Some(card), Some(target)) = (update, card_turn) {
         ai.update(target, |t| t.card_updates.push(card));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::record_stream;
+    use crate::aibot::store::Turn;
+
+    fn turn() -> Turn {
+        Turn {
+            id: 1,
+            botid: "aib".into(),
+            userid: "alice".into(),
+            chatid: None,
+            kind: "message".into(),
+            req_id: None,
+            callback: Value::Null,
+            created_at_ms: 0,
+            status: "streaming".into(),
+            tries: 1,
+            reply: None,
+            stream: None,
+            card: None,
+            card_updates: Vec::new(),
+            follow_ups: Vec::new(),
+            feedback_id: None,
+            errors: Vec::new(),
+        }
+    }
+
+    fn update(t: &mut Turn, content: &str) {
+        record_stream(
+            t,
+            &json!({ "msgtype": "stream", "stream": { "id": "s1", "content": content } }),
+        );
+    }
+
+    #[test]
+    fn an_update_that_does_not_extend_the_content_counts_as_a_rewind() {
+        let mut t = turn();
+        for content in ["1 ", "1 2 ", "1 2 3 "] {
+            update(&mut t, content);
+        }
+        let view = t.stream.as_ref().unwrap();
+        assert_eq!((view.updates, view.rewinds), (3, 0));
+        // An older update applied after a newer one: the member sees the text shrink.
+        update(&mut t, "1 2 ");
+        update(&mut t, "1 2 3 4 ");
+        let view = t.stream.as_ref().unwrap();
+        assert_eq!((view.updates, view.rewinds), (5, 1));
     }
 }

@@ -60,6 +60,9 @@ pub(crate) struct StreamView {
     pub(crate) refreshes: u32,
     /// How many times the content changed.
     pub(crate) updates: u32,
+    /// How many of those changes did not extend the content before them: the member saw the
+    /// text shrink or change (frames applied out of order, or a bot rewriting its answer).
+    pub(crate) rewinds: u32,
     pub(crate) images: usize,
 }
 
