@@ -256,7 +256,103 @@ fn field<'a>(body: &'a str, mut i: usize, name: &str) -> Result<(Option<&'a str>
 
 /// Scans `body` and returns the text of each child of the root `<xml>` named in `wanted`
 /// (`None` for those absent). See the module documentation for what is refused.
+///
+/// The envelopes WeCom and apps actually send take [`scan_plain`]; anything it does not
+/// recognise, errors included, goes through [`scan_general`].
 pub(crate) fn scan<'a, const N: usize>(
+    body: &'a str,
+    wanted: [&str; N],
+) -> Result<[Option<&'a str>; N], Error> {
+    match scan_plain(body, wanted) {
+        Some(found) => Ok(found),
+        None => scan_general(body, wanted),
+    }
+}
+
+/// The fast path: a root `<xml>` whose children are all `<Name>text</Name>` or
+/// `<Name><![CDATA[text]]></Name>` (no attributes, comments, nesting, entity references or
+/// whitespace inside the tags), whitespace only between them and around the root, no child
+/// named in `wanted` twice and no empty wanted value.
+///
+/// Every document it accepts is one [`scan_general`] accepts with the same result (a test
+/// checks this on generated documents); on anything else it returns `None` and decides nothing.
+/// It does in one forward pass what the general scanner does with a tag stack and per-construct
+/// dispatch, about half the time on a 1 KiB callback.
+pub(crate) fn scan_plain<'a, const N: usize>(
+    body: &'a str,
+    wanted: [&str; N],
+) -> Option<[Option<&'a str>; N]> {
+    let b = body.as_bytes();
+    if b.len() > MAX_ENVELOPE_LEN {
+        return None;
+    }
+    let mut found: [Option<&'a str>; N] = [None; N];
+    let mut i = skip_ws(b, 0);
+    if b.get(i..i + 5)? != b"<xml>" {
+        return None;
+    }
+    i += 5;
+    loop {
+        i = skip_ws(b, i);
+        // `<`, then a child's name or `/xml>`.
+        if *b.get(i)? != b'<' {
+            return None;
+        }
+        let name_start = i + 1;
+        if b.get(name_start) == Some(&b'/') {
+            if b.get(name_start + 1..name_start + 5)? != b"xml>" {
+                return None;
+            }
+            let end = name_start + 5;
+            return (skip_ws(b, end) == b.len()).then_some(found);
+        }
+        let name_stop = name_end(b, name_start).ok()?;
+        if *b.get(name_stop)? != b'>' {
+            return None;
+        }
+        let name = &b[name_start..name_stop];
+        let open_end = name_stop + 1;
+        // The content: one CDATA section, or text without markup or references.
+        let (value, close) = if b[open_end..].starts_with(b"<![CDATA[") {
+            let start = open_end + 9;
+            let mut from = start;
+            let end = loop {
+                let p = memchr::memchr(b']', &b[from..])? + from;
+                if b[p..].starts_with(b"]]>") {
+                    break p;
+                }
+                from = p + 1;
+            };
+            (&body[start..end], end + 3)
+        } else {
+            let lt = memchr::memchr(b'<', &b[open_end..])? + open_end;
+            let text = &body[open_end..lt];
+            if text.as_bytes().contains(&b'&') {
+                return None;
+            }
+            (text, lt)
+        };
+        // `</Name>`, exactly.
+        let end_name = close + 2;
+        if b.get(close..end_name)? != b"</"
+            || b.get(end_name..end_name + name.len())? != name
+            || b.get(end_name + name.len()) != Some(&b'>')
+        {
+            return None;
+        }
+        i = end_name + name.len() + 1;
+        if let Some(k) = wanted.iter().position(|w| w.as_bytes() == name) {
+            // Whitespace-only text is no value to the general scanner: leave its error to it.
+            if found[k].is_some() || value.bytes().all(|c| c.is_ascii_whitespace()) {
+                return None;
+            }
+            found[k] = Some(value);
+        }
+    }
+}
+
+/// The general scanner: every construct the module documentation lists, and every error.
+pub(crate) fn scan_general<'a, const N: usize>(
     body: &'a str,
     wanted: [&str; N],
 ) -> Result<[Option<&'a str>; N], Error> {

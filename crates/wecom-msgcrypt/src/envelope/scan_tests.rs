@@ -250,3 +250,141 @@ fn reply_envelopes_xml_and_json() {
         assert!(matches!(missing(body), Error::MalformedEnvelope(_)), "{body}");
     }
 }
+
+/// A small deterministic generator (the tests need no statistical quality).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 =
+            self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        // The high bits are the good ones; `n` is small.
+        #[allow(clippy::cast_possible_truncation)]
+        let r = (self.0 >> 33) as usize;
+        r % n
+    }
+
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[self.below(from.len())]
+    }
+}
+
+/// A document shaped like the envelopes: a root, children with text or CDATA values, some
+/// whitespace; then up to three random edits with markup fragments.
+fn generated(rng: &mut Lcg) -> String {
+    const NAMES: &[&str] =
+        &["Encrypt", "Nonce", "TimeStamp", "MsgSignature", "ToUserName", "A", "xml"];
+    const VALUES: &[&str] =
+        &["QUJD", "", " ", "\n", "a b", "a]b", "]]", "a&amp;b", "&", "1409659589", "ww1"];
+    const FRAGMENTS: &[&str] = &[
+        "<",
+        ">",
+        "/",
+        "&",
+        "]",
+        "]]>",
+        "<![CDATA[",
+        " ",
+        "\n",
+        "<xml>",
+        "</xml>",
+        "<Encrypt>",
+        "</Encrypt>",
+        "<Nonce>",
+        "</Nonce>",
+        "<A>",
+        "</A>",
+        "<!-- c -->",
+        "<?xml version=\"1.0\"?>",
+        "<Encrypt/>",
+        "<Encrypt >",
+        "</Encrypt >",
+        "<B x='1'>",
+        "</B>",
+        "<![CDATA[]]>",
+        "&amp;",
+        "&#x41;",
+        "<!DOCTYPE x>",
+        "<?pi?>",
+        "Encrypt",
+        "xml",
+        "<xml/>",
+    ];
+    let mut doc = String::new();
+    doc.push_str(rng.pick(&["", " ", "\n"]));
+    doc.push_str("<xml>");
+    for _ in 0..rng.below(6) {
+        let name = rng.pick(NAMES);
+        let value = rng.pick(VALUES);
+        doc.push_str(rng.pick(&["", "", "\n", " "]));
+        if rng.below(2) == 0 {
+            doc += &["<", name, "><![CDATA[", value, "]]></", name, ">"].concat();
+        } else {
+            doc += &["<", name, ">", value, "</", name, ">"].concat();
+        }
+    }
+    doc.push_str("</xml>");
+    doc.push_str(rng.pick(&["", "", "\n", " x"]));
+    for _ in 0..rng.below(4) {
+        let at = rng.below(doc.len() + 1);
+        if rng.below(3) == 0 {
+            let end = (at + 1 + rng.below(8)).min(doc.len());
+            doc.replace_range(at.min(end)..end, "");
+        } else {
+            doc.insert_str(at, rng.pick(FRAGMENTS));
+        }
+    }
+    doc
+}
+
+/// The fast path never decides differently from the general scanner: whatever it accepts, the
+/// general scanner accepts with the same values. The test also checks that both kinds of
+/// outcome occur often, so that it compares something.
+#[test]
+fn the_fast_path_agrees_with_the_general_scanner() {
+    use super::scan::{scan_general, scan_plain};
+    let mut rng = Lcg(0x5eed);
+    let (mut fast, mut fallback) = (0, 0);
+    for _ in 0..200_000 {
+        let doc = generated(&mut rng);
+        let one = ["Encrypt"];
+        let four = ["Encrypt", "MsgSignature", "TimeStamp", "Nonce"];
+        match scan_plain(&doc, one) {
+            Some(found) => {
+                fast += 1;
+                assert_eq!(scan_general(&doc, one).ok(), Some(found), "{doc:?}");
+            }
+            None => fallback += 1,
+        }
+        if let Some(found) = scan_plain(&doc, four) {
+            assert_eq!(scan_general(&doc, four).ok(), Some(found), "{doc:?}");
+        }
+    }
+    assert!(fast > 20_000 && fallback > 20_000, "fast {fast}, fallback {fallback}");
+}
+
+#[test]
+fn the_fast_path_takes_the_envelopes_wecom_sends() {
+    use super::scan::scan_plain;
+    let callback = "<xml><ToUserName><![CDATA[ww1]]></ToUserName><Encrypt><![CDATA[QU/+]]></Encrypt>\
+                    <AgentID><![CDATA[218]]></AgentID></xml>";
+    assert_eq!(scan_plain(callback, ["Encrypt"]), Some([Some("QU/+")]));
+    let reply = "<xml>\n<Encrypt><![CDATA[QUJD]]></Encrypt>\n<MsgSignature><![CDATA[ab]]></MsgSignature>\n\
+                 <TimeStamp>12</TimeStamp>\n<Nonce><![CDATA[n1]]></Nonce>\n</xml>\n";
+    assert_eq!(
+        scan_plain(reply, ["Encrypt", "MsgSignature", "TimeStamp", "Nonce"]),
+        Some([Some("QUJD"), Some("ab"), Some("12"), Some("n1")])
+    );
+    // What it leaves to the general scanner.
+    for doc in [
+        "<?xml version=\"1.0\"?><xml><Encrypt>QUJD</Encrypt></xml>",
+        "<xml><Encrypt >QUJD</Encrypt></xml>",
+        "<xml><Encrypt>QUJD</Encrypt><Encrypt>QUJD</Encrypt></xml>",
+        "<xml><Encrypt>  </Encrypt></xml>",
+        "<xml><!-- c --><Encrypt>QUJD</Encrypt></xml>",
+        "<xml><A><Encrypt>QUJD</Encrypt></A></xml>",
+        "<xml><Encrypt>QUJD</Encrypt></xml><x/>",
+    ] {
+        assert_eq!(scan_plain(doc, ["Encrypt"]), None, "{doc:?}");
+    }
+}
