@@ -155,20 +155,23 @@ async fn send_message(
         );
     }
     let mut plain = drive::header(&bot, &body.userid, body.chatid.as_deref());
-    let turn = state.inner.aibots.add(new_turn(
-        &bot,
-        &body.userid,
-        body.chatid.as_deref(),
-        "message",
-        Value::Null,
-        state.clock().now_ms(),
-    ));
+    let turn = state.inner.aibots.add(
+        new_turn(
+            &bot,
+            &body.userid,
+            body.chatid.as_deref(),
+            "message",
+            Value::Null,
+            state.clock().now_ms(),
+        ),
+        state.retention(),
+    );
     if is_ws(&bot) {
         // The Node SDK's types allow a `response_url` in WebSocket mode, but what it does there
         // is not documented: the emulator sends none (answers go over the connection).
         plain.insert("create_time".into(), (state.clock().now_ms() / 1000).into());
     } else {
-        let code = state.inner.aibots.issue_code(turn);
+        let code = state.inner.aibots.issue_code(turn, state.clock().now_ms());
         plain.insert(
             "response_url".into(),
             format!("{}/cgi-bin/aibot/response?response_code={code}", base(&headers)).into(),
@@ -226,14 +229,10 @@ async fn enter_chat(
     plain.insert("msgtype".into(), "event".into());
     plain.insert("event".into(), json!({ "eventtype": "enter_chat" }));
     let plain = Value::Object(plain);
-    let turn = state.inner.aibots.add(new_turn(
-        &bot,
-        &body.userid,
-        None,
-        "enter_chat",
-        plain.clone(),
-        state.clock().now_ms(),
-    ));
+    let turn = state.inner.aibots.add(
+        new_turn(&bot, &body.userid, None, "enter_chat", plain.clone(), state.clock().now_ms()),
+        state.retention(),
+    );
     if is_ws(&bot) {
         let wait = Some(answer_wait(&state));
         let cmd = "aibot_event_callback";
@@ -281,16 +280,19 @@ async fn click(
     }
     let mut plain = drive::header(&bot, &body.userid, target.chatid.as_deref());
     plain.insert("create_time".into(), (state.clock().now_ms() / 1000).into());
-    let turn = state.inner.aibots.add(new_turn(
-        &bot,
-        &body.userid,
-        target.chatid.as_deref(),
-        "template_card_event",
-        Value::Null,
-        state.clock().now_ms(),
-    ));
+    let turn = state.inner.aibots.add(
+        new_turn(
+            &bot,
+            &body.userid,
+            target.chatid.as_deref(),
+            "template_card_event",
+            Value::Null,
+            state.clock().now_ms(),
+        ),
+        state.retention(),
+    );
     if !is_ws(&bot) {
-        let code = state.inner.aibots.issue_code(turn);
+        let code = state.inner.aibots.issue_code(turn, state.clock().now_ms());
         plain.insert(
             "response_url".into(),
             format!("{}/cgi-bin/aibot/response?response_code={code}", base(&headers)).into(),
@@ -356,14 +358,17 @@ async fn feedback(
     plain.insert("msgtype".into(), "event".into());
     plain.insert("event".into(), json!({ "eventtype": "feedback_event", "feedback_event": data }));
     let plain = Value::Object(plain);
-    let turn = state.inner.aibots.add(new_turn(
-        &bot,
-        &body.userid,
-        target.chatid.as_deref(),
-        "feedback_event",
-        plain.clone(),
-        state.clock().now_ms(),
-    ));
+    let turn = state.inner.aibots.add(
+        new_turn(
+            &bot,
+            &body.userid,
+            target.chatid.as_deref(),
+            "feedback_event",
+            plain.clone(),
+            state.clock().now_ms(),
+        ),
+        state.retention(),
+    );
     if is_ws(&bot) {
         let cmd = "aibot_event_callback";
         ws_deliver::callback(&state, &bot.botid, turn, cmd, plain, ReqKind::NoAnswer, None).await;

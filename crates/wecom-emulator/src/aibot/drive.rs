@@ -213,6 +213,10 @@ async fn refresh_loop(
     let ai = &state.inner.aibots;
     loop {
         tokio::time::sleep(interval).await;
+        if !ai.contains(turn) {
+            // Forgotten (retention or a reset): nobody can see the stream any more.
+            return;
+        }
         if started.elapsed() >= window {
             // The message stays as last shown.
             ai.update(turn, |t| t.status = "expired".into());
