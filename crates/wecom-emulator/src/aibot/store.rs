@@ -61,6 +61,38 @@ pub(crate) struct Turn {
     pub(crate) errors: Vec<String>,
 }
 
+impl Turn {
+    /// A new turn, `delivering`, not yet tried; the store gives it its id.
+    pub(crate) fn new(
+        botid: &str,
+        userid: &str,
+        chatid: Option<&str>,
+        kind: &str,
+        callback: Value,
+        created_at_ms: i64,
+    ) -> Self {
+        Self {
+            id: 0,
+            botid: botid.to_owned(),
+            userid: userid.to_owned(),
+            chatid: chatid.map(str::to_owned),
+            kind: kind.to_owned(),
+            req_id: None,
+            callback,
+            created_at_ms,
+            status: "delivering".into(),
+            tries: 0,
+            reply: None,
+            stream: None,
+            card: None,
+            card_updates: Vec::new(),
+            follow_ups: Vec::new(),
+            feedback_id: None,
+            errors: Vec::new(),
+        }
+    }
+}
+
 /// A stream answer as the member sees it.
 #[derive(Debug, Clone, Serialize, Default)]
 pub(crate) struct StreamView {
@@ -268,25 +300,10 @@ mod tests {
     use crate::state::store::Retention;
 
     fn turn(at_ms: i64) -> Turn {
-        Turn {
-            id: 0,
-            botid: "aib".into(),
-            userid: "alice".into(),
-            chatid: None,
-            kind: "message".into(),
-            req_id: None,
-            callback: Value::Null,
-            created_at_ms: at_ms,
-            status: "streaming".into(),
-            tries: 1,
-            reply: None,
-            stream: None,
-            card: None,
-            card_updates: Vec::new(),
-            follow_ups: Vec::new(),
-            feedback_id: None,
-            errors: Vec::new(),
-        }
+        let mut t = Turn::new("aib", "alice", None, "message", Value::Null, at_ms);
+        t.status = "streaming".into();
+        t.tries = 1;
+        t
     }
 
     const KEEP_3: Retention = Retention { max_messages: Some(3), max_age_ms: None };
