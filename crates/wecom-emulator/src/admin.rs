@@ -102,12 +102,7 @@ async fn messages(
     let user = f.user.map(|u| u.to_ascii_lowercase());
     // Copy the matches and serialize after releasing the store.
     let store = state.store();
-    let retention = Retained {
-        retained: store.messages.len(),
-        dropped_oldest: store.messages.dropped(),
-        retain_messages: state.config().options.retain_messages,
-        retain_seconds: state.config().options.retain_seconds,
-    };
+    let retention = Retained::new(&state, store.messages.len(), store.messages.dropped());
     let mut list: Vec<crate::state::Message> = store
         .messages
         .iter()
@@ -129,17 +124,31 @@ struct MessageList<'a> {
     retention: Retained,
 }
 
-/// What the store keeps: the emulator forgets the oldest messages past its retention.
+/// What a store keeps (app messages, group messages, AI-bot turns): the emulator forgets the
+/// oldest entries past its retention. Listings answer it as `retention`.
 #[derive(serde::Serialize)]
 #[allow(clippy::struct_field_names)]
-struct Retained {
-    /// Messages kept.
+pub(crate) struct Retained {
+    /// Entries kept.
     retained: usize,
-    /// The oldest messages forgotten so far.
+    /// The oldest entries forgotten so far.
     dropped_oldest: usize,
     /// The configured limits (0: none).
     retain_messages: usize,
     retain_seconds: u64,
+}
+
+impl Retained {
+    /// `retained` entries kept and `dropped_oldest` forgotten, under the configured limits.
+    pub(crate) fn new(state: &EmulatorState, retained: usize, dropped_oldest: usize) -> Self {
+        let options = &state.config().options;
+        Self {
+            retained,
+            dropped_oldest,
+            retain_messages: options.retain_messages,
+            retain_seconds: options.retain_seconds,
+        }
+    }
 }
 
 async fn message(

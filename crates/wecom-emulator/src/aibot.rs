@@ -17,10 +17,15 @@
 //! | `POST /emulator/aibots/{botid}/enter_chat {"userid"}` | the member opens the bot's chat; answers with the turn (the welcome) |
 //! | `POST /emulator/aibots/{botid}/turns/{id}/click {"userid", "event_key", "selections"?: {"question_key": ["option"]}}` | the member clicks the card of that turn |
 //! | `POST /emulator/aibots/{botid}/turns/{id}/feedback {"userid", "type": 1\|2\|3, "content"?}` | like / dislike / cancel on that turn's answer |
-//! | `GET /emulator/aibots/{botid}/turns[?userid=]` | the conversation, oldest first |
+//! | `GET /emulator/aibots/{botid}/turns[?userid=]` | the conversation, oldest first (`turns`), and `retention: {retained, dropped_oldest, retain_messages, retain_seconds}`: turns kept and forgotten so far over all bots |
 //! | `GET /emulator/aibots/{botid}/turns/{id}` | one turn |
 //!
-//! `POST /cgi-bin/aibot/response?response_code=…` is the `response_url` endpoint.
+//! `POST /cgi-bin/aibot/response?response_code=…` is the `response_url` endpoint; its codes
+//! last an hour of virtual time.
+//!
+//! Turns follow the message retention ([`crate::Options::retain_messages`],
+//! [`crate::Options::retain_seconds`]): the oldest are forgotten first, never the newest;
+//! see the `store` module for what a forgotten turn answers.
 //!
 //! Bots in `mode = "websocket"` are driven over the long connection at `/aibot/ws` instead
 //! (see the `ws` module): the same admin calls send callback frames to the bot's live

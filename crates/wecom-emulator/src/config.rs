@@ -106,10 +106,12 @@ pub struct Options {
     pub member_window_ms: u64,
     /// How many messages the emulator keeps (default 100,000; 0: no limit). Beyond it the
     /// oldest are forgotten, and the admin API counts them; this bounds the memory of a
-    /// long-running emulator (about 1.3 KB per small message).
+    /// long-running emulator (about 1.3 KB per small message). The same number bounds,
+    /// each apart, the app messages, the group messages (webhook bots and app group chats,
+    /// over all groups), the AI-bot turns (over all bots) and the callback log.
     pub retain_messages: usize,
     /// Messages older than this many seconds of virtual time are forgotten (default 0: no
-    /// age limit).
+    /// age limit); so are group messages and AI-bot turns.
     pub retain_seconds: u64,
     /// Total bytes of uploaded media the emulator keeps in memory (default 512 MiB); an
     /// upload beyond it answers 45001 until a reset.

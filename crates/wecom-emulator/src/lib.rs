@@ -67,6 +67,8 @@
 //! |---|---|
 //! | `GET /emulator/messages[?user=alice&agentid=1000002&msgtype=text&limit=50]` | every accepted message, oldest first (`limit`: the last N): `msgid`, `agentid`, `msgtype`, the body as received, recipients with `status` (`delivered`, `dropped`, `recalled`) and card state (`button_text`, `disabled`, `replaced_card`), invalid lists, `response_code`, timestamps; and `retention`: how many messages are `retained` and how many of the oldest were dropped (`dropped_oldest`) past [`Options::retain_messages`] / [`Options::retain_seconds`] |
 //! | `GET /emulator/messages/{msgid}` | one message |
+//! | `GET /emulator/groups[?secrets=true]` | the group chats: the configuration's webhook groups with their bots, then the app group chats |
+//! | `GET /emulator/groups/{chatid}/messages[?limit=N]` | what webhook bots and apps posted into the group, oldest first; and `retention` as above, counted over all groups: group messages follow the same limits, the oldest of any group forgotten first |
 //! | `POST /emulator/reset` | forget messages, tokens, media, callbacks, faults, counters; clock back to now |
 //! | `GET /emulator/clock`, `POST /emulator/clock/advance {"seconds": 7200}` | the virtual clock |
 //! | `POST /emulator/tokens/expire {"agentid"?: 1000002, "errcode"?: 42001\|40014}` | expire live tokens early |
@@ -95,7 +97,10 @@
 //! [`EmulatorHandle::aibot_ws_url`] (`ws://HOST:PORT/aibot/ws`) and speak WeCom's frames
 //! (`aibot_subscribe`, `aibot_msg_callback`, `aibot_respond_msg`, `aibot_send_msg`, chunked
 //! uploads, `disconnected_event`), with connection faults under
-//! `/emulator/aibots/{botid}/ws/faults`.
+//! `/emulator/aibots/{botid}/ws/faults`. Their turns follow the same retention as messages;
+//! `GET /emulator/aibots/{botid}/turns` answers `retention` (counted over all bots), and a
+//! forgotten turn answers as an unknown one (404 in the admin API, 40008 on its
+//! `response_url`, 846605 on its WebSocket `req_id`).
 //!
 //! Member actions wait for the callback delivery and answer with its record (add
 //! `?wait=false` to answer at once). Card actions hand out a fresh `ResponseCode`.

@@ -224,7 +224,7 @@ impl EmulatorState {
     /// A snapshot of every message posted into a group (webhook bots and app chats), oldest
     /// first.
     pub fn group_messages(&self) -> Vec<GroupMessage> {
-        self.groups().messages.clone()
+        self.groups().messages.iter().cloned().collect()
     }
 
     pub(crate) fn callbacks(&self) -> MutexGuard<'_, Vec<CallbackRecord>> {

@@ -9,7 +9,10 @@
 //! * `GET /emulator/groups/{chatid}/messages[?limit=N]` — `{"messages": [...]}`, oldest first:
 //!   id, kind, bot (the sender's name: the bot's or the app's), agentid (app chats), msgtype,
 //!   the body as received, the members mentioned, the attachment of a file or voice, the
-//!   members reached (`delivered`) and those whose copy was dropped, and the virtual time.
+//!   members reached (`delivered`) and those whose copy was dropped, and the virtual time;
+//!   and `retention: {retained, dropped_oldest, retain_messages, retain_seconds}`, the group
+//!   messages kept and forgotten so far over all groups (group messages follow the message
+//!   retention, the oldest of any group forgotten first).
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -17,7 +20,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{AdminError, AdminResult};
+use super::{AdminError, AdminResult, Retained};
 use crate::state::EmulatorState;
 
 pub(super) fn router() -> Router<EmulatorState> {
@@ -87,6 +90,7 @@ async fn messages(
     if !known {
         return Err(AdminError::not_found(format!("no group {chatid}")));
     }
+    let retention = Retained::new(&state, groups.messages.len(), groups.messages_dropped);
     let mut list: Vec<_> = groups
         .messages
         .iter()
@@ -98,5 +102,5 @@ async fn messages(
     drop(groups);
     list.reverse();
     let value = serde_json::to_value(&list).map_err(|e| AdminError::bad(e.to_string()))?;
-    Ok(axum::Json(json!({ "messages": value })))
+    Ok(axum::Json(json!({ "messages": value, "retention": retention })))
 }

@@ -76,33 +76,17 @@ fn base(headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
-fn new_turn(
+/// Records a new turn of `bot` now, under the configured retention; returns its id.
+fn add_turn(
+    state: &EmulatorState,
     bot: &AibotConfig,
     userid: &str,
     chatid: Option<&str>,
     kind: &str,
     callback: Value,
-    now: i64,
-) -> Turn {
-    Turn {
-        id: 0,
-        botid: bot.botid.clone(),
-        userid: userid.to_owned(),
-        chatid: chatid.map(str::to_owned),
-        kind: kind.to_owned(),
-        req_id: None,
-        callback,
-        created_at_ms: now,
-        status: "delivering".into(),
-        tries: 0,
-        reply: None,
-        stream: None,
-        card: None,
-        card_updates: Vec::new(),
-        follow_ups: Vec::new(),
-        feedback_id: None,
-        errors: Vec::new(),
-    }
+) -> u64 {
+    let turn = Turn::new(&bot.botid, userid, chatid, kind, callback, state.clock().now_ms());
+    state.inner.aibots.add(turn, state.retention())
 }
 
 #[derive(Deserialize)]
@@ -155,20 +139,13 @@ async fn send_message(
         );
     }
     let mut plain = drive::header(&bot, &body.userid, body.chatid.as_deref());
-    let turn = state.inner.aibots.add(new_turn(
-        &bot,
-        &body.userid,
-        body.chatid.as_deref(),
-        "message",
-        Value::Null,
-        state.clock().now_ms(),
-    ));
+    let turn = add_turn(&state, &bot, &body.userid, body.chatid.as_deref(), "message", Value::Null);
     if is_ws(&bot) {
         // The Node SDK's types allow a `response_url` in WebSocket mode, but what it does there
         // is not documented: the emulator sends none (answers go over the connection).
         plain.insert("create_time".into(), (state.clock().now_ms() / 1000).into());
     } else {
-        let code = state.inner.aibots.issue_code(turn);
+        let code = state.inner.aibots.issue_code(turn, state.clock().now_ms());
         plain.insert(
             "response_url".into(),
             format!("{}/cgi-bin/aibot/response?response_code={code}", base(&headers)).into(),
@@ -226,14 +203,7 @@ async fn enter_chat(
     plain.insert("msgtype".into(), "event".into());
     plain.insert("event".into(), json!({ "eventtype": "enter_chat" }));
     let plain = Value::Object(plain);
-    let turn = state.inner.aibots.add(new_turn(
-        &bot,
-        &body.userid,
-        None,
-        "enter_chat",
-        plain.clone(),
-        state.clock().now_ms(),
-    ));
+    let turn = add_turn(&state, &bot, &body.userid, None, "enter_chat", plain.clone());
     if is_ws(&bot) {
         let wait = Some(answer_wait(&state));
         let cmd = "aibot_event_callback";
@@ -281,16 +251,16 @@ async fn click(
     }
     let mut plain = drive::header(&bot, &body.userid, target.chatid.as_deref());
     plain.insert("create_time".into(), (state.clock().now_ms() / 1000).into());
-    let turn = state.inner.aibots.add(new_turn(
+    let turn = add_turn(
+        &state,
         &bot,
         &body.userid,
         target.chatid.as_deref(),
         "template_card_event",
         Value::Null,
-        state.clock().now_ms(),
-    ));
+    );
     if !is_ws(&bot) {
-        let code = state.inner.aibots.issue_code(turn);
+        let code = state.inner.aibots.issue_code(turn, state.clock().now_ms());
         plain.insert(
             "response_url".into(),
             format!("{}/cgi-bin/aibot/response?response_code={code}", base(&headers)).into(),
@@ -356,14 +326,14 @@ async fn feedback(
     plain.insert("msgtype".into(), "event".into());
     plain.insert("event".into(), json!({ "eventtype": "feedback_event", "feedback_event": data }));
     let plain = Value::Object(plain);
-    let turn = state.inner.aibots.add(new_turn(
+    let turn = add_turn(
+        &state,
         &bot,
         &body.userid,
         target.chatid.as_deref(),
         "feedback_event",
         plain.clone(),
-        state.clock().now_ms(),
-    ));
+    );
     if is_ws(&bot) {
         let cmd = "aibot_event_callback";
         ws_deliver::callback(&state, &bot.botid, turn, cmd, plain, ReqKind::NoAnswer, None).await;

@@ -213,6 +213,10 @@ async fn refresh_loop(
     let ai = &state.inner.aibots;
     loop {
         tokio::time::sleep(interval).await;
+        if !ai.contains(turn) {
+            // Forgotten (retention or a reset): nobody can see the stream any more.
+            return;
+        }
         if started.elapsed() >= window {
             // The message stays as last shown.
             ai.update(turn, |t| t.status = "expired".into());
@@ -307,25 +311,11 @@ mod tests {
     use crate::aibot::store::Turn;
 
     fn turn() -> Turn {
-        Turn {
-            id: 1,
-            botid: "aib".into(),
-            userid: "alice".into(),
-            chatid: None,
-            kind: "message".into(),
-            req_id: None,
-            callback: Value::Null,
-            created_at_ms: 0,
-            status: "streaming".into(),
-            tries: 1,
-            reply: None,
-            stream: None,
-            card: None,
-            card_updates: Vec::new(),
-            follow_ups: Vec::new(),
-            feedback_id: None,
-            errors: Vec::new(),
-        }
+        let mut t = Turn::new("aib", "alice", None, "message", Value::Null, 0);
+        t.id = 1;
+        t.status = "streaming".into();
+        t.tries = 1;
+        t
     }
 
     fn update(t: &mut Turn, content: &str) {

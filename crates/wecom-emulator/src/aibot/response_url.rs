@@ -37,7 +37,7 @@ async fn response_url(
     if let Err((code, msg)) = validate::active(&body) {
         return answer(code, &msg);
     }
-    let turn = match state.inner.aibots.use_code(&q.response_code) {
+    let turn = match state.inner.aibots.use_code(&q.response_code, state.clock().now_ms()) {
         Ok(t) => t,
         Err((code, msg)) => return answer(code, msg),
     };

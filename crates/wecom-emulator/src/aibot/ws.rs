@@ -16,7 +16,7 @@
 //! | success | 0 |
 //! | wrong `bot_id` or `secret` on `aibot_subscribe` (WeCom's code is undocumented) | 40001 |
 //! | any command before a successful subscribe | 846609 |
-//! | `req_id` unknown, of another connection or bot, of the wrong kind, a one-shot answer given twice or later than 5 s | 846605 |
+//! | `req_id` unknown, of another connection or bot, of the wrong kind, a one-shot answer given twice or later than 5 s, or of a turn forgotten by retention | 846605 |
 //! | stream frame past `stream_window_seconds` of the message, or for a finished stream | 846608 |
 //! | msgtype not allowed for the command (`text` on respond or send) | 40008 |
 //! | malformed body, over-long content (20,480 bytes), bad upload frame | 40058 |

@@ -84,7 +84,7 @@ fn send_inner(state: &EmulatorState, query: Option<&str>, body: &[u8]) -> Result
             ));
         }
         groups.record_send(bot.key.expose(), now);
-        groups.messages.push(GroupMessage {
+        let message = GroupMessage {
             id: id.clone(),
             chatid: group.chatid.clone(),
             kind: GroupKind::Webhook,
@@ -97,7 +97,8 @@ fn send_inner(state: &EmulatorState, query: Option<&str>, body: &[u8]) -> Result
             mentions: mentions(group, &checked),
             attachment,
             sent_at_ms: now,
-        });
+        };
+        groups.push_message(message, state.retention(), now);
     }
     state.changed(Event::GroupMessage { id, chatid: group.chatid.clone() });
     Ok(())
@@ -204,7 +205,7 @@ async fn upload_inner(
     let (_, bot) = bot(state, query)?;
     let now = state.clock().now_ms();
     let media_id = ids::opaque("w", 44);
-    state.groups().media.insert(
+    state.groups().add_media(
         media_id.clone(),
         WebhookMedia {
             key: bot.key.expose().to_owned(),
@@ -213,6 +214,7 @@ async fn upload_inner(
             data: up.data,
             created_ms: now,
         },
+        now,
     );
     Ok(format!(
         r#"{{"errcode":0,"errmsg":"ok","type":"{kind}","media_id":"{media_id}","created_at":"{}"}}"#,

@@ -5,7 +5,10 @@
 //! recent app-chat deliveries for the per-member limits.
 //!
 //! Group messages live in memory only; the state file keeps the app chats themselves (they
-//! exist nowhere else), not their messages.
+//! exist nowhere else), not their messages. What is kept is bounded: group messages follow
+//! the message retention (`retain_messages`, `retain_seconds`: the oldest over all groups
+//! are forgotten first, and counted), and an upload is forgotten once its 3 days of virtual
+//! time are over (swept at each upload, so the uploads kept are those of the last 3 days).
 
 use std::collections::VecDeque;
 
@@ -13,6 +16,7 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use super::store::Retention;
 use crate::hash::FxHashMap as HashMap;
 
 /// Lifetime of a webhook upload: 3 days.
@@ -104,8 +108,13 @@ pub(crate) struct WebhookMedia {
 /// Everything webhooks changed.
 #[derive(Debug, Default)]
 pub(crate) struct GroupStore {
-    pub(crate) messages: Vec<GroupMessage>,
-    pub(crate) media: HashMap<String, WebhookMedia>,
+    /// Messages of every group, oldest first (see [`GroupStore::push_message`]).
+    pub(crate) messages: VecDeque<GroupMessage>,
+    /// How many of the oldest group messages were forgotten (retention), over all groups.
+    pub(crate) messages_dropped: usize,
+    media: HashMap<String, WebhookMedia>,
+    /// Media ids in upload order, for the sweep of expired uploads.
+    media_order: VecDeque<String>,
     /// Key → virtual times of accepted sends within the window.
     sends: HashMap<String, VecDeque<i64>>,
     /// App group chats, in creation order.
@@ -209,11 +218,108 @@ impl GroupStore {
     pub(crate) fn live_media(&self, media_id: &str, now: i64) -> Option<&WebhookMedia> {
         self.media.get(media_id).filter(|m| m.created_ms + WEBHOOK_MEDIA_TTL_MS > now)
     }
+
+    /// Keeps an upload under `media_id`, after forgetting the uploads whose 3 days are over
+    /// at `now` (oldest first: uploads are kept in upload order).
+    pub(crate) fn add_media(&mut self, media_id: String, media: WebhookMedia, now: i64) {
+        while let Some(oldest) = self.media_order.front() {
+            let live =
+                self.media.get(oldest).is_some_and(|m| m.created_ms + WEBHOOK_MEDIA_TTL_MS > now);
+            if live {
+                break;
+            }
+            if let Some(id) = self.media_order.pop_front() {
+                self.media.remove(&id);
+            }
+        }
+        self.media_order.push_back(media_id.clone());
+        self.media.insert(media_id, media);
+    }
+
+    /// Uploads kept.
+    #[cfg(test)]
+    pub(crate) fn media_len(&self) -> usize {
+        self.media.len()
+    }
+
+    /// Appends a message, then forgets the oldest group messages beyond `retention` at `now`
+    /// (never the newest one).
+    pub(crate) fn push_message(&mut self, message: GroupMessage, retention: Retention, now: i64) {
+        self.messages.push_back(message);
+        while self
+            .messages
+            .front()
+            .is_some_and(|m| retention.drops_oldest(self.messages.len(), m.sent_at_ms, now))
+        {
+            self.messages.pop_front();
+            self.messages_dropped += 1;
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::GroupStore;
+    use super::{GroupKind, GroupMessage, GroupStore, WEBHOOK_MEDIA_TTL_MS, WebhookMedia};
+    use crate::state::store::Retention;
+
+    fn message(n: usize, at_ms: i64) -> GroupMessage {
+        GroupMessage {
+            id: format!("g{n}"),
+            chatid: "c".into(),
+            kind: GroupKind::Webhook,
+            bot: "b".into(),
+            agentid: None,
+            dropped: Vec::new(),
+            delivered: 0,
+            msgtype: "text".into(),
+            body: serde_json::value::RawValue::from_string("{}".into()).unwrap(),
+            mentions: Vec::new(),
+            attachment: None,
+            sent_at_ms: at_ms,
+        }
+    }
+
+    fn ids(store: &GroupStore) -> Vec<&str> {
+        store.messages.iter().map(|m| m.id.as_str()).collect()
+    }
+
+    #[test]
+    fn group_messages_follow_the_retention_oldest_first_never_the_newest() {
+        let mut store = GroupStore::default();
+        let keep = Retention { max_messages: Some(3), max_age_ms: None };
+        for n in 0..5 {
+            store.push_message(message(n, 1000), keep, 1000);
+        }
+        assert_eq!(ids(&store), ["g2", "g3", "g4"]);
+        assert_eq!(store.messages_dropped, 2);
+        let by_age = Retention { max_messages: None, max_age_ms: Some(60_000) };
+        store.push_message(message(5, 200_000), by_age, 200_000);
+        assert_eq!(ids(&store), ["g5"]);
+        store.push_message(message(6, 900_000), by_age, 900_000);
+        assert_eq!(ids(&store), ["g6"], "the newest stays even when older ones go");
+        assert_eq!(store.messages_dropped, 6);
+    }
+
+    #[test]
+    fn uploads_past_their_three_days_are_swept_at_the_next_upload() {
+        let media = |at: i64| WebhookMedia {
+            key: "k".into(),
+            kind: "file",
+            filename: "f".into(),
+            data: bytes::Bytes::from_static(b"hello"),
+            created_ms: at,
+        };
+        let mut store = GroupStore::default();
+        store.add_media("a".into(), media(0), 0);
+        store.add_media("b".into(), media(1000), 1000);
+        assert_eq!(store.media_len(), 2);
+        store.add_media("c".into(), media(WEBHOOK_MEDIA_TTL_MS), WEBHOOK_MEDIA_TTL_MS);
+        assert_eq!(store.media_len(), 2, "a expired and was forgotten");
+        assert!(store.live_media("a", WEBHOOK_MEDIA_TTL_MS).is_none());
+        assert!(store.live_media("b", WEBHOOK_MEDIA_TTL_MS).is_some());
+        store.add_media("d".into(), media(5 * WEBHOOK_MEDIA_TTL_MS), 5 * WEBHOOK_MEDIA_TTL_MS);
+        assert_eq!(store.media_len(), 1);
+    }
 
     #[test]
     fn chat_deliveries_count_per_app_and_member_per_minute_and_day() {

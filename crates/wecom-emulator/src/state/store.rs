@@ -37,13 +37,26 @@ pub(crate) struct DupEntry {
     pub(crate) until_ms: i64,
 }
 
-/// How many messages to keep, and for how long.
+/// How many messages to keep, and for how long: `Options::retain_messages` and
+/// `retain_seconds`, applied alike to app messages, group messages
+/// ([`super::groups::GroupStore`]) and AI-bot turns, each store counted apart.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Retention {
     /// At most this many messages (`None`: no limit).
     pub(crate) max_messages: Option<usize>,
     /// Messages older than this are forgotten (`None`: no limit).
     pub(crate) max_age_ms: Option<i64>,
+}
+
+impl Retention {
+    /// Whether the oldest of `len` entries, made at `oldest_ms`, is to be forgotten at
+    /// `now_ms`: past the count or the age. The newest entry is always kept.
+    pub(crate) fn drops_oldest(&self, len: usize, oldest_ms: i64, now_ms: i64) -> bool {
+        let max = self.max_messages.unwrap_or(usize::MAX).max(1);
+        len > 1
+            && (len > max
+                || self.max_age_ms.is_some_and(|age| oldest_ms < now_ms.saturating_sub(age)))
+    }
 }
 
 /// Messages and their indexes.
@@ -106,11 +119,10 @@ impl Store {
 
     /// Forgets the oldest messages beyond `retention` (never the newest one).
     pub(crate) fn trim(&mut self, retention: Retention, now_ms: i64) {
-        let max = retention.max_messages.unwrap_or(usize::MAX).max(1);
-        let oldest_kept = retention.max_age_ms.map_or(i64::MIN, |age| now_ms.saturating_sub(age));
-        while self.messages.len() > 1
-            && (self.messages.len() > max
-                || self.messages.front().is_some_and(|m| m.sent_at_ms < oldest_kept))
+        while self
+            .messages
+            .front()
+            .is_some_and(|m| retention.drops_oldest(self.messages.len(), m.sent_at_ms, now_ms))
         {
             let Some((_, m)) = self.messages.pop_front() else { break };
             self.by_msgid.remove(&m.msgid);

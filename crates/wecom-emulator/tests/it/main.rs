@@ -19,6 +19,7 @@ mod api {
     mod persistence;
     mod protect;
     mod receiver;
+    mod retention;
     mod send;
     mod tokens;
     mod webhook;

@@ -1,5 +1,6 @@
 //! The AI-bot listings: the bots (with a WebSocket bot's connection state) and the
-//! conversation, oldest first.
+//! conversation, oldest first, with `retention`: the turns kept and forgotten so far over
+//! all bots (turns follow the message retention).
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -48,7 +49,9 @@ pub(super) async fn turns(
             .collect()
     });
     let turns = state.inner.aibots.list(&botid, f.userid.as_deref(), &groups);
-    Json(json!({ "turns": turns })).into_response()
+    let (kept, dropped) = state.inner.aibots.retained();
+    let retention = crate::admin::Retained::new(&state, kept, dropped);
+    Json(json!({ "turns": turns, "retention": retention })).into_response()
 }
 
 pub(super) async fn turn(

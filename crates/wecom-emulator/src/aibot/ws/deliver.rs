@@ -28,25 +28,7 @@ pub(crate) fn new_turn(
     kind: &str,
     state: &EmulatorState,
 ) -> Turn {
-    Turn {
-        id: 0,
-        botid: botid.to_owned(),
-        userid: userid.to_owned(),
-        chatid: chatid.map(str::to_owned),
-        kind: kind.to_owned(),
-        req_id: None,
-        callback: Value::Null,
-        created_at_ms: state.clock().now_ms(),
-        status: "delivering".into(),
-        tries: 0,
-        reply: None,
-        stream: None,
-        card: None,
-        card_updates: Vec::new(),
-        follow_ups: Vec::new(),
-        feedback_id: None,
-        errors: Vec::new(),
-    }
+    Turn::new(botid, userid, chatid, kind, Value::Null, state.clock().now_ms())
 }
 
 /// How long to wait after delivering, and for what.

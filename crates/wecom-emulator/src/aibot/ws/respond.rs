@@ -28,6 +28,10 @@ pub(crate) type Ack = (i64, String);
 const ONE_SHOT_MS: i64 = 5_000;
 const MEDIA_TYPES: [&str; 4] = ["image", "file", "voice", "video"];
 
+/// Why a `req_id` whose turn is gone is refused: the state was reset, or the turn was
+/// forgotten (retention), so the emulator answers as for an unknown `req_id`.
+const FORGOTTEN: &str = "the conversation was reset or this turn was forgotten";
+
 fn ok() -> Ack {
     (0, "ok".into())
 }
@@ -146,7 +150,7 @@ pub(crate) fn respond_msg(
         Err(a) => return a,
     };
     let ai = &state.inner.aibots;
-    let Some(turn) = ai.get(entry.turn) else { return invalid_req("the conversation was reset") };
+    let Some(turn) = ai.get(entry.turn) else { return invalid_req(FORGOTTEN) };
     let window_ms = state.config().aibots.iter().find(|b| b.botid == botid).map_or(360_000, |b| {
         i64::try_from(b.stream_window_seconds.saturating_mul(1000)).unwrap_or(i64::MAX)
     });
@@ -249,14 +253,14 @@ pub(crate) fn respond_welcome(
         Ok(e) => e,
         Err(a) => return a,
     };
-    state.inner.aibots.update(entry.turn, |t| {
+    let kept = state.inner.aibots.update(entry.turn, |t| {
         if body["msgtype"] == "template_card" {
             t.card = Some(body["template_card"].clone());
         }
         t.reply = Some(body.clone());
         t.status = "answered".into();
     });
-    ok()
+    if kept { ok() } else { invalid_req(FORGOTTEN) }
 }
 
 /// `aibot_respond_update_msg`.
@@ -291,10 +295,14 @@ pub(crate) fn respond_update(
         return invalid_req("not a card event");
     };
     let ai = &state.inner.aibots;
-    ai.update(entry.turn, |t| {
+    let kept = ai.update(entry.turn, |t| {
         t.reply = Some(body.clone());
         t.status = "answered".into();
     });
+    if !kept {
+        return invalid_req(FORGOTTEN);
+    }
+    // The card's own turn may be older and forgotten: the click's turn keeps the update.
     ai.update(card_turn, |t| t.card_updates.push(body["template_card"].clone()));
     ok()
 }
@@ -353,6 +361,6 @@ pub(crate) fn send_msg(state: &EmulatorState, botid: &str, body: &Value) -> Ack 
         turn.card = Some(body["template_card"].clone());
     }
     turn.reply = Some(body.clone());
-    state.inner.aibots.add(turn);
+    state.inner.aibots.add(turn, state.retention());
     ok()
 }

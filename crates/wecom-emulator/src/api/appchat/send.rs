@@ -84,7 +84,7 @@ fn send_inner(state: &EmulatorState, query: Option<&str>, raw: &[u8]) -> Result<
                 "app chat copies dropped (member limits)"
             );
         }
-        groups.messages.push(GroupMessage {
+        let message = GroupMessage {
             id: id.clone(),
             chatid: chatid.to_owned(),
             kind: GroupKind::Appchat,
@@ -97,7 +97,8 @@ fn send_inner(state: &EmulatorState, query: Option<&str>, raw: &[u8]) -> Result<
             mentions: Vec::new(),
             attachment,
             sent_at_ms: now,
-        });
+        };
+        groups.push_message(message, state.retention(), now);
     }
     state.changed(Event::GroupMessage { id, chatid: chatid.to_owned() });
     Ok(())

@@ -268,3 +268,33 @@ async fn members_write_to_a_websocket_bot_from_its_conversation() {
     assert_eq!(bot["last"]["preview"], "dave is", "{bot}");
     assert_eq!(bot["last"]["from"], "Ask me (WebSocket)");
 }
+
+#[tokio::test]
+async fn an_answer_to_a_turn_that_retention_forgot_is_refused_and_the_newest_still_streams() {
+    let mut config = wecom_emulator::Config::demo();
+    config.options.retain_messages = 1;
+    let emu = Emu::with(config).await;
+    let mut c = Client::subscribed(&emu).await;
+    let old = ask(&emu, "alice", "first").await;
+    let old_req = c.callback().await["headers"]["req_id"].as_str().unwrap().to_owned();
+    let new = ask(&emu, "alice", "second").await;
+    let new_req = c.callback().await["headers"]["req_id"].as_str().unwrap().to_owned();
+    let refused = c.reply("aibot_respond_msg", &old_req, stream("s1", "late", true)).await;
+    assert_eq!(refused["errcode"], 846_605, "{refused}");
+    assert!(refused["errmsg"].as_str().unwrap().contains("forgotten"), "{refused}");
+    let ack = c.reply("aibot_respond_msg", &new_req, stream("s2", "hello", true)).await;
+    assert_eq!(ack["errcode"], 0, "{ack}");
+    let done = turn_until(&emu, &new["id"], |t| t["status"] == "finished").await;
+    assert_eq!(done["stream"]["content"], "hello");
+    let list = emu.get_json(&format!("/emulator/aibots/{WS_BOT}/turns")).await;
+    assert_eq!(list["turns"].as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list["retention"]["dropped_oldest"], 1, "{list}");
+    let (status, _) = emu
+        .admin(
+            reqwest::Method::GET,
+            &format!("/emulator/aibots/{WS_BOT}/turns/{}", old["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+}
