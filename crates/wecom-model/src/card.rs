@@ -40,6 +40,7 @@ mod multiple_interaction;
 mod news_notice;
 mod quote_area;
 mod select;
+mod setters;
 mod source;
 mod submit;
 mod task_id;
@@ -265,6 +266,11 @@ fn check_action_menu(
     }
 }
 
+/// An optional `quote_area`.
+fn check_quote_area(path: &Path<'_>, quote: Option<&QuoteArea>) -> Check {
+    quote.map_or(Ok(()), |quote| quote.validate(&path.field("quote_area")))
+}
+
 /// `jump_list`: at most 3 links.
 fn check_jump_list(path: &Path<'_>, items: &[JumpItem]) -> Check {
     let list = path.field("jump_list");
@@ -273,6 +279,14 @@ fn check_jump_list(path: &Path<'_>, items: &[JumpItem]) -> Check {
         item.validate(&list.index(i))?;
     }
     Ok(())
+}
+
+/// `disable` of a drop-down or checkbox: update-only.
+fn check_disable(path: &Path<'_>, disable: Option<bool>, ctx: CardContext) -> Check {
+    match disable {
+        Some(_) => ctx.update_only(&path.field("disable")),
+        None => Ok(()),
+    }
 }
 
 /// `replace_text`: update-only, and not empty when given.

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::setters::setters;
 use crate::validate::{Check, Path, count, non_empty, required, unique};
 
 /// The longest callback key WeCom accepts.
@@ -35,11 +36,9 @@ impl ActionMenu {
         Self { desc: None, action_list: actions.into_iter().collect() }
     }
 
-    /// Sets the menu's caption.
-    #[must_use]
-    pub fn desc(mut self, desc: impl Into<String>) -> Self {
-        self.desc = Some(desc.into());
-        self
+    setters! {
+        /// Sets the menu's caption.
+        desc(desc: impl Into<String>) => Some(desc.into());
     }
 
     pub(crate) fn validate(&self, path: &Path<'_>) -> Check {

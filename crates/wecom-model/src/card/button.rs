@@ -3,9 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::CardContext;
 use super::action_menu::KEY_MAX_BYTES;
 use super::select::{SelectOption, validate_options};
+use super::setters::setters;
+use super::{CardContext, check_disable};
 use crate::quirks::int_enum;
 use crate::validate::{Check, Path, count, non_empty, required, unique};
 
@@ -86,11 +87,9 @@ impl Button {
         }
     }
 
-    /// Sets the style.
-    #[must_use]
-    pub fn style(mut self, style: ButtonStyle) -> Self {
-        self.style = Some(style);
-        self
+    setters! {
+        /// Sets the style.
+        style(style: ButtonStyle) => Some(style);
     }
 
     /// The button's `type`, as given (absent means a callback).
@@ -200,26 +199,14 @@ impl ButtonSelection {
         }
     }
 
-    /// Sets the drop-down's title.
-    #[must_use]
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-
-    /// Sets the option chosen initially.
-    #[must_use]
-    pub fn selected_id(mut self, id: impl Into<String>) -> Self {
-        self.selected_id = Some(id.into());
-        self
-    }
-
-    /// `update_template_card` only: makes the drop-down read-only (UNVERIFIED in the JSON
-    /// API; see the `disable` field).
-    #[must_use]
-    pub fn disable(mut self, disable: bool) -> Self {
-        self.disable = Some(disable);
-        self
+    setters! {
+        /// Sets the drop-down's title.
+        title(title: impl Into<String>) => Some(title.into());
+        /// Sets the option chosen initially.
+        selected_id(id: impl Into<String>) => Some(id.into());
+        /// `update_template_card` only: makes the drop-down read-only (UNVERIFIED in the JSON
+        /// API; see the `disable` field).
+        disable(disable: bool) => Some(disable);
     }
 
     pub(crate) fn validate(&self, path: &Path<'_>, ctx: CardContext) -> Check {
@@ -229,9 +216,6 @@ impl ButtonSelection {
             &self.option_list,
             crate::limits::CARD_SELECT_OPTIONS,
         )?;
-        if self.disable.is_some() {
-            ctx.update_only(&path.field("disable"))?;
-        }
-        Ok(())
+        check_disable(path, self.disable, ctx)
     }
 }

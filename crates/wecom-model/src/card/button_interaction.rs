@@ -5,9 +5,11 @@ use serde::{Deserialize, Serialize};
 
 use super::button::validate_button_list;
 use super::content_list::validate_horizontal;
+use super::setters::setters;
 use super::{
     ActionMenu, Button, ButtonSelection, CardAction, CardContext, HorizontalItem, MainTitle,
-    QuoteArea, Source, TaskId, check_main_title, check_replace_text, check_source, check_task_id,
+    QuoteArea, Source, TaskId, check_main_title, check_quote_area, check_replace_text,
+    check_source, check_task_id,
 };
 use crate::validate::{Check, Path};
 
@@ -95,64 +97,25 @@ impl ButtonInteraction {
         }
     }
 
-    /// Sets the source icon and label.
-    #[must_use]
-    pub fn source(mut self, source: Source) -> Self {
-        self.source = Some(source);
-        self
-    }
-
-    /// Sets the top-right menu.
-    #[must_use]
-    pub fn action_menu(mut self, menu: ActionMenu) -> Self {
-        self.action_menu = Some(menu);
-        self
-    }
-
-    /// Sets the quoted block.
-    #[must_use]
-    pub fn quote_area(mut self, quote: QuoteArea) -> Self {
-        self.quote_area = Some(quote);
-        self
-    }
-
-    /// Sets the secondary text.
-    #[must_use]
-    pub fn sub_title_text(mut self, text: impl Into<String>) -> Self {
-        self.sub_title_text = Some(text.into());
-        self
-    }
-
-    /// Sets the key/value rows (at most 6).
-    #[must_use]
-    pub fn horizontal_content_list(
-        mut self,
-        items: impl IntoIterator<Item = HorizontalItem>,
-    ) -> Self {
-        self.horizontal_content_list = items.into_iter().collect();
-        self
-    }
-
-    /// Sets what tapping the card does.
-    #[must_use]
-    pub fn card_action(mut self, action: CardAction) -> Self {
-        self.card_action = Some(action);
-        self
-    }
-
-    /// Sets the drop-down above the buttons.
-    #[must_use]
-    pub fn button_selection(mut self, selection: ButtonSelection) -> Self {
-        self.button_selection = Some(selection);
-        self
-    }
-
-    /// `update_template_card` only: replaces the buttons by one grey, disabled button showing
-    /// `text`.
-    #[must_use]
-    pub fn replace_text(mut self, text: impl Into<String>) -> Self {
-        self.replace_text = Some(text.into());
-        self
+    setters! {
+        /// Sets the source icon and label.
+        source(source: Source) => Some(source);
+        /// Sets the top-right menu.
+        action_menu(menu: ActionMenu) => Some(menu);
+        /// Sets the quoted block.
+        quote_area(quote: QuoteArea) => Some(quote);
+        /// Sets the secondary text.
+        sub_title_text(text: impl Into<String>) => Some(text.into());
+        /// Sets the key/value rows (at most 6).
+        horizontal_content_list(items: impl IntoIterator<Item = HorizontalItem>) =>
+            items.into_iter().collect();
+        /// Sets what tapping the card does.
+        card_action(action: CardAction) => Some(action);
+        /// Sets the drop-down above the buttons.
+        button_selection(selection: ButtonSelection) => Some(selection);
+        /// `update_template_card` only: replaces the buttons by one grey, disabled button showing
+        /// `text`.
+        replace_text(text: impl Into<String>) => Some(text.into());
     }
 
     pub(crate) fn validate(&self, path: &Path<'_>, ctx: CardContext) -> Check {
@@ -161,9 +124,7 @@ impl ButtonInteraction {
             menu.validate(&path.field("action_menu"))?;
         }
         check_main_title(path, &self.main_title)?;
-        if let Some(quote) = &self.quote_area {
-            quote.validate(&path.field("quote_area"))?;
-        }
+        check_quote_area(path, self.quote_area.as_ref())?;
         validate_horizontal(&path.field("horizontal_content_list"), &self.horizontal_content_list)?;
         if let Some(action) = &self.card_action {
             action.validate(&path.field("card_action"), false)?;

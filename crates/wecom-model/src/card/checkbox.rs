@@ -2,11 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::CardContext;
 use super::action_menu::KEY_MAX_BYTES;
-use super::select::OPTION_ID_MAX_BYTES;
+use super::select::{ChoiceOption, validate_options};
+use super::setters::setters;
+use super::{CardContext, check_disable};
 use crate::quirks::int_enum;
-use crate::validate::{Check, Path, count, non_empty, required, unique};
+use crate::validate::{Check, Path, required};
 
 int_enum! {
     /// `checkbox.mode`: how many options a voter may tick.
@@ -72,34 +73,21 @@ impl Checkbox {
         }
     }
 
-    /// Sets single or multiple choice.
-    #[must_use]
-    pub fn mode(mut self, mode: CheckboxMode) -> Self {
-        self.mode = Some(mode);
-        self
-    }
-
-    /// `update_template_card` only: makes the options read-only.
-    #[must_use]
-    pub fn disable(mut self, disable: bool) -> Self {
-        self.disable = Some(disable);
-        self
+    setters! {
+        /// Sets single or multiple choice.
+        mode(mode: CheckboxMode) => Some(mode);
+        /// `update_template_card` only: makes the options read-only.
+        disable(disable: bool) => Some(disable);
     }
 
     pub(crate) fn validate(&self, path: &Path<'_>, ctx: CardContext) -> Check {
         required(&path.field("question_key"), &self.question_key, KEY_MAX_BYTES)?;
-        let list = path.field("option_list");
-        count(&list, self.option_list.len(), 1, crate::limits::CARD_CHECKBOX_OPTIONS)?;
-        for (i, option) in self.option_list.iter().enumerate() {
-            let item = list.index(i);
-            required(&item.field("id"), &option.id, OPTION_ID_MAX_BYTES)?;
-            non_empty(&item.field("text"), &option.text)?;
-        }
-        unique(&list, "id", self.option_list.iter().map(|o| o.id.as_str()).enumerate())?;
-        if self.disable.is_some() {
-            ctx.update_only(&path.field("disable"))?;
-        }
-        Ok(())
+        validate_options(
+            &path.field("option_list"),
+            &self.option_list,
+            crate::limits::CARD_CHECKBOX_OPTIONS,
+        )?;
+        check_disable(path, self.disable, ctx)
     }
 }
 
@@ -127,16 +115,20 @@ pub struct CheckboxOption {
     pub is_checked: bool,
 }
 
+impl ChoiceOption for CheckboxOption {
+    fn id_and_text(&self) -> (&str, &str) {
+        (&self.id, &self.text)
+    }
+}
+
 impl CheckboxOption {
     /// An option `id` showing `text`, not ticked.
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
         Self { id: id.into(), text: text.into(), is_checked: false }
     }
 
-    /// Sets whether it starts ticked.
-    #[must_use]
-    pub fn checked(mut self, checked: bool) -> Self {
-        self.is_checked = checked;
-        self
+    setters! {
+        /// Sets whether it starts ticked.
+        checked(checked: bool) => is_checked = checked;
     }
 }

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::setters::setters;
 use crate::quirks::int_enum;
 use crate::validate::{Check, Path, count, non_empty};
 
@@ -195,11 +196,9 @@ impl VerticalContent {
         Self { title: title.into(), desc: None }
     }
 
-    /// Sets the paragraph.
-    #[must_use]
-    pub fn desc(mut self, desc: impl Into<String>) -> Self {
-        self.desc = Some(desc.into());
-        self
+    setters! {
+        /// Sets the paragraph.
+        desc(desc: impl Into<String>) => Some(desc.into());
     }
 }
 

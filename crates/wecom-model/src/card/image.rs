@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::link::Link;
+use super::setters::setters;
 use crate::validate::{Check, Path, non_empty};
 
 /// The exclusive bounds of `card_image.aspect_ratio`: WeCom wants a width/height ratio greater
@@ -43,11 +44,9 @@ impl CardImage {
         Self { url: url.into(), aspect_ratio: None }
     }
 
-    /// Sets width / height (greater than 1.3, less than 2.25).
-    #[must_use]
-    pub fn aspect_ratio(mut self, ratio: f64) -> Self {
-        self.aspect_ratio = Some(ratio);
-        self
+    setters! {
+        /// Sets width / height (greater than 1.3, less than 2.25).
+        aspect_ratio(ratio: f64) => Some(ratio);
     }
 
     pub(crate) fn validate(&self, path: &Path<'_>) -> Check {
@@ -98,33 +97,17 @@ impl ImageTextArea {
         Self { link: Link::default(), title: None, desc: None, image_url: image_url.into() }
     }
 
-    /// Sets the title.
-    #[must_use]
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-
-    /// Sets the text.
-    #[must_use]
-    pub fn desc(mut self, desc: impl Into<String>) -> Self {
-        self.desc = Some(desc.into());
-        self
-    }
-
-    /// Tapping the area opens `url` (type 1).
-    #[must_use]
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.link = Link::open_url(url.into());
-        self
-    }
-
-    /// Tapping the area opens mini program `appid` at `pagepath` (type 2; empty `pagepath`
-    /// for its home page).
-    #[must_use]
-    pub fn mini_program(mut self, appid: impl Into<String>, pagepath: impl Into<String>) -> Self {
-        self.link = Link::open_mini_program(appid.into(), pagepath.into());
-        self
+    setters! {
+        /// Sets the title.
+        title(title: impl Into<String>) => Some(title.into());
+        /// Sets the text.
+        desc(desc: impl Into<String>) => Some(desc.into());
+        /// Tapping the area opens `url` (type 1).
+        url(url: impl Into<String>) => link = Link::open_url(url.into());
+        /// Tapping the area opens mini program `appid` at `pagepath` (type 2; empty `pagepath`
+        /// for its home page).
+        mini_program(appid: impl Into<String>, pagepath: impl Into<String>) =>
+            link = Link::open_mini_program(appid.into(), pagepath.into());
     }
 
     /// Where a tap leads.

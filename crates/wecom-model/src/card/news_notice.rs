@@ -4,10 +4,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::content_list::{validate_horizontal, validate_vertical};
+use super::setters::setters;
 use super::{
     ActionMenu, CardAction, CardContext, CardImage, HorizontalItem, ImageTextArea, JumpItem,
     MainTitle, QuoteArea, Source, TaskId, VerticalContent, check_action_menu, check_jump_list,
-    check_main_title, check_source,
+    check_main_title, check_quote_area, check_source,
 };
 use crate::validate::{Check, Path};
 
@@ -105,88 +106,35 @@ impl NewsNotice {
         }
     }
 
-    /// Sets the source icon and label.
-    #[must_use]
-    pub fn source(mut self, source: Source) -> Self {
-        self.source = Some(source);
-        self
-    }
-
-    /// Sets the top-right menu; the card then needs a [`task_id`](Self::task_id).
-    #[must_use]
-    pub fn action_menu(mut self, menu: ActionMenu) -> Self {
-        self.action_menu = Some(menu);
-        self
-    }
-
-    /// Sets the headline.
-    #[must_use]
-    pub fn main_title(mut self, title: impl Into<MainTitle>) -> Self {
-        self.main_title = title.into();
-        self
-    }
-
-    /// Sets the quoted block.
-    #[must_use]
-    pub fn quote_area(mut self, quote: QuoteArea) -> Self {
-        self.quote_area = Some(quote);
-        self
-    }
-
-    /// Sets the picture beside text.
-    #[must_use]
-    pub fn image_text_area(mut self, area: ImageTextArea) -> Self {
-        self.image_text_area = Some(area);
-        self
-    }
-
-    /// Sets the large picture.
-    #[must_use]
-    pub fn card_image(mut self, image: CardImage) -> Self {
-        self.card_image = Some(image);
-        self
-    }
-
-    /// Sets the titled paragraphs (at most 4).
-    #[must_use]
-    pub fn vertical_content_list(
-        mut self,
-        items: impl IntoIterator<Item = VerticalContent>,
-    ) -> Self {
-        self.vertical_content_list = items.into_iter().collect();
-        self
-    }
-
-    /// Sets the key/value rows (at most 6).
-    #[must_use]
-    pub fn horizontal_content_list(
-        mut self,
-        items: impl IntoIterator<Item = HorizontalItem>,
-    ) -> Self {
-        self.horizontal_content_list = items.into_iter().collect();
-        self
-    }
-
-    /// Sets the links under the card (at most 3).
-    #[must_use]
-    pub fn jump_list(mut self, items: impl IntoIterator<Item = JumpItem>) -> Self {
-        self.jump_list = items.into_iter().collect();
-        self
-    }
-
-    /// Sets the task id.
-    #[must_use]
-    pub fn task_id(mut self, task_id: impl Into<TaskId>) -> Self {
-        self.task_id = Some(task_id.into());
-        self
+    setters! {
+        /// Sets the source icon and label.
+        source(source: Source) => Some(source);
+        /// Sets the top-right menu; the card then needs a [`task_id`](Self::task_id).
+        action_menu(menu: ActionMenu) => Some(menu);
+        /// Sets the headline.
+        main_title(title: impl Into<MainTitle>) => title.into();
+        /// Sets the quoted block.
+        quote_area(quote: QuoteArea) => Some(quote);
+        /// Sets the picture beside text.
+        image_text_area(area: ImageTextArea) => Some(area);
+        /// Sets the large picture.
+        card_image(image: CardImage) => Some(image);
+        /// Sets the titled paragraphs (at most 4).
+        vertical_content_list(items: impl IntoIterator<Item = VerticalContent>) =>
+            items.into_iter().collect();
+        /// Sets the key/value rows (at most 6).
+        horizontal_content_list(items: impl IntoIterator<Item = HorizontalItem>) =>
+            items.into_iter().collect();
+        /// Sets the links under the card (at most 3).
+        jump_list(items: impl IntoIterator<Item = JumpItem>) => items.into_iter().collect();
+        /// Sets the task id.
+        task_id(task_id: impl Into<TaskId>) => Some(task_id.into());
     }
 
     pub(crate) fn validate(&self, path: &Path<'_>, _ctx: CardContext) -> Check {
         check_source(path, self.source.as_ref(), true, "news_notice")?;
         check_main_title(path, &self.main_title)?;
-        if let Some(quote) = &self.quote_area {
-            quote.validate(&path.field("quote_area"))?;
-        }
+        check_quote_area(path, self.quote_area.as_ref())?;
         if self.image_text_area.is_none() && self.card_image.is_none() {
             return Err(path
                 .field("card_image")

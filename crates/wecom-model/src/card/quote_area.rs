@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::link::Link;
+use super::setters::setters;
 use crate::validate::{Check, Path};
 
 /// `quote_area`: a grey quoted block with an optional title, optionally opening a URL or a
@@ -39,26 +40,15 @@ impl QuoteArea {
         Self { link: Link::default(), title: None, quote_text: Some(quote_text.into()) }
     }
 
-    /// Sets the block's title.
-    #[must_use]
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-
-    /// Tapping the quote opens `url` (type 1).
-    #[must_use]
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.link = Link::open_url(url.into());
-        self
-    }
-
-    /// Tapping the quote opens mini program `appid` at `pagepath` (type 2; empty `pagepath`
-    /// for its home page).
-    #[must_use]
-    pub fn mini_program(mut self, appid: impl Into<String>, pagepath: impl Into<String>) -> Self {
-        self.link = Link::open_mini_program(appid.into(), pagepath.into());
-        self
+    setters! {
+        /// Sets the block's title.
+        title(title: impl Into<String>) => Some(title.into());
+        /// Tapping the quote opens `url` (type 1).
+        url(url: impl Into<String>) => link = Link::open_url(url.into());
+        /// Tapping the quote opens mini program `appid` at `pagepath` (type 2; empty `pagepath`
+        /// for its home page).
+        mini_program(appid: impl Into<String>, pagepath: impl Into<String>) =>
+            link = Link::open_mini_program(appid.into(), pagepath.into());
     }
 
     /// Where a tap leads.

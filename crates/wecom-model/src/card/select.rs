@@ -3,12 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::CardContext;
 use super::action_menu::KEY_MAX_BYTES;
+use super::setters::setters;
+use super::{CardContext, check_disable};
 use crate::validate::{Check, Path, count, non_empty, required, unique};
 
 /// The longest option id WeCom accepts.
-pub(crate) const OPTION_ID_MAX_BYTES: usize = crate::limits::CARD_OPTION_ID_BYTES;
+const OPTION_ID_MAX_BYTES: usize = crate::limits::CARD_OPTION_ID_BYTES;
 
 /// One option of a drop-down ([`ButtonSelection`](super::ButtonSelection) or [`Selector`]).
 ///
@@ -39,15 +40,32 @@ impl SelectOption {
     }
 }
 
-/// Checks a drop-down's `option_list`: 1 to `max` options with distinct ids.
-pub(crate) fn validate_options(path: &Path<'_>, options: &[SelectOption], max: usize) -> Check {
+/// An option of a drop-down or of a [`Checkbox`](super::Checkbox): an id and a text.
+pub(crate) trait ChoiceOption {
+    /// The option's `id` and `text`.
+    fn id_and_text(&self) -> (&str, &str);
+}
+
+impl ChoiceOption for SelectOption {
+    fn id_and_text(&self) -> (&str, &str) {
+        (&self.id, &self.text)
+    }
+}
+
+/// Checks an `option_list`: 1 to `max` options, each with an id and a text, ids distinct.
+pub(crate) fn validate_options<O: ChoiceOption>(
+    path: &Path<'_>,
+    options: &[O],
+    max: usize,
+) -> Check {
     count(path, options.len(), 1, max)?;
     for (i, option) in options.iter().enumerate() {
         let item = path.index(i);
-        required(&item.field("id"), &option.id, OPTION_ID_MAX_BYTES)?;
-        non_empty(&item.field("text"), &option.text)?;
+        let (id, text) = option.id_and_text();
+        required(&item.field("id"), id, OPTION_ID_MAX_BYTES)?;
+        non_empty(&item.field("text"), text)?;
     }
-    unique(path, "id", options.iter().map(|o| o.id.as_str()).enumerate())
+    unique(path, "id", options.iter().map(|o| o.id_and_text().0).enumerate())
 }
 
 /// One drop-down of a multiple-choice card's `select_list` (1 to 3 per card).
@@ -96,25 +114,13 @@ impl Selector {
         }
     }
 
-    /// Sets the question's title.
-    #[must_use]
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-
-    /// Sets the option chosen initially.
-    #[must_use]
-    pub fn selected_id(mut self, id: impl Into<String>) -> Self {
-        self.selected_id = Some(id.into());
-        self
-    }
-
-    /// `update_template_card` only: makes the drop-down read-only.
-    #[must_use]
-    pub fn disable(mut self, disable: bool) -> Self {
-        self.disable = Some(disable);
-        self
+    setters! {
+        /// Sets the question's title.
+        title(title: impl Into<String>) => Some(title.into());
+        /// Sets the option chosen initially.
+        selected_id(id: impl Into<String>) => Some(id.into());
+        /// `update_template_card` only: makes the drop-down read-only.
+        disable(disable: bool) => Some(disable);
     }
 }
 
@@ -129,9 +135,7 @@ pub(crate) fn validate_select_list(path: &Path<'_>, list: &[Selector], ctx: Card
             &selector.option_list,
             crate::limits::CARD_SELECT_OPTIONS,
         )?;
-        if selector.disable.is_some() {
-            ctx.update_only(&item.field("disable"))?;
-        }
+        check_disable(&item, selector.disable, ctx)?;
     }
     unique(path, "question_key", list.iter().map(|s| s.question_key.as_str()).enumerate())
 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::setters::setters;
 use crate::quirks::int_enum;
 
 int_enum! {
@@ -55,17 +56,10 @@ impl Source {
         Self { desc: Some(desc.into()), ..Self::default() }
     }
 
-    /// Sets the icon's URL.
-    #[must_use]
-    pub fn icon_url(mut self, url: impl Into<String>) -> Self {
-        self.icon_url = Some(url.into());
-        self
-    }
-
-    /// Sets the label's colour.
-    #[must_use]
-    pub fn desc_color(mut self, color: DescColor) -> Self {
-        self.desc_color = Some(color);
-        self
+    setters! {
+        /// Sets the icon's URL.
+        icon_url(url: impl Into<String>) => Some(url.into());
+        /// Sets the label's colour.
+        desc_color(color: DescColor) => Some(color);
     }
 }

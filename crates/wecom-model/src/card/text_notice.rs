@@ -4,9 +4,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::content_list::validate_horizontal;
+use super::setters::setters;
 use super::{
     ActionMenu, CardAction, CardContext, EmphasisContent, HorizontalItem, JumpItem, MainTitle,
-    QuoteArea, Source, TaskId, check_action_menu, check_jump_list, check_source,
+    QuoteArea, Source, TaskId, check_action_menu, check_jump_list, check_quote_area, check_source,
 };
 use crate::validate::{Check, Path};
 
@@ -92,70 +93,26 @@ impl TextNotice {
         }
     }
 
-    /// Sets the source icon and label.
-    #[must_use]
-    pub fn source(mut self, source: Source) -> Self {
-        self.source = Some(source);
-        self
-    }
-
-    /// Sets the top-right menu; the card then needs a [`task_id`](Self::task_id).
-    #[must_use]
-    pub fn action_menu(mut self, menu: ActionMenu) -> Self {
-        self.action_menu = Some(menu);
-        self
-    }
-
-    /// Sets the headline.
-    #[must_use]
-    pub fn main_title(mut self, title: impl Into<MainTitle>) -> Self {
-        self.main_title = Some(title.into());
-        self
-    }
-
-    /// Sets the quoted block.
-    #[must_use]
-    pub fn quote_area(mut self, quote: QuoteArea) -> Self {
-        self.quote_area = Some(quote);
-        self
-    }
-
-    /// Sets the key figure.
-    #[must_use]
-    pub fn emphasis_content(mut self, emphasis: EmphasisContent) -> Self {
-        self.emphasis_content = Some(emphasis);
-        self
-    }
-
-    /// Sets the secondary text.
-    #[must_use]
-    pub fn sub_title_text(mut self, text: impl Into<String>) -> Self {
-        self.sub_title_text = Some(text.into());
-        self
-    }
-
-    /// Sets the key/value rows (at most 6).
-    #[must_use]
-    pub fn horizontal_content_list(
-        mut self,
-        items: impl IntoIterator<Item = HorizontalItem>,
-    ) -> Self {
-        self.horizontal_content_list = items.into_iter().collect();
-        self
-    }
-
-    /// Sets the links under the card (at most 3).
-    #[must_use]
-    pub fn jump_list(mut self, items: impl IntoIterator<Item = JumpItem>) -> Self {
-        self.jump_list = items.into_iter().collect();
-        self
-    }
-
-    /// Sets the task id.
-    #[must_use]
-    pub fn task_id(mut self, task_id: impl Into<TaskId>) -> Self {
-        self.task_id = Some(task_id.into());
-        self
+    setters! {
+        /// Sets the source icon and label.
+        source(source: Source) => Some(source);
+        /// Sets the top-right menu; the card then needs a [`task_id`](Self::task_id).
+        action_menu(menu: ActionMenu) => Some(menu);
+        /// Sets the headline.
+        main_title(title: impl Into<MainTitle>) => Some(title.into());
+        /// Sets the quoted block.
+        quote_area(quote: QuoteArea) => Some(quote);
+        /// Sets the key figure.
+        emphasis_content(emphasis: EmphasisContent) => Some(emphasis);
+        /// Sets the secondary text.
+        sub_title_text(text: impl Into<String>) => Some(text.into());
+        /// Sets the key/value rows (at most 6).
+        horizontal_content_list(items: impl IntoIterator<Item = HorizontalItem>) =>
+            items.into_iter().collect();
+        /// Sets the links under the card (at most 3).
+        jump_list(items: impl IntoIterator<Item = JumpItem>) => items.into_iter().collect();
+        /// Sets the task id.
+        task_id(task_id: impl Into<TaskId>) => Some(task_id.into());
     }
 
     pub(crate) fn validate(&self, path: &Path<'_>, _ctx: CardContext) -> Check {
@@ -171,9 +128,7 @@ impl TextNotice {
                 "is required unless sub_title_text is set (text_notice needs one of the two)",
             ));
         }
-        if let Some(quote) = &self.quote_area {
-            quote.validate(&path.field("quote_area"))?;
-        }
+        check_quote_area(path, self.quote_area.as_ref())?;
         validate_horizontal(&path.field("horizontal_content_list"), &self.horizontal_content_list)?;
         check_jump_list(path, &self.jump_list)?;
         self.card_action.validate(&path.field("card_action"), true)?;

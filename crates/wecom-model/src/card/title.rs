@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::setters::setters;
+
 /// `main_title`: the card's headline and a line under it.
 ///
 /// Every card but `text_notice` needs a title. WeCom suggests at most about 36 characters of
@@ -34,11 +36,9 @@ impl MainTitle {
         Self { title: Some(title.into()), desc: None }
     }
 
-    /// Sets the line under the headline.
-    #[must_use]
-    pub fn desc(mut self, desc: impl Into<String>) -> Self {
-        self.desc = Some(desc.into());
-        self
+    setters! {
+        /// Sets the line under the headline.
+        desc(desc: impl Into<String>) => Some(desc.into());
     }
 }
 
@@ -81,10 +81,8 @@ impl EmphasisContent {
         Self { title: Some(title.into()), desc: None }
     }
 
-    /// Sets the caption.
-    #[must_use]
-    pub fn desc(mut self, desc: impl Into<String>) -> Self {
-        self.desc = Some(desc.into());
-        self
+    setters! {
+        /// Sets the caption.
+        desc(desc: impl Into<String>) => Some(desc.into());
     }
 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::setters::setters;
 use super::{
     CardContext, Checkbox, MainTitle, Source, SubmitButton, TaskId, check_main_title,
     check_replace_text, check_source, check_task_id,
@@ -69,19 +70,12 @@ impl VoteInteraction {
         }
     }
 
-    /// Sets the source icon and label.
-    #[must_use]
-    pub fn source(mut self, source: Source) -> Self {
-        self.source = Some(source);
-        self
-    }
-
-    /// `update_template_card` only: replaces the submit button by a grey, disabled one
-    /// showing `text`.
-    #[must_use]
-    pub fn replace_text(mut self, text: impl Into<String>) -> Self {
-        self.replace_text = Some(text.into());
-        self
+    setters! {
+        /// Sets the source icon and label.
+        source(source: Source) => Some(source);
+        /// `update_template_card` only: replaces the submit button by a grey, disabled one
+        /// showing `text`.
+        replace_text(text: impl Into<String>) => Some(text.into());
     }
 
     pub(crate) fn validate(&self, path: &Path<'_>, ctx: CardContext) -> Check {
