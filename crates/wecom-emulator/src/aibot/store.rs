@@ -140,14 +140,7 @@ impl Inner {
 
     /// Forgets the oldest turns beyond `retention` at `now_ms` (never the newest one).
     fn trim(&mut self, retention: Retention, now_ms: i64) {
-        while self
-            .turns
-            .front()
-            .is_some_and(|t| retention.drops_oldest(self.turns.len(), t.created_at_ms, now_ms))
-        {
-            self.turns.pop_front();
-            self.dropped += 1;
-        }
+        self.dropped += retention.trim_front(&mut self.turns, |t| t.created_at_ms, now_ms);
     }
 
     /// Forgets, oldest first, the codes that are past their hour at `now_ms`, were already

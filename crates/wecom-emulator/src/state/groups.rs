@@ -246,14 +246,7 @@ impl GroupStore {
     /// (never the newest one).
     pub(crate) fn push_message(&mut self, message: GroupMessage, retention: Retention, now: i64) {
         self.messages.push_back(message);
-        while self
-            .messages
-            .front()
-            .is_some_and(|m| retention.drops_oldest(self.messages.len(), m.sent_at_ms, now))
-        {
-            self.messages.pop_front();
-            self.messages_dropped += 1;
-        }
+        self.messages_dropped += retention.trim_front(&mut self.messages, |m| m.sent_at_ms, now);
     }
 }
 

@@ -57,6 +57,22 @@ impl Retention {
             && (len > max
                 || self.max_age_ms.is_some_and(|age| oldest_ms < now_ms.saturating_sub(age)))
     }
+
+    /// Forgets the oldest entries of `queue` (made at `made_ms`) past the retention at
+    /// `now_ms`, never the newest; returns how many went.
+    pub(crate) fn trim_front<T>(
+        &self,
+        queue: &mut std::collections::VecDeque<T>,
+        made_ms: impl Fn(&T) -> i64,
+        now_ms: i64,
+    ) -> usize {
+        let mut dropped = 0;
+        while queue.front().is_some_and(|t| self.drops_oldest(queue.len(), made_ms(t), now_ms)) {
+            queue.pop_front();
+            dropped += 1;
+        }
+        dropped
+    }
 }
 
 /// Messages and their indexes.
