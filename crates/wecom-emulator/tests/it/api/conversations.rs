@@ -2,7 +2,7 @@
 //! member's conversation list (apps, groups, AI bots), its order, previews and unread counts.
 
 use serde_json::{Value, json};
-use wecom_emulator::{Config, DEMO_WEBHOOK_KEY};
+use wecom_emulator::DEMO_WEBHOOK_KEY;
 
 use super::support::{BOT, Emu, NOTICES};
 
@@ -180,13 +180,7 @@ async fn bad_keys_and_unknown_members_are_refused() {
 #[tokio::test]
 async fn an_ai_bot_conversation_shows_the_members_question() {
     // The bot's server answers 200 with no body: no answer, the question stays.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/bot", listener.local_addr().unwrap());
-    let router = axum::Router::new().route("/bot", axum::routing::post(|| async { "" }));
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    let mut config = Config::demo();
-    config.aibots[0].callback_url = Some(url);
-    let emu = Emu::with(config).await;
+    let emu = Emu::with_quiet_bot(|_| {}).await;
     let (status, v) = emu
         .admin(
             reqwest::Method::POST,

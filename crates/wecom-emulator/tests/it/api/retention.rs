@@ -56,18 +56,6 @@ async fn group_messages_older_than_the_retention_age_are_dropped_by_the_virtual_
     assert_eq!(v["retention"]["retained"], 1, "{v}");
 }
 
-/// An emulator whose HTTP-mode AI bot calls a server that answers 200 with no body.
-async fn with_quiet_bot(config: impl FnOnce(&mut Config)) -> Emu {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/bot", listener.local_addr().unwrap());
-    let router = axum::Router::new().route("/bot", axum::routing::post(|| async { "" }));
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    let mut c = Config::demo();
-    c.aibots[0].callback_url = Some(url);
-    config(&mut c);
-    Emu::with(c).await
-}
-
 /// A member asks the bot; the turn, whose callback carries its `response_url`.
 async fn ask(emu: &Emu, content: &str) -> Value {
     let path = format!("/emulator/aibots/{AIBOT}/messages");
@@ -89,7 +77,7 @@ async fn follow_up(emu: &Emu, path: &str) -> Value {
 
 #[tokio::test]
 async fn ai_bot_turns_keep_only_the_newest_and_forgotten_ones_are_unknown() {
-    let emu = with_quiet_bot(|c| c.options.retain_messages = 3).await;
+    let emu = Emu::with_quiet_bot(|c| c.options.retain_messages = 3).await;
     let mut turns = Vec::new();
     for i in 0..5 {
         turns.push(ask(&emu, &format!("q{i}")).await);
@@ -119,7 +107,7 @@ async fn ai_bot_turns_keep_only_the_newest_and_forgotten_ones_are_unknown() {
 
 #[tokio::test]
 async fn ai_bot_turns_older_than_the_retention_age_are_dropped_by_the_virtual_clock() {
-    let emu = with_quiet_bot(|c| c.options.retain_seconds = 3600).await;
+    let emu = Emu::with_quiet_bot(|c| c.options.retain_seconds = 3600).await;
     ask(&emu, "old").await;
     emu.advance(3601).await;
     let new = ask(&emu, "new").await;
@@ -132,7 +120,7 @@ async fn ai_bot_turns_older_than_the_retention_age_are_dropped_by_the_virtual_cl
 
 #[tokio::test]
 async fn a_response_url_expires_after_an_hour_of_virtual_time_and_is_then_forgotten() {
-    let emu = with_quiet_bot(|_| {}).await;
+    let emu = Emu::with_quiet_bot(|_| {}).await;
     let path = response_path(&ask(&emu, "hello").await);
     emu.advance(3600).await;
     let v = follow_up(&emu, &path).await;

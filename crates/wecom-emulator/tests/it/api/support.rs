@@ -24,6 +24,19 @@ impl Emu {
         Self::with(config).await
     }
 
+    /// The demo corp changed by `config`, its HTTP-mode AI bot calling a server that answers
+    /// 200 with no body (the bot never answers: each question stays a turn without a reply).
+    pub(crate) async fn with_quiet_bot(config: impl FnOnce(&mut Config)) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/bot", listener.local_addr().unwrap());
+        let router = axum::Router::new().route("/bot", axum::routing::post(|| async { "" }));
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        let mut c = Config::demo();
+        c.aibots[0].callback_url = Some(url);
+        config(&mut c);
+        Self::with(c).await
+    }
+
     pub(crate) async fn with(config: Config) -> Self {
         let handle = Emulator::start(config).await.expect("emulator starts");
         Self { handle, http: reqwest::Client::builder().no_proxy().build().unwrap() }
